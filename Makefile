@@ -1,0 +1,86 @@
+# cocoboot top-level Makefile.
+#
+# The guest image is built from every .c/.asm file in the guest directories; each
+# other area (sim/, tests/*) adds itself through a fragment named <dir>/*.mk that
+# appends to the lists below. See docs/hacking.md for the conventions.
+
+BUILD      ?= build
+V          ?= 0
+Q          := $(if $(filter 1,$(V)),,@)
+
+# ---- guest (freestanding x86-64) -------------------------------------------
+CC         := gcc
+NASM       := nasm
+LD         := ld
+OBJCOPY    := objcopy
+
+GUEST_DIRS := boot arch/x86 lib xen ghcb smp apic payload
+GUEST_CFLAGS := -std=c11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-ffreestanding -fno-builtin -nostdlib -fno-pie -fno-pic -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-omit-frame-pointer \
+	-mno-red-zone -mgeneral-regs-only -mno-sse -mno-sse2 -mno-mmx -mno-avx \
+	-mcmodel=small -fcf-protection=none -fno-common \
+	-ffile-prefix-map=$(CURDIR)=. -Iinclude -I. -DCOCOBOOT_GUEST
+GUEST_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=4096 -z noexecstack \
+	--no-warn-rwx-segments -T link.ld
+
+GUEST_C    := $(sort $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.c)))
+GUEST_ASM  := $(sort $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.asm)))
+GUEST_OBJS := $(GUEST_ASM:%.asm=$(BUILD)/guest/%.o) $(GUEST_C:%.c=$(BUILD)/guest/%.o)
+
+# ---- host (simulator, unit tests, tools, fuzzers) ---------------------------
+HOST_CC      := gcc
+HOST_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Iinclude -I. -DCOCOBOOT_HOST $(HOST_SAN)
+HOST_LDFLAGS := $(HOST_SAN)
+FUZZ_CC      := clang
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -I. -DCOCOBOOT_HOST \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+# Lists the fragments append to.
+HOST_PROGS   :=
+TESTS        :=
+CHECK_DEPS   :=
+BENCH_DEPS   :=
+BENCH_SCRIPTS :=
+FUZZ_PROGS   :=
+
+.PHONY: all check bench fuzz fuzz-smoke run clean deps
+all: $(BUILD)/cocoboot.elf
+
+-include $(sort $(wildcard */*.mk */*/*.mk))
+
+$(BUILD)/cocoboot.elf: $(GUEST_OBJS) link.ld
+	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS)
+	$(Q)tools/image-size $@
+
+$(BUILD)/guest/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  NASM    $<")
+	$(Q)$(NASM) -f elf64 -Iinclude/ -MD $(@:.o=.d) -MP -o $@ $<
+
+-include $(GUEST_OBJS:.o=.d)
+
+# Every test is a TAP producer run by one harness.
+check: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)
+	BUILD=$(BUILD) prove --exec '' --timer $(TESTS)
+
+bench: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(BENCH_DEPS)
+	$(Q)for s in $(BENCH_SCRIPTS); do BUILD=$(BUILD) $$s || exit 1; done
+
+fuzz: $(FUZZ_PROGS)
+	$(Q)for f in $(FUZZ_PROGS); do echo "== $$f (60 s)"; $$f -max_total_time=60 $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; done
+
+run: $(BUILD)/cocoboot.elf
+	tools/qemu-run $(BUILD)/cocoboot.elf
+
+deps:
+	tools/install-deps
+
+clean:
+	rm -rf $(BUILD)
