@@ -68,7 +68,7 @@ $(BUILD)/guest/%.o: %.asm
 
 # Every test is a TAP producer run by one harness.
 check: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)
-	BUILD=$(BUILD) prove --exec '' --timer $(TESTS)
+	CMOCKA_MESSAGE_OUTPUT=TAP BUILD=$(BUILD) prove --exec '' --timer $(TESTS)
 
 bench: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(BENCH_DEPS)
 	$(Q)for s in $(BENCH_SCRIPTS); do BUILD=$(BUILD) $$s || exit 1; done
