@@ -45,6 +45,9 @@ BENCH_DEPS   :=
 BENCH_SCRIPTS :=
 FUZZ_PROGS   :=
 
+# A test or fuzz harness names the sources it links on a line /* SOURCES: a.c b.c */
+unit_sources = $(shell sed -n 's|.*SOURCES:\(.*\)\*/.*|\1|p' $(1))
+
 .PHONY: all check bench fuzz fuzz-smoke run clean deps
 all: $(BUILD)/cocoboot.elf
 

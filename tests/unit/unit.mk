@@ -4,7 +4,6 @@
 
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_PROGS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
-unit_sources = $(shell sed -n 's|.*SOURCES:\(.*\)\*/.*|\1|p' $(1))
 
 define unit_rule
 $(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(call unit_sources,tests/unit/$(1).c) $(wildcard include/*/*.h) tests/unit/unit.h
