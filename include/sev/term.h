@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Termination reason sets and codes for the GHCB termination request (MSR protocol 0x100:
+ * set in GHCBData[15:12], code in [23:16]; NAE 0x8000_FFFE: sw_exit_info_1 = set[3:0] |
+ * code[11:4]). Source: ../shared/docs/amd-sev-facts.md §2, §2.1.
+ *
+ * Reason set 0 is the GHCB specification's general set, set 1 is Linux's own
+ * (SEV_TERM_SET_LINUX). cocoboot reports its own failures in set 0xC ("C" for cocoboot),
+ * a set no source in the facts file uses. Every code is distinct, so a test can tell
+ * from the termination request alone which check fired. docs/ghcb.md has the table;
+ * keep the two in step.
+ */
+#ifndef COCOBOOT_SEV_TERM_H
+#define COCOBOOT_SEV_TERM_H
+
+/* facts §2.1, set 0 (GHCB spec general) */
+#define SEV_TERM_SET_GEN            0u
+#define SEV_TERM_GEN_REQUEST        0u  /* general termination request */
+#define SEV_TERM_GEN_PROTOCOL       1u  /* protocol version not supported */
+#define SEV_TERM_GEN_SNP_FEATURES   2u  /* SNP features not supported */
+
+/* facts §2.1, set 1 (Linux); listed so nobody reuses it. */
+#define SEV_TERM_SET_LINUX          1u
+
+/* cocoboot's set. */
+#define CB_TERM_SET                 0xcu
+
+enum cb_term_code {
+	/* 0x00 left unused so that an all-zero code never looks like one of ours. */
+	CB_TERM_CBIT_VERIFY         = 0x01, /* C-bit read-back through the new mapping failed */
+	CB_TERM_CBIT_INCONSISTENT   = 0x02, /* SEV-info and CPUID 0x8000001F C-bits differ */
+	CB_TERM_CBIT_RANGE          = 0x03, /* C-bit position outside the usable range */
+	CB_TERM_NO_SEV              = 0x04, /* CPUID denies SEV (0x8000001F missing / SEV bit clear) */
+	CB_TERM_PROTOCOL_VERSION    = 0x05, /* no common GHCB protocol version */
+	CB_TERM_MSR_RESPONSE        = 0x06, /* MSR protocol: wrong response code or reserved bits */
+	CB_TERM_GHCB_HV_ERROR       = 0x07, /* sw_exit_info_1 reports an error (2) */
+	CB_TERM_GHCB_MISSING_VALID  = 0x08, /* a returned register lacks its valid bit */
+	CB_TERM_GHCB_BAD_RESULT     = 0x09, /* sw_exit_info_1 neither 0 nor 2, or a refused event */
+	CB_TERM_CPUID_GARBAGE       = 0x0a, /* a CPUID answer fails its sanity check */
+	CB_TERM_VC_UNEXPECTED       = 0x0b, /* #VC with an exit code the handler does not serve */
+	CB_TERM_VC_OPCODE_MISMATCH  = 0x0c, /* instruction bytes do not match the exit code */
+	CB_TERM_VC_DECODE           = 0x0d, /* instruction decoder failed (truncated / invalid) */
+	CB_TERM_VC_NESTED           = 0x0e, /* #VC while the GHCB was in use */
+	CB_TERM_VC_UNSUPPORTED      = 0x0f, /* a form the handler does not emulate (operand, size) */
+	CB_TERM_GHCB_REGISTER       = 0x10, /* GHCB GPA registration answered with another GFN */
+	CB_TERM_SEV_STATUS          = 0x11, /* SEV_STATUS inconsistent with the mode or unsupported */
+	CB_TERM_HV_VALUE            = 0x12, /* hypervisor value out of range (not CPUID) */
+	CB_TERM_START_INFO          = 0x13, /* hvm_start_info invalid */
+	CB_TERM_EXCEPTION           = 0x14, /* unexpected CPU exception */
+	CB_TERM_NO_MEMORY           = 0x15, /* no memory for GHCB, stacks or page tables */
+	CB_TERM_SHUTDOWN_FAILED     = 0x16, /* the shutdown hypercall returned */
+	CB_TERM_PAYLOAD             = 0x17, /* payload invalid or failed to load */
+	CB_TERM_FATAL               = 0xff, /* any other fatal error */
+};
+
+/* Short name for messages and the simulator's report; NULL for an unknown code. */
+static inline const char *cb_term_name(unsigned code)
+{
+	switch (code) {
+	case CB_TERM_CBIT_VERIFY:        return "cbit-verify";
+	case CB_TERM_CBIT_INCONSISTENT:  return "cbit-inconsistent";
+	case CB_TERM_CBIT_RANGE:         return "cbit-range";
+	case CB_TERM_NO_SEV:             return "no-sev";
+	case CB_TERM_PROTOCOL_VERSION:   return "protocol-version";
+	case CB_TERM_MSR_RESPONSE:       return "msr-response";
+	case CB_TERM_GHCB_HV_ERROR:      return "ghcb-hv-error";
+	case CB_TERM_GHCB_MISSING_VALID: return "ghcb-missing-valid";
+	case CB_TERM_GHCB_BAD_RESULT:    return "ghcb-bad-result";
+	case CB_TERM_CPUID_GARBAGE:      return "cpuid-garbage";
+	case CB_TERM_VC_UNEXPECTED:      return "vc-unexpected";
+	case CB_TERM_VC_OPCODE_MISMATCH: return "vc-opcode-mismatch";
+	case CB_TERM_VC_DECODE:          return "vc-decode";
+	case CB_TERM_VC_NESTED:          return "vc-nested";
+	case CB_TERM_VC_UNSUPPORTED:     return "vc-unsupported";
+	case CB_TERM_GHCB_REGISTER:      return "ghcb-register";
+	case CB_TERM_SEV_STATUS:         return "sev-status";
+	case CB_TERM_HV_VALUE:           return "hv-value";
+	case CB_TERM_START_INFO:         return "start-info";
+	case CB_TERM_EXCEPTION:          return "exception";
+	case CB_TERM_NO_MEMORY:          return "no-memory";
+	case CB_TERM_SHUTDOWN_FAILED:    return "shutdown-failed";
+	case CB_TERM_PAYLOAD:            return "payload";
+	case CB_TERM_FATAL:              return "fatal";
+	default:                         return (const char *)0;
+	}
+}
+
+#endif
