@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * GDT, 64-bit TSS with IST stacks, and the IDT for the 32 exception vectors.
+ * Formats: AMD APM vol. 2, 4.8 (descriptors), 12.2.5 (TSS), 8.9 (IDT gates).
+ */
+#include "arch/x86/desc.h"
+
+#include <stddef.h>
+
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct tss64) == 104, "64-bit TSS is 104 bytes");
+_Static_assert(offsetof(struct tss64, ist) == 0x24, "TSS IST1 at 0x24");
+
+struct idt_gate {
+	uint16_t off_lo;
+	uint16_t sel;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t off_mid;
+	uint32_t off_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate is 16 bytes");
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static uint64_t gdt[6] __attribute__((aligned(16)));
+static struct tss64 tss __attribute__((aligned(16)));
+static struct idt_gate idt[NR_EXCEPTIONS] __attribute__((aligned(16)));
+static uint8_t ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
+static trap_handler_t handlers[NR_EXCEPTIONS];
+
+extern const uint8_t trap_stubs[];
+#define TRAP_STUB_SIZE 16
+
+static uint64_t seg_desc(uint32_t flags_type)
+{
+	/* base 0, limit 0xfffff, G=1; flags_type holds the access byte and flags */
+	return 0x000f00000000ffffull | ((uint64_t)flags_type << 40);
+}
+
+static void gdt_init(void)
+{
+	uint64_t base = (uint64_t)(uintptr_t)&tss;
+	uint64_t limit = sizeof(tss) - 1;
+
+	gdt[0] = 0;
+	gdt[SEL_CODE32 / 8] = seg_desc(0xc09b); /* 32-bit code, D=1 G=1 */
+	gdt[SEL_DATA / 8] = seg_desc(0xc093);   /* data, writable */
+	gdt[SEL_CODE64 / 8] = seg_desc(0xa09b); /* 64-bit code, L=1 */
+	/* 16-byte available 64-bit TSS descriptor (type 9) */
+	gdt[SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+			   (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[SEL_TSS / 8 + 1] = base >> 32;
+
+	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movl %2, %%eax\n\t"
+			 "movl %%eax, %%ds\n\t"
+			 "movl %%eax, %%es\n\t"
+			 "movl %%eax, %%ss\n\t"
+			 "xorl %%eax, %%eax\n\t"
+			 "movl %%eax, %%fs\n\t"
+			 "movl %%eax, %%gs\n\t"
+			 : : "m"(p), "i"(SEL_CODE64), "i"(SEL_DATA) : "rax", "memory");
+}
+
+static void tss_init(void)
+{
+	for (int i = 0; i < 4; i++)
+		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
+	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
+}
+
+static uint8_t ist_for(unsigned v)
+{
+	switch (v) {
+	case VEC_DF:
+		return IST_DF;
+	case VEC_NMI:
+		return IST_NMI;
+	case VEC_MC:
+		return IST_MC;
+	case VEC_VC:
+		return IST_VC;
+	default:
+		return 0;
+	}
+}
+
+static void idt_init(void)
+{
+	for (unsigned v = 0; v < NR_EXCEPTIONS; v++) {
+		uint64_t off = (uint64_t)(uintptr_t)(trap_stubs + v * TRAP_STUB_SIZE);
+
+		idt[v] = (struct idt_gate){
+			.off_lo = off & 0xffff,
+			.sel = SEL_CODE64,
+			.ist = ist_for(v),
+			.type_attr = 0x8e, /* present, DPL 0, 64-bit interrupt gate: IF cleared */
+			.off_mid = (off >> 16) & 0xffff,
+			.off_hi = off >> 32,
+		};
+	}
+	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void desc_init_bsp(void)
+{
+	gdt_init();
+	tss_init();
+	idt_init();
+}
+
+void trap_set_handler(unsigned vector, trap_handler_t h)
+{
+	if (vector < NR_EXCEPTIONS)
+		handlers[vector] = h;
+}
+
+void trap_dispatch(struct trap_frame *f);
+void trap_dispatch(struct trap_frame *f)
+{
+	trap_handler_t h = f->vector < NR_EXCEPTIONS ? handlers[f->vector] : NULL;
+
+	if (h)
+		h(f);
+	else
+		trap_crash(f, "unexpected exception");
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* Descriptor tables: GDT with a TSS, the IDT, and the trap frame. */
+#ifndef COCOBOOT_ARCH_X86_DESC_H
+#define COCOBOOT_ARCH_X86_DESC_H
+
+#include <stdint.h>
+
+/* Selectors; boot/entry32.asm uses the same values before C runs. */
+#define SEL_CODE32 0x08
+#define SEL_DATA   0x10
+#define SEL_CODE64 0x18
+#define SEL_TSS    0x20
+
+/* IST slots (1-based, as in the IDT gate). */
+#define IST_DF  1
+#define IST_NMI 2
+#define IST_MC  3
+#define IST_VC  4
+#define IST_STACK_SIZE 8192
+
+#define NR_EXCEPTIONS 32
+#define VEC_DE 0
+#define VEC_DB 1
+#define VEC_NMI 2
+#define VEC_BP 3
+#define VEC_UD 6
+#define VEC_DF 8
+#define VEC_GP 13
+#define VEC_PF 14
+#define VEC_MC 18
+#define VEC_VC 29
+
+/* Layout pushed by arch/x86/traps.asm; keep both in step. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	/* pushed by the CPU */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
+
+/* A handler returns to the interrupted code when it returns; it may edit *f. */
+typedef void (*trap_handler_t)(struct trap_frame *f);
+
+void desc_init_bsp(void);
+void trap_set_handler(unsigned vector, trap_handler_t h);
+const char *trap_name(unsigned vector);
+/* Termination reason of an unhandled exception (docs/abi.md). */
+#define TRAP_CRASH_REASON 0x20 /* BOOT_ERR_CRASH */
+
+/* Print a crash report for f and end the boot as failed. */
+__attribute__((noreturn)) void trap_crash(struct trap_frame *f, const char *why);
+
+#endif

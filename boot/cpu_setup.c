@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "boot/boot.h"
+
+void cpu_init_bsp(void)
+{
+	cpu_features_init();
+	desc_init_bsp();
+}

@@ -1,0 +1,189 @@
+; SPDX-License-Identifier: MIT
+;
+; cocoboot PVH entry.
+;
+; The PVH direct-boot contract (xen/docs/misc/pvh.pandoc; facts file 1.2):
+;   - 32-bit protected mode, paging off, at the XEN_ELFNOTE_PHYS32_ENTRY address;
+;   - EBX = guest-physical address of struct hvm_start_info;
+;   - CR0 = PE (+ET), CR4 = 0; CS flat 32-bit code, DS/ES/SS flat 32-bit data,
+;     TR a 32-bit TSS; GDTR, IDTR, FS, GS, LDTR and ESP are unspecified;
+;   - EFLAGS: IF = 0, TF = 0, VM = 0;
+;   - only the BSP runs; other vCPUs are down.
+;
+; This file does only what cannot wait for C: load our GDT, get a stack, check
+; the start_info magic, build the first identity page tables (0-4 GiB), enter
+; long mode and call cocoboot_main(start_info_pa). Everything else is 64-bit C.
+
+%include "boot/layout.inc"
+
+; ELF note XEN_ELFNOTE_PHYS32_ENTRY (type 18; xen/include/public/elfnote.h).
+section .note.Xen note alloc noexec nowrite align=4
+	dd 4                    ; namesz, including the NUL
+	dd 4                    ; descsz: a 32-bit entry address
+	dd 18                   ; XEN_ELFNOTE_PHYS32_ENTRY
+	db "Xen", 0
+	dd pvh_start32
+
+section .text.entry32 exec
+bits 32
+global pvh_start32
+pvh_start32:
+	cli
+	cld
+	mov [pvh_start_info_pa], ebx    ; .data: survives the .bss clear below
+
+	lgdt [boot_gdt_ptr]
+	jmp SEL_CODE32:.flat
+.flat:
+	mov eax, SEL_DATA
+	mov ds, eax
+	mov es, eax
+	mov ss, eax
+	xor eax, eax
+	mov fs, eax
+	mov gs, eax
+
+	; Clear .bss (loaders zero it too, but the ABI does not promise it).
+	mov edi, __bss_start
+	mov ecx, __bss_end
+	sub ecx, edi
+	shr ecx, 2
+	xor eax, eax
+	rep stosd
+
+	mov esp, boot_stack_top
+
+	mov ebx, [pvh_start_info_pa]
+	cmp dword [ebx], XEN_HVM_START_MAGIC
+	jne .bad_magic
+
+	call build_early_page_tables
+
+	; Long mode: PAE, CR3, EFER.LME, then paging (AMD APM vol. 2, 14.6.1).
+	mov eax, cr4
+	or eax, CR4_PAE
+	mov cr4, eax
+	mov eax, early_pml4
+	mov cr3, eax
+	mov ecx, MSR_EFER
+	rdmsr
+	or eax, EFER_LME
+	wrmsr
+	mov eax, cr0
+	or eax, CR0_PG | CR0_PE
+	mov cr0, eax
+	jmp SEL_CODE64:long_entry
+
+.bad_magic:
+	mov esi, bad_magic_msg
+.puts:
+	lodsb
+	test al, al
+	jz .stop
+	out 0xe9, al
+	mov dx, 0x3f8
+	out dx, al
+	jmp .puts
+.stop:
+	mov al, DEBUG_EXIT_FAILURE
+	out DEBUG_EXIT_PORT, al
+.halt:
+	hlt
+	jmp .halt
+
+; Identity map 0-4 GiB: with 1 GiB pages when CPUID Fn8000_0001 EDX[26] says
+; so, else with 2 MiB pages. The C page-table builder later maps all RAM.
+build_early_page_tables:
+	mov dword [early_pml4], early_pdpt + PTE_P_RW
+	mov eax, 0x80000000
+	cpuid
+	cmp eax, 0x80000001
+	jb .use_2m
+	mov eax, 0x80000001
+	cpuid
+	bt edx, 26
+	jnc .use_2m
+	; four 1 GiB pages
+	xor ecx, ecx
+.gb:
+	mov eax, ecx
+	shl eax, 30
+	or eax, PTE_P_RW_PS
+	mov [early_pdpt + ecx * 8], eax
+	inc ecx
+	cmp ecx, 4
+	jb .gb
+	ret
+.use_2m:
+	; four page directories of 512 2 MiB pages each
+	xor ecx, ecx
+.pdpt:
+	mov eax, ecx
+	shl eax, 12
+	add eax, early_pd + PTE_P_RW
+	mov [early_pdpt + ecx * 8], eax
+	inc ecx
+	cmp ecx, 4
+	jb .pdpt
+	xor ecx, ecx                    ; ecx = 2 MiB page number, 0..2047
+.pde:
+	mov eax, ecx
+	shl eax, 21
+	or eax, PTE_P_RW_PS
+	mov [early_pd + ecx * 8], eax
+	mov eax, ecx
+	shr eax, 11                     ; bits 32+ of the address
+	mov [early_pd + ecx * 8 + 4], eax
+	inc ecx
+	cmp ecx, 2048
+	jb .pde
+	ret
+
+bits 64
+long_entry:
+	mov eax, SEL_DATA
+	mov ds, eax
+	mov es, eax
+	mov ss, eax
+	xor eax, eax
+	mov fs, eax
+	mov gs, eax
+	mov rsp, boot_stack_top
+	xor ebp, ebp
+	mov edi, [pvh_start_info_pa]
+	extern cocoboot_main
+	call cocoboot_main
+.dead:
+	cli
+	hlt
+	jmp .dead
+
+section .rodata
+bad_magic_msg: db "cocoboot: FATAL: start_info.magic is not 0x336ec578 (EBX does not point at hvm_start_info)", 10, 0
+
+section .data
+align 8
+global pvh_start_info_pa
+pvh_start_info_pa: dd 0
+
+align 16
+boot_gdt:
+	dq 0
+	dq 0x00cf9b000000ffff   ; 0x08: 32-bit code, flat
+	dq 0x00cf93000000ffff   ; 0x10: data, flat
+	dq 0x00af9b000000ffff   ; 0x18: 64-bit code
+boot_gdt_end:
+boot_gdt_ptr:
+	dw boot_gdt_end - boot_gdt - 1
+	dd boot_gdt
+
+section .bss
+align 4096
+global early_pml4
+early_pml4: resb 4096
+early_pdpt: resb 4096
+early_pd:   resb 4 * 4096
+align 16
+boot_stack: resb BOOT_STACK_SIZE
+global boot_stack_top
+boot_stack_top:

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cocoboot.fault=pf|ud|gp|de: raise that exception on purpose, so the tests
+ * can check the crash report and the way a failed boot ends.
+ */
+#include <stdint.h>
+
+#include "boot/boot.h"
+#include "lib/console.h"
+
+void fault_inject(enum boot_fault fault)
+{
+	if (fault == FAULT_NONE)
+		return;
+	log_info("cocoboot: cocoboot.fault: raising the requested exception\n");
+	switch (fault) {
+	case FAULT_PF:
+		/* canonical, never mapped: 256 TiB - 4 KiB */
+		(void)*(volatile uint64_t *)(uintptr_t)0x00007ffffffff000ull;
+		break;
+	case FAULT_UD:
+		__asm__ volatile("ud2");
+		break;
+	case FAULT_GP:
+		/* non-canonical address */
+		(void)*(volatile uint64_t *)(uintptr_t)0x8000000000000000ull;
+		break;
+	case FAULT_DE: {
+		uint32_t zero = 0;
+
+		__asm__ volatile("xor %%edx, %%edx\n\tmov $1, %%eax\n\tdivl %0"
+				 : : "r"(zero) : "eax", "edx");
+		break;
+	}
+	case FAULT_NONE:
+		break;
+	}
+	boot_fatal(BOOT_ERR_CRASH, "cocoboot.fault: the exception did not happen");
+}

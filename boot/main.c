@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cocoboot: from the PVH entry (boot/entry32.asm) to the end of the boot.
+ * This function is the table of contents; each step lives in its own file.
+ */
+#include "boot/boot.h"
+
+struct pvh_info boot_info;
+struct boot_options boot_opts = { .loglevel = LOG_INFO };
+
+__attribute__((noreturn)) void cocoboot_main(uint32_t start_info_pa);
+void cocoboot_main(uint32_t start_info_pa)
+{
+	console_early_init();                            /* port 0xe9 and COM1 */
+	cpu_init_bsp();                                  /* CPUID, GDT, TSS/IST, IDT */
+	boot_read_start_info(start_info_pa, &boot_info); /* copy out, check every field */
+	boot_apply_cmdline(&boot_info, &boot_opts);      /* console=, loglevel=, ... */
+	boot_print_start_info(&boot_info);               /* memory map, modules, cmdline */
+	mem_init(&boot_info);                            /* page allocator, page tables */
+	fault_inject(boot_opts.fault);                   /* test hook: cocoboot.fault= */
+	boot_finish();                                   /* hand off, or end the guest */
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Memory setup: a page allocator over the RAM of the memory map that never hands
+ * out the stub image, start_info and what it points to, or the modules; then
+ * identity page tables for all of it, which replace the 0-4 GiB early tables.
+ */
+#include "boot/memory.h"
+
+#include "arch/x86/cpu.h"
+#include "boot/boot.h"
+#include "lib/console.h"
+#include "lib/string.h"
+
+extern const uint8_t __image_start[], __image_end[];
+
+struct pmm boot_pmm;
+struct pt_ctx boot_pt;
+
+#define FOUR_GIB (4ull << 30)
+#define LOW_MEM_END 0x100000ull
+
+static uint64_t pt_alloc_page(void *opaque)
+{
+	(void)opaque;
+	/* Below 4 GiB: reachable through the early tables while we build. */
+	uint64_t pa = pmm_alloc(&boot_pmm, 1, PMM_PAGE_SIZE, FOUR_GIB);
+
+	if (pa)
+		memset((void *)(uintptr_t)pa, 0, PMM_PAGE_SIZE);
+	return pa;
+}
+
+static void *pt_phys_to_ptr(void *opaque, uint64_t pa)
+{
+	(void)opaque;
+	return (void *)(uintptr_t)pa;
+}
+
+static void reserve_start_info(const struct pvh_info *info)
+{
+	pmm_reserve(&boot_pmm, 0, PMM_PAGE_SIZE, "page 0");
+	pmm_reserve(&boot_pmm, (uintptr_t)__image_start, (uintptr_t)__image_end - (uintptr_t)__image_start,
+		    "cocoboot image");
+	pmm_reserve(&boot_pmm, info->start_info_paddr, sizeof(struct hvm_start_info), "start_info");
+	if (info->memmap_entries)
+		pmm_reserve(&boot_pmm, info->memmap_paddr,
+			    info->memmap_entries * sizeof(struct hvm_memmap_table_entry), "memmap");
+	if (info->cmdline_paddr)
+		pmm_reserve(&boot_pmm, info->cmdline_paddr, info->cmdline_len + 1, "cmdline");
+	if (info->nr_modules)
+		pmm_reserve(&boot_pmm, info->modlist_paddr,
+			    info->nr_modules * sizeof(struct hvm_modlist_entry), "modlist");
+	for (uint32_t i = 0; i < info->nr_modules; i++) {
+		const struct pvh_module *m = &info->modules[i];
+
+		pmm_reserve(&boot_pmm, m->paddr, m->size, "module");
+		if (m->cmdline_paddr)
+			pmm_reserve(&boot_pmm, m->cmdline_paddr, PVH_MOD_CMDLINE_MAX, "module cmdline");
+	}
+	/* Low memory stays free of allocations: AP trampolines and payloads
+	 * that want it (real-mode code) get it. */
+	pmm_reserve(&boot_pmm, 0, LOW_MEM_END, "low 1 MiB");
+}
+
+bool mem_map(uint64_t base, uint64_t len, unsigned opts)
+{
+	uint64_t start = base & ~(PT_SIZE_4K - 1);
+	uint64_t end = (base + len + PT_SIZE_4K - 1) & ~(PT_SIZE_4K - 1);
+	enum pt_error e = pt_map(&boot_pt, start, start, end - start, opts);
+
+	if (e != PT_OK)
+		log_err("cocoboot: paging: map [%#llx-%#llx): %s\n", (unsigned long long)start,
+			(unsigned long long)end, pt_strerror(e));
+	return e == PT_OK;
+}
+
+static void build_page_tables(const struct pvh_info *info)
+{
+	boot_pt = (struct pt_ctx){
+		.allow_1g = cpu_features.page1gb,
+		.nx_ok = cpu_features.nx,
+		.alloc_page = pt_alloc_page,
+		.phys_to_ptr = pt_phys_to_ptr,
+	};
+	if (pt_init(&boot_pt) != PT_OK)
+		boot_fatal(BOOT_ERR_PAGING, "paging: no memory for the root table");
+	/* Everything below 4 GiB first (MMIO, LAPIC, firmware): uncached, NX. */
+	bool ok = mem_map(0, FOUR_GIB, PT_WRITE | PT_UNCACHED);
+
+	/* Then the memory the map says exists, cached, at any address. */
+	for (uint32_t i = 0; ok && i < info->memmap_entries; i++) {
+		const struct hvm_memmap_table_entry *e = &info->memmap[i];
+
+		if (e->type == XEN_HVM_MEMMAP_TYPE_RAM || e->type == XEN_HVM_MEMMAP_TYPE_ACPI ||
+		    e->type == XEN_HVM_MEMMAP_TYPE_NVS)
+			ok = mem_map(e->addr, e->size, PT_WRITE);
+	}
+	/* Code may run from the image and from low memory (trampolines). */
+	ok = ok && mem_map(0, LOW_MEM_END, PT_WRITE | PT_EXEC);
+	ok = ok && mem_map((uintptr_t)__image_start, (uintptr_t)__image_end - (uintptr_t)__image_start,
+			   PT_WRITE | PT_EXEC);
+	if (!ok)
+		boot_fatal(BOOT_ERR_PAGING, "paging: cannot build the identity map");
+	if (cpu_features.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	write_cr3(boot_pt.root);
+}
+
+/* Touch the highest RAM page: proves the new tables reach the top of RAM. */
+static void check_top_of_ram(const struct pvh_info *info)
+{
+	uint64_t top = 0;
+
+	for (uint32_t i = 0; i < info->memmap_entries; i++) {
+		const struct hvm_memmap_table_entry *e = &info->memmap[i];
+
+		if (e->type == XEN_HVM_MEMMAP_TYPE_RAM && e->addr + e->size > top)
+			top = e->addr + e->size;
+	}
+	uint64_t page = (top & ~(PT_SIZE_4K - 1)) - PT_SIZE_4K;
+	const char *what;
+
+	if (pmm_is_reserved(&boot_pmm, page, PT_SIZE_4K, &what)) {
+		log_info("cocoboot: memory: top RAM page %#llx holds the %s: not touched\n",
+			 (unsigned long long)page, what);
+		return;
+	}
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)page;
+	uint64_t saved = *p;
+
+	*p = 0x636f636f626f6f74ull ^ page;
+	bool ok = *p == (0x636f636f626f6f74ull ^ page);
+
+	*p = saved;
+	if (!ok)
+		boot_fatal(BOOT_ERR_MEMORY, "memory: top RAM page %#llx does not keep what is written",
+			   (unsigned long long)page);
+	log_info("cocoboot: memory: top RAM page %#llx reachable and writable\n",
+		 (unsigned long long)page);
+}
+
+void mem_init(const struct pvh_info *info)
+{
+	if (info->memmap_entries == 0)
+		boot_fatal(BOOT_ERR_MEMORY,
+			   "memory: start_info version %u has no memory map (memmap_entries=0); "
+			   "XENMEM_memory_map is not supported yet", info->version);
+	pmm_init(&boot_pmm);
+	reserve_start_info(info);
+	for (uint32_t i = 0; i < info->memmap_entries; i++)
+		if (info->memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
+			pmm_add_ram(&boot_pmm, info->memmap[i].addr, info->memmap[i].size);
+	if (boot_pmm.overflow)
+		log_warn("cocoboot: warning: memory map too fragmented: some RAM is left unused\n");
+	build_page_tables(info);
+	log_info("cocoboot: memory: %llu KiB free for allocation, %u page-table pages, %s pages, NX %s\n",
+		 (unsigned long long)(pmm_free_bytes(&boot_pmm) >> 10), boot_pt.tables,
+		 boot_pt.allow_1g ? "1 GiB" : "2 MiB", boot_pt.nx_ok ? "on" : "off (not offered by CPUID)");
+	check_top_of_ram(info);
+}

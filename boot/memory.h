@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* The boot's physical memory: the page allocator and the live page tables. */
+#ifndef COCOBOOT_BOOT_MEMORY_H
+#define COCOBOOT_BOOT_MEMORY_H
+
+#include "arch/x86/paging.h"
+#include "arch/x86/pmm.h"
+
+extern struct pmm boot_pmm;
+extern struct pt_ctx boot_pt;
+
+/* Map more memory into the live tables (identity). Returns false on error. */
+bool mem_map(uint64_t base, uint64_t len, unsigned opts);
+
+#endif

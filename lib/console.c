@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+#include "lib/console.h"
+
+#include <stdint.h>
+
+#include "lib/format.h"
+
+static struct console_backend *backends[CONSOLE_MAX_BACKENDS];
+static size_t nr_backends;
+static char line[CONSOLE_LINE_MAX];
+static size_t line_len;
+static enum log_level cur_level = LOG_INFO;
+
+void console_register(struct console_backend *b, bool enabled)
+{
+	if (nr_backends == CONSOLE_MAX_BACKENDS)
+		return;
+	b->enabled = enabled;
+	backends[nr_backends++] = b;
+}
+
+void console_reset(void)
+{
+	nr_backends = 0;
+	line_len = 0;
+	cur_level = LOG_INFO;
+}
+
+static bool word_is(const char *w, size_t n, const char *name)
+{
+	size_t i = 0;
+
+	if (!name)
+		return false;
+	for (; i < n; i++)
+		if (name[i] != w[i] || !name[i])
+			return false;
+	return name[i] == 0;
+}
+
+static struct console_backend *find_backend(const char *w, size_t n)
+{
+	for (size_t i = 0; i < nr_backends; i++)
+		if (word_is(w, n, backends[i]->name) || word_is(w, n, backends[i]->alias))
+			return backends[i];
+	return NULL;
+}
+
+bool console_select(const char *list, size_t len, const char **bad, size_t *bad_len)
+{
+	bool want[CONSOLE_MAX_BACKENDS] = { false };
+	size_t i = 0;
+
+	if (len == 0) {
+		*bad = list;
+		*bad_len = 0;
+		return false;
+	}
+	while (i <= len) {
+		size_t start = i;
+
+		while (i < len && list[i] != ',')
+			i++;
+		const char *w = list + start;
+		size_t n = i - start;
+
+		if (word_is(w, n, "all")) {
+			for (size_t k = 0; k < nr_backends; k++)
+				want[k] = true;
+		} else {
+			struct console_backend *b = find_backend(w, n);
+
+			if (!b) {
+				*bad = w;
+				*bad_len = n;
+				return false;
+			}
+			for (size_t k = 0; k < nr_backends; k++)
+				if (backends[k] == b)
+					want[k] = true;
+		}
+		i++;
+	}
+	console_flush();
+	for (size_t k = 0; k < nr_backends; k++)
+		backends[k]->enabled = want[k];
+	return true;
+}
+
+void console_describe(char *buf, size_t size)
+{
+	size_t off = 0;
+
+	if (size)
+		buf[0] = 0;
+	for (size_t k = 0; k < nr_backends; k++) {
+		if (!backends[k]->enabled)
+			continue;
+		int n = fmt_snprintf(buf + off, size - off, "%s%s", off ? "," : "", backends[k]->name);
+
+		if (n < 0 || (size_t)n >= size - off)
+			return;
+		off += (size_t)n;
+	}
+}
+
+void console_flush(void)
+{
+	if (!line_len)
+		return;
+	for (size_t k = 0; k < nr_backends; k++)
+		if (backends[k]->enabled)
+			backends[k]->write(line, line_len);
+	line_len = 0;
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		line[line_len++] = s[i];
+		if (s[i] == '\n' || line_len == sizeof(line))
+			console_flush();
+	}
+}
+
+void console_set_level(enum log_level level)
+{
+	cur_level = level;
+}
+
+enum log_level console_level(void)
+{
+	return cur_level;
+}
+
+bool console_parse_level(const char *s, size_t len, enum log_level *out)
+{
+	static const char *const names[] = { "quiet", "error", "warn", "info", "debug" };
+
+	if (len == 1 && s[0] >= '0' && s[0] <= '4') {
+		*out = (enum log_level)(s[0] - '0');
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (word_is(s, len, names[i])) {
+			*out = (enum log_level)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+void vcprintf(const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (n < 0)
+		return;
+	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+void cprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vcprintf(fmt, ap);
+	va_end(ap);
+}
+
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > cur_level)
+		return;
+	va_start(ap, fmt);
+	vcprintf(fmt, ap);
+	va_end(ap);
+}
