@@ -106,36 +106,26 @@ static void build_page_tables(const struct pvh_info *info)
 	write_cr3(boot_pt.root);
 }
 
-/* Touch the highest RAM page: proves the new tables reach the top of RAM. */
-static void check_top_of_ram(const struct pvh_info *info)
+/* Write and read back the highest page the allocator still has free: proves
+ * the new tables reach the top of RAM (above 4 GiB too) and that it is RAM.
+ * Only a free page may be touched: allocated ones hold the page tables. */
+static void check_top_of_ram(void)
 {
-	uint64_t top = 0;
+	uint64_t page = 0;
 
-	for (uint32_t i = 0; i < info->memmap_entries; i++) {
-		const struct hvm_memmap_table_entry *e = &info->memmap[i];
-
-		if (e->type == XEN_HVM_MEMMAP_TYPE_RAM && e->addr + e->size > top)
-			top = e->addr + e->size;
-	}
-	uint64_t page = (top & ~(PT_SIZE_4K - 1)) - PT_SIZE_4K;
-	const char *what;
-
-	if (pmm_is_reserved(&boot_pmm, page, PT_SIZE_4K, &what)) {
-		log_info("cocoboot: memory: top RAM page %#llx holds the %s: not touched\n",
-			 (unsigned long long)page, what);
-		return;
-	}
+	for (unsigned i = 0; i < boot_pmm.nr_free; i++)
+		if (boot_pmm.free[i].end - PMM_PAGE_SIZE > page)
+			page = boot_pmm.free[i].end - PMM_PAGE_SIZE;
+	if (!page)
+		boot_fatal(BOOT_ERR_MEMORY, "memory: no free page left after building page tables");
 	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)page;
-	uint64_t saved = *p;
+	uint64_t pattern = 0x636f636f626f6f74ull ^ page;
 
-	*p = 0x636f636f626f6f74ull ^ page;
-	bool ok = *p == (0x636f636f626f6f74ull ^ page);
-
-	*p = saved;
-	if (!ok)
-		boot_fatal(BOOT_ERR_MEMORY, "memory: top RAM page %#llx does not keep what is written",
+	*p = pattern;
+	if (*p != pattern)
+		boot_fatal(BOOT_ERR_MEMORY, "memory: page %#llx does not keep what is written",
 			   (unsigned long long)page);
-	log_info("cocoboot: memory: top RAM page %#llx reachable and writable\n",
+	log_info("cocoboot: memory: highest free page %#llx is mapped and writable\n",
 		 (unsigned long long)page);
 }
 
@@ -156,5 +146,5 @@ void mem_init(const struct pvh_info *info)
 	log_info("cocoboot: memory: %llu KiB free for allocation, %u page-table pages, %s pages, NX %s\n",
 		 (unsigned long long)(pmm_free_bytes(&boot_pmm) >> 10), boot_pt.tables,
 		 boot_pt.allow_1g ? "1 GiB" : "2 MiB", boot_pt.nx_ok ? "on" : "off (not offered by CPUID)");
-	check_top_of_ram(info);
+	check_top_of_ram();
 }
