@@ -7,8 +7,10 @@
  * Reason set 0 is the GHCB specification's general set, set 1 is Linux's own
  * (SEV_TERM_SET_LINUX). cocoboot reports its own failures in set 0xC ("C" for cocoboot),
  * a set no source in the facts file uses. Every code is distinct, so a test can tell
- * from the termination request alone which check fired. docs/ghcb.md has the table;
- * keep the two in step.
+ * from the termination request alone which check fired. Codes 0x10-0x2f are the boot's
+ * own reasons (enum boot_reason in boot/boot.h) so one number means one thing whether the
+ * boot ends by GHCB termination, Xen shutdown or QEMU's debug exit. docs/ghcb.md has the
+ * table; keep the three in step.
  */
 #ifndef COCOBOOT_SEV_TERM_H
 #define COCOBOOT_SEV_TERM_H
@@ -27,6 +29,7 @@
 
 enum cb_term_code {
 	/* 0x00 left unused so that an all-zero code never looks like one of ours. */
+	/* 0x01-0x0f, 0x30-0x3f: SEV and GHCB checks (ghcb/) */
 	CB_TERM_CBIT_VERIFY         = 0x01, /* C-bit read-back through the new mapping failed */
 	CB_TERM_CBIT_INCONSISTENT   = 0x02, /* SEV-info and CPUID 0x8000001F C-bits differ */
 	CB_TERM_CBIT_RANGE          = 0x03, /* C-bit position outside the usable range */
@@ -42,14 +45,16 @@ enum cb_term_code {
 	CB_TERM_VC_DECODE           = 0x0d, /* instruction decoder failed (truncated / invalid) */
 	CB_TERM_VC_NESTED           = 0x0e, /* #VC while the GHCB was in use */
 	CB_TERM_VC_UNSUPPORTED      = 0x0f, /* a form the handler does not emulate (operand, size) */
-	CB_TERM_GHCB_REGISTER       = 0x10, /* GHCB GPA registration answered with another GFN */
-	CB_TERM_SEV_STATUS          = 0x11, /* SEV_STATUS inconsistent with the mode or unsupported */
-	CB_TERM_HV_VALUE            = 0x12, /* hypervisor value out of range (not CPUID) */
-	CB_TERM_START_INFO          = 0x13, /* hvm_start_info invalid */
-	CB_TERM_EXCEPTION           = 0x14, /* unexpected CPU exception */
-	CB_TERM_NO_MEMORY           = 0x15, /* no memory for GHCB, stacks or page tables */
-	CB_TERM_SHUTDOWN_FAILED     = 0x16, /* the shutdown hypercall returned */
-	CB_TERM_PAYLOAD             = 0x17, /* payload invalid or failed to load */
+	/* 0x10-0x2f: the boot's own failures, same numbers as enum boot_reason (boot/boot.h) */
+	CB_TERM_START_INFO          = 0x10, /* hvm_start_info invalid */
+	CB_TERM_MEMORY              = 0x11, /* no usable memory (allocator, GHCB, stacks) */
+	CB_TERM_PAGING              = 0x12, /* page tables could not be built */
+	CB_TERM_PAYLOAD             = 0x13, /* payload invalid or failed to load */
+	CB_TERM_CRASH               = 0x20, /* unhandled CPU exception (TRAP_CRASH_REASON) */
+	CB_TERM_GHCB_REGISTER       = 0x30, /* GHCB GPA registration answered with another GFN */
+	CB_TERM_SEV_STATUS          = 0x31, /* SEV_STATUS inconsistent with the mode or unsupported */
+	CB_TERM_HV_VALUE            = 0x32, /* hypervisor value out of range (not CPUID) */
+	CB_TERM_SHUTDOWN_FAILED     = 0x33, /* the shutdown hypercall returned */
 	CB_TERM_FATAL               = 0xff, /* any other fatal error */
 };
 
@@ -72,14 +77,15 @@ static inline const char *cb_term_name(unsigned code)
 	case CB_TERM_VC_DECODE:          return "vc-decode";
 	case CB_TERM_VC_NESTED:          return "vc-nested";
 	case CB_TERM_VC_UNSUPPORTED:     return "vc-unsupported";
+	case CB_TERM_START_INFO:         return "start-info";
+	case CB_TERM_MEMORY:             return "memory";
+	case CB_TERM_PAGING:             return "paging";
+	case CB_TERM_PAYLOAD:            return "payload";
+	case CB_TERM_CRASH:              return "crash";
 	case CB_TERM_GHCB_REGISTER:      return "ghcb-register";
 	case CB_TERM_SEV_STATUS:         return "sev-status";
 	case CB_TERM_HV_VALUE:           return "hv-value";
-	case CB_TERM_START_INFO:         return "start-info";
-	case CB_TERM_EXCEPTION:          return "exception";
-	case CB_TERM_NO_MEMORY:          return "no-memory";
 	case CB_TERM_SHUTDOWN_FAILED:    return "shutdown-failed";
-	case CB_TERM_PAYLOAD:            return "payload";
 	case CB_TERM_FATAL:              return "fatal";
 	default:                         return (const char *)0;
 	}
