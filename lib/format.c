@@ -60,6 +60,7 @@ static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t v,
 	int n = 0;
 	char prefix[4] = "";
 	int p = 0;
+	bool zero = v == 0;
 
 	if (v == 0 && sp->prec == 0)
 		n = 0;
@@ -74,7 +75,8 @@ static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t v,
 		prefix[p++] = '+';
 	else if (sp->space)
 		prefix[p++] = ' ';
-	if (sp->alt && alt_prefix && n > 0)
+	/* C11 7.21.6.1: '#' adds 0x only to a nonzero value; %#o needs one 0 at most */
+	if (sp->alt && alt_prefix && !zero && !(base == 8 && sp->prec > n))
 		for (const char *a = alt_prefix; *a; a++)
 			prefix[p++] = *a;
 	prefix[p] = 0;

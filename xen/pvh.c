@@ -18,7 +18,10 @@
 #include "lib/string.h"
 #endif
 
-#define LEGACY_AREA_END 0x100000ull /* below 1 MiB firmware data is always backed */
+/* Option ROM and BIOS area: QEMU's PVH option ROM keeps start_info data here,
+ * and firmware maps leave it out of the memory map or mark it reserved. */
+#define LEGACY_AREA_START 0xc0000ull
+#define LEGACY_AREA_END   0x100000ull
 
 struct ctx {
 	const struct pvh_env *env;
@@ -98,7 +101,7 @@ bool pvh_range_backed(const struct pvh_info *info, uint64_t base, uint64_t len)
 	while (cur < end) {
 		bool advanced = false;
 
-		if (cur < LEGACY_AREA_END) {
+		if (cur >= LEGACY_AREA_START && cur < LEGACY_AREA_END) {
 			cur = LEGACY_AREA_END;
 			continue;
 		}

@@ -73,7 +73,7 @@ enum pvh_error pvh_parse(const struct pvh_env *env, uint64_t pa, struct pvh_info
 			 char *err, size_t err_size);
 
 /* Is [base, base+len) inside memory that really exists (RAM, ACPI, NVS or
- * the legacy BIOS area below 1 MiB where firmware keeps its data)? */
+ * the option ROM / BIOS area 0xC0000-0xFFFFF where firmware keeps its data)? */
 bool pvh_range_backed(const struct pvh_info *info, uint64_t base, uint64_t len);
 const char *pvh_memmap_type_name(uint32_t type);
 uint64_t pvh_ram_bytes(const struct pvh_info *info);

@@ -1,0 +1,257 @@
+/* SOURCES: boot/cmdline.c lib/console.c lib/format.c */
+/* Claims about cocoboot's command line (boot/cmdline.c) and console choice (lib/console.c). */
+#include "tests/unit/unit.h"
+
+#include "boot/cmdline.h"
+#include "lib/console.h"
+
+static char warnings[2048];
+
+static void collect(void *opaque, const char *msg)
+{
+	(void)opaque;
+	strncat(warnings, msg, sizeof(warnings) - strlen(warnings) - 2);
+	strcat(warnings, "\n");
+}
+
+struct parsed {
+	struct cmdline_opt opts[CMDLINE_MAX_OPTS];
+	size_t n;
+	const char *rest;
+	size_t rest_len;
+	struct boot_options bo;
+};
+
+static bool parse(const char *s, struct parsed *p)
+{
+	const char *err = NULL;
+
+	warnings[0] = 0;
+	memset(p, 0, sizeof(*p));
+	p->bo.loglevel = LOG_INFO;
+	if (!cmdline_split(s, strlen(s), p->opts, CMDLINE_MAX_OPTS, &p->n, &p->rest, &p->rest_len, &err))
+		return false;
+	cmdline_apply(p->opts, p->n, &p->bo, collect, NULL);
+	return true;
+}
+
+static void splits_key_value_words(void **st)
+{
+	(void)st;
+	struct parsed p;
+
+	assert_true(parse("  console=e9   loglevel=debug\tflag  ", &p));
+	assert_int_equal(p.n, 3);
+	assert_memory_equal(p.opts[0].key, "console", 7);
+	assert_int_equal(p.opts[0].val_len, 2);
+	assert_memory_equal(p.opts[0].val, "e9", 2);
+	assert_int_equal(p.opts[2].key_len, 4);
+	assert_null(p.opts[2].val);
+	assert_int_equal(p.bo.loglevel, LOG_DEBUG);
+	assert_int_equal(p.bo.console_len, 2);
+	/* a bare unknown word warns by name */
+	assert_non_null(strstr(warnings, "unknown option 'flag'"));
+}
+
+static void empty_line_has_no_options(void **st)
+{
+	(void)st;
+	struct parsed p;
+
+	assert_true(parse("", &p));
+	assert_int_equal(p.n, 0);
+	assert_null(p.rest);
+	assert_true(parse("   ", &p));
+	assert_int_equal(p.n, 0);
+}
+
+static void double_dash_hands_the_rest_to_the_payload(void **st)
+{
+	(void)st;
+	struct parsed p;
+
+	assert_true(parse("loglevel=warn -- console=ttyS0 root=/dev/vda quiet", &p));
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.bo.loglevel, LOG_WARN);
+	assert_non_null(p.rest);
+	assert_int_equal(p.rest_len, strlen("console=ttyS0 root=/dev/vda quiet"));
+	assert_memory_equal(p.rest, "console=ttyS0 root=/dev/vda quiet", p.rest_len);
+	/* payload options are not ours: no warning about them */
+	assert_string_equal(warnings, "");
+	/* "--x" is an ordinary (unknown) word, not the separator */
+	assert_true(parse("--x a", &p));
+	assert_null(p.rest);
+	assert_int_equal(p.n, 2);
+	/* "--" at the very end leaves an empty payload command line */
+	assert_true(parse("loglevel=0 --", &p));
+	assert_non_null(p.rest);
+	assert_int_equal(p.rest_len, 0);
+}
+
+static void quotes_group_values_and_must_close(void **st)
+{
+	(void)st;
+	struct parsed p;
+	const char *err = NULL;
+	struct cmdline_opt o[4];
+	size_t n;
+	const char *rest;
+	size_t rl;
+
+	assert_true(parse("console=\"e9,com1\" x=\"a b\"", &p));
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.opts[0].val_len, 7);
+	assert_memory_equal(p.opts[1].val, "a b", 3);
+	assert_false(cmdline_split("a=\"open", 7, o, 4, &n, &rest, &rl, &err));
+	assert_string_equal(err, "unterminated quote");
+}
+
+static void refuses_too_many_options(void **st)
+{
+	(void)st;
+	char line[CMDLINE_MAX_OPTS * 4 + 8] = "";
+	struct cmdline_opt o[CMDLINE_MAX_OPTS];
+	size_t n;
+	const char *rest, *err = NULL;
+	size_t rl;
+
+	for (int i = 0; i <= CMDLINE_MAX_OPTS; i++)
+		strcat(line, "a=1 ");
+	assert_false(cmdline_split(line, strlen(line), o, CMDLINE_MAX_OPTS, &n, &rest, &rl, &err));
+	assert_string_equal(err, "too many options");
+}
+
+static void loglevel_accepts_names_and_digits_only(void **st)
+{
+	(void)st;
+	struct parsed p;
+	static const struct {
+		const char *arg;
+		enum log_level want;
+	} ok[] = {
+		{ "loglevel=quiet", LOG_QUIET }, { "loglevel=error", LOG_ERR },
+		{ "loglevel=warn", LOG_WARN },   { "loglevel=info", LOG_INFO },
+		{ "loglevel=debug", LOG_DEBUG }, { "loglevel=0", LOG_QUIET },
+		{ "loglevel=4", LOG_DEBUG },
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_true(parse(ok[i].arg, &p));
+		assert_int_equal(p.bo.loglevel, ok[i].want);
+		assert_string_equal(warnings, "");
+	}
+	const char *bad[] = { "loglevel=5", "loglevel=verbose", "loglevel=", "loglevel", "loglevel=debugx" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_true(parse(bad[i], &p));
+		assert_int_equal(p.bo.loglevel, LOG_INFO); /* default kept */
+		assert_non_null(strstr(warnings, "loglevel="));
+	}
+}
+
+static void fault_option_names_the_exception(void **st)
+{
+	(void)st;
+	struct parsed p;
+	static const struct {
+		const char *arg;
+		enum boot_fault want;
+	} ok[] = {
+		{ "cocoboot.fault=pf", FAULT_PF }, { "cocoboot.fault=ud", FAULT_UD },
+		{ "cocoboot.fault=gp", FAULT_GP }, { "cocoboot.fault=de", FAULT_DE },
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_true(parse(ok[i].arg, &p));
+		assert_int_equal(p.bo.fault, ok[i].want);
+	}
+	assert_true(parse("cocoboot.fault=df", &p));
+	assert_int_equal(p.bo.fault, FAULT_NONE);
+	assert_non_null(strstr(warnings, "cocoboot.fault='df'"));
+	assert_true(parse("cocoboot.faults=pf", &p));
+	assert_int_equal(p.bo.fault, FAULT_NONE);
+	assert_non_null(strstr(warnings, "unknown option 'cocoboot.faults'"));
+}
+
+static char out_a[256], out_b[256];
+static void write_a(const char *s, size_t n) { strncat(out_a, s, n); }
+static void write_b(const char *s, size_t n) { strncat(out_b, s, n); }
+
+static void console_choice_by_name_alias_or_all(void **st)
+{
+	(void)st;
+	struct console_backend a = { .name = "e9", .alias = "debugcon", .write = write_a };
+	struct console_backend b = { .name = "com1", .alias = "ttyS0", .write = write_b };
+	const char *bad;
+	size_t bad_len;
+	char desc[64];
+
+	console_reset();
+	console_register(&a, true);
+	console_register(&b, true);
+	assert_true(console_select("ttyS0", 5, &bad, &bad_len));
+	console_describe(desc, sizeof(desc));
+	assert_string_equal(desc, "com1");
+	assert_true(console_select("debugcon,com1", 13, &bad, &bad_len));
+	console_describe(desc, sizeof(desc));
+	assert_string_equal(desc, "e9,com1");
+	assert_true(console_select("e9", 2, &bad, &bad_len));
+	assert_true(console_select("all", 3, &bad, &bad_len));
+	console_describe(desc, sizeof(desc));
+	assert_string_equal(desc, "e9,com1");
+	/* an unknown name changes nothing and is named */
+	assert_true(console_select("e9", 2, &bad, &bad_len));
+	assert_false(console_select("e9,vga", 6, &bad, &bad_len));
+	assert_int_equal(bad_len, 3);
+	assert_memory_equal(bad, "vga", 3);
+	console_describe(desc, sizeof(desc));
+	assert_string_equal(desc, "e9");
+	assert_false(console_select("e9,", 3, &bad, &bad_len));
+	assert_int_equal(bad_len, 0);
+}
+
+static void console_writes_whole_lines(void **st)
+{
+	(void)st;
+	struct console_backend a = { .name = "e9", .write = write_a };
+	struct console_backend b = { .name = "com1", .write = write_b };
+	const char *bad;
+	size_t bad_len;
+
+	console_reset();
+	console_register(&a, true);
+	console_register(&b, false);
+	out_a[0] = out_b[0] = 0;
+	cprintf("partial ");
+	assert_string_equal(out_a, ""); /* nothing until the line ends */
+	cprintf("line %d\n", 1);
+	assert_string_equal(out_a, "partial line 1\n");
+	assert_string_equal(out_b, "");
+	/* switching consoles flushes what is pending to the old choice */
+	cprintf("pending");
+	assert_true(console_select("com1", 4, &bad, &bad_len));
+	assert_string_equal(out_a, "partial line 1\npending");
+	log_debug("hidden\n");
+	log_info("shown\n");
+	log_fatal("fatal\n");
+	console_set_level(LOG_QUIET);
+	log_err("hidden too\n");
+	log_fatal("always\n");
+	assert_string_equal(out_b, "shown\nfatal\nalways\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(splits_key_value_words),
+		cmocka_unit_test(empty_line_has_no_options),
+		cmocka_unit_test(double_dash_hands_the_rest_to_the_payload),
+		cmocka_unit_test(quotes_group_values_and_must_close),
+		cmocka_unit_test(refuses_too_many_options),
+		cmocka_unit_test(loglevel_accepts_names_and_digits_only),
+		cmocka_unit_test(fault_option_names_the_exception),
+		cmocka_unit_test(console_choice_by_name_alias_or_all),
+		cmocka_unit_test(console_writes_whole_lines),
+	};
+	return UNIT_RUN(tests);
+}
