@@ -93,7 +93,7 @@ void boot_print_start_info(const struct pvh_info *info)
 	for (uint32_t i = 0; i < info->memmap_entries; i++) {
 		const struct hvm_memmap_table_entry *e = &info->memmap[i];
 
-		cprintf("cocoboot:   memmap[%u] [%#014llx-%#014llx] %-8s ", i,
+		cprintf("cocoboot:   memmap[%u] [0x%012llx-0x%012llx] %-8s ", i,
 			(unsigned long long)e->addr, (unsigned long long)(e->addr + e->size - 1),
 			pvh_memmap_type_name(e->type));
 		print_size(e->size);

@@ -1,0 +1,2 @@
+# Real QEMU boots of the image (TCG always, KVM when tools/kvm-usable says so).
+TESTS += tests/qemu/boot.t
