@@ -7,6 +7,7 @@
 #   XL   `xl -vvv create -F` output (domain builder details, the shutdown reason)
 #   GC   the guest's PV console as xenconsoled logged it (--log=guest)
 #   E9   the guest's port-0xe9 lines from `xl dmesg` ("(dN) " removed)
+#   DMESG all of `xl dmesg`
 #   DOM0 the "@@ " status lines of dom0's init
 # and LOG is the whole serial log (kept in $BUILD/tests/xen/<case>.log).
 
@@ -41,6 +42,7 @@ xen_boot() {
 	XL=$(tr -d '\r' <"$LOG" | sed -n 's/^@xl| //p')
 	GC=$(tr -d '\r' <"$LOG" | sed -n 's/^@gc| //p')
 	E9=$(tr -d '\r' <"$LOG" | sed -n 's/^@dm| ([dD][0-9]*) //p')
+	DMESG=$(tr -d '\r' <"$LOG" | sed -n 's/^@dm| //p')
 	DOM0=$(tr -d '\r' <"$LOG" | sed -n 's/^@@ //p')
 	# For tests/xen/timings: one line per boot.
 	echo "$case $BOOT_MS" >>"$XEN_LOGDIR/timings"
@@ -90,6 +92,23 @@ ended_by() {
 	echo "xl reports shutdown reason '${got:-none}', want $want (0 poweroff, 1 reboot, 3 crash)"
 	has DOM0 'guest ended' >/dev/null || echo "dom0: $(grep -E 'TIMEOUT|FAIL' <<<"$DOM0")"
 	return 1
+}
+
+# cocoboot's Xen support (xen/) is active when the boot log says it found Xen. Until
+# boot/main.c calls xen_init(), claims that need it are TODO, not failures: the guest
+# then still ends (HLT with interrupts off), but always as a poweroff, only via 0xe9.
+xen_wired() {
+	grep -qE '^xen: Xen [0-9]+\.[0-9]+ ' <<<"$E9$GC"
+}
+# tap_xen CLAIM COMMAND...: tap_ok, marked TODO while xen_init() is not wired in.
+tap_xen() {
+	if xen_wired; then
+		tap_ok "$@"
+	else
+		local claim=$1
+		shift
+		tap_ok "$claim # TODO cocoboot does not call xen_init() yet (boot/main.c)" "$@"
+	fi
 }
 
 # Claims every case makes.
