@@ -1,8 +1,10 @@
 #!/bin/bash
 # Claim: every libFuzzer harness survives a short bounded run (ASan+UBSan) without a finding.
 BUILD=${BUILD:-build}
-progs=("$BUILD"/fuzz/fuzz_*)
-[ -e "${progs[0]}" ] || { echo "1..0 # SKIP no fuzz harness built"; exit 0; }
+progs=()
+for f in "$BUILD"/fuzz/fuzz_*; do [ -x "$f" ] && [ "${f%.*}" = "$f" ] && progs+=("$f"); done
+logs="$BUILD/fuzz-logs"; mkdir -p "$logs"
+[ ${#progs[@]} -gt 0 ] || { echo "1..0 # SKIP no fuzz harness built"; exit 0; }
 echo "1..${#progs[@]}"
 n=0
 for p in "${progs[@]}"; do
@@ -10,9 +12,9 @@ for p in "${progs[@]}"; do
 	corpus="$BUILD/fuzz-corpus/$name"; mkdir -p "$corpus"
 	seeds=tests/fuzz/seeds/${name#fuzz_}
 	[ -d "$seeds" ] || seeds=
-	if "$p" -runs=${FUZZ_SMOKE_RUNS:-20000} -seed=1 "$corpus" $seeds >"$BUILD/fuzz/$name.log" 2>&1; then
+	if "$p" -runs=${FUZZ_SMOKE_RUNS:-20000} -seed=1 "$corpus" $seeds >"$logs/$name.log" 2>&1; then
 		echo "ok $n - $name: 20000 inputs, no crash, leak or UB"
 	else
-		echo "not ok $n - $name: finding, see $BUILD/fuzz/$name.log"; tail -20 "$BUILD/fuzz/$name.log" | sed 's/^/# /'
+		echo "not ok $n - $name: finding, see $logs/$name.log"; tail -20 "$logs/$name.log" | sed 's/^/# /'
 	fi
 done
