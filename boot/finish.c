@@ -2,9 +2,11 @@
 #include "arch/x86/power.h"
 #include "boot/boot.h"
 #include "lib/console.h"
+#include "payload/payload.h"
 
 void boot_finish(void)
 {
+	payload_boot(&boot_info, &boot_opts); /* returns only without a module */
 	log_fatal("cocoboot: boot complete: no payload to hand off to, shutting down\n");
 	power_off(POWER_SUCCESS, BOOT_OK);
 }
