@@ -120,13 +120,16 @@ bool xen_pvcons_init(const char **why)
 		*why = "no console page (HVM param CONSOLE_PFN is 0)";
 		return false;
 	}
+#ifdef COCOBOOT_GUEST
 	/* The early page tables identity-map 0-4 GiB; libxenguest puts the page at
 	 * 0xfefff000 (facts §3.1). */
 	if (pfn >= (1ull << 20)) {
 		*why = "console page above 4 GiB";
 		return false;
 	}
+#endif
 	port = (evtchn_port_t)evtchn;
+	stalled = false;
 	ring = (volatile struct xencons_interface *)(uintptr_t)(pfn << 12);
 	return true;
 }

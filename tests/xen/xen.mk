@@ -3,6 +3,15 @@
 # Every tests/xen/*.t is one Xen boot (~10 s); the packages and dom0's initramfs are
 # cached in $(XEN_CACHE) (default $(BUILD)/xen-cache) and shared by all cases.
 
+# Host tests of the guest's Xen code (cmocka), like tests/unit/: sources named in the file.
+XEN_UNIT := $(BUILD)/tests/xen/test_xen_guest
+$(XEN_UNIT): tests/xen/test_xen_guest.c $(call unit_sources,tests/xen/test_xen_guest.c) $(wildcard include/*/*.h) xen/xen.h tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  HOSTCC  $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ tests/xen/test_xen_guest.c $(call unit_sources,tests/xen/test_xen_guest.c) $(HOST_LDFLAGS) -lcmocka
+HOST_PROGS += $(XEN_UNIT)
+TESTS      += $(XEN_UNIT)
+
 XEN_TESTS := $(sort $(wildcard tests/xen/*.t))
 TESTS     += $(XEN_TESTS)
 
