@@ -457,8 +457,8 @@ enum insn_seg insn_mem_seg(const struct insn *in)
 	return INSN_SEG_DS;
 }
 
-static uint64_t seg_linear(const struct insn *in, const struct insn_regs *regs,
-			   enum insn_seg seg, uint64_t off)
+uint64_t insn_seg_linear(const struct insn *in, const struct insn_regs *regs, enum insn_seg seg,
+			 uint64_t off)
 {
 	if (in->mode == INSN_MODE_64) {
 		if (seg == INSN_SEG_FS || seg == INSN_SEG_GS)
@@ -476,17 +476,23 @@ bool insn_mem_linear(const struct insn *in, const struct insn_regs *regs, uint64
 
 	if (!insn_mem_offset(in, regs, &off))
 		return false;
-	*out = seg_linear(in, regs, insn_mem_seg(in), off);
+	*out = insn_seg_linear(in, regs, insn_mem_seg(in), off);
 	return true;
 }
 
 uint64_t insn_str_src(const struct insn *in, const struct insn_regs *regs)
 {
 	enum insn_seg seg = in->seg != INSN_SEG_NONE ? (enum insn_seg)in->seg : INSN_SEG_DS;
-	return seg_linear(in, regs, seg, regs->gpr[INSN_REG_RSI] & insn_addr_mask(in));
+	return insn_seg_linear(in, regs, seg, regs->gpr[INSN_REG_RSI] & insn_addr_mask(in));
 }
 
 uint64_t insn_str_dst(const struct insn *in, const struct insn_regs *regs)
 {
-	return seg_linear(in, regs, INSN_SEG_ES, regs->gpr[INSN_REG_RDI] & insn_addr_mask(in));
+	return insn_seg_linear(in, regs, INSN_SEG_ES, regs->gpr[INSN_REG_RDI] & insn_addr_mask(in));
+}
+
+uint64_t insn_moffs_linear(const struct insn *in, const struct insn_regs *regs)
+{
+	enum insn_seg seg = in->seg != INSN_SEG_NONE ? (enum insn_seg)in->seg : INSN_SEG_DS;
+	return insn_seg_linear(in, regs, seg, in->imm & insn_addr_mask(in));
 }

@@ -138,6 +138,13 @@ enum insn_seg insn_mem_seg(const struct insn *in);
  */
 bool insn_mem_linear(const struct insn *in, const struct insn_regs *regs, uint64_t *out);
 
+/* Linear address of offset off in segment seg (FS/GS bases only in 64-bit mode). */
+uint64_t insn_seg_linear(const struct insn *in, const struct insn_regs *regs, enum insn_seg seg,
+			 uint64_t off);
+
+/* Linear address of the moffs operand of MOV A0-A3 (DS or the override). */
+uint64_t insn_moffs_linear(const struct insn *in, const struct insn_regs *regs);
+
 /*
  * Linear addresses of string operands: source DS:rSI (override allowed), destination
  * ES:rDI (no override), rSI/rDI truncated to the address size.
