@@ -12,6 +12,16 @@ $(XEN_UNIT): tests/xen/test_xen_guest.c $(call unit_sources,tests/xen/test_xen_g
 HOST_PROGS += $(XEN_UNIT)
 TESTS      += $(XEN_UNIT)
 
+# A minimal PVH kernel for cocoboot to chainload (tests/xen/module.t).
+XEN_PAYLOAD := $(BUILD)/tests/xen/pvh-payload.elf
+$(XEN_PAYLOAD): tests/xen/pvh-payload.asm tests/xen/pvh-payload.ld
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  NASM    $@")
+	$(Q)$(NASM) -f elf32 -o $(@:.elf=.o) $<
+	$(Q)$(LD) -m elf_i386 -nostdlib -static --build-id=none --no-warn-rwx-segments \
+		-T tests/xen/pvh-payload.ld -o $@ $(@:.elf=.o)
+CHECK_DEPS += $(XEN_PAYLOAD)
+
 XEN_TESTS := $(sort $(wildcard tests/xen/*.t))
 TESTS     += $(XEN_TESTS)
 
