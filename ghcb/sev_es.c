@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest glue for the #VC core (ghcb/vc.c): the real VMGEXIT and GHCB MSR accesses, the
+ * vector-29 trap handler, the termination path, and the Xen hypercall transport through
+ * the GHCB (docs/ghcb.md). Guest only; the logic it calls is host-tested.
+ *
+ * cocoboot identity-maps memory, so a linear address is the guest-physical address and
+ * instruction bytes and string-I/O buffers are read directly.
+ */
+#include "ghcb/sev_es.h"
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/power.h"
+#include "ghcb/check.h"
+#include "lib/console.h"
+#include "sev/exit_codes.h"
+#include "sev/msr_protocol.h"
+#include "sev/term.h"
+#include "xen/hypercall.h"
+
+static struct vc_cpu bsp;
+static sev_es_mmio_check_t mmio_check;
+static unsigned fatal_code;             /* first fatal reason; later ones repeat it */
+
+/* VMGEXIT is REP VMMCALL (facts §2). */
+static inline void vmgexit(void)
+{
+	__asm__ volatile(".byte 0xf3, 0x0f, 0x01, 0xd9" ::: "memory");
+}
+
+static uint64_t hw_msr_exchange(void *ctx, uint64_t v)
+{
+	(void)ctx;
+	wrmsr(MSR_SEV_GHCB, v);
+	vmgexit();
+	return rdmsr(MSR_SEV_GHCB);
+}
+
+static void hw_vmgexit(void *ctx, uint64_t gpa)
+{
+	(void)ctx;
+	wrmsr(MSR_SEV_GHCB, gpa);
+	vmgexit();
+}
+
+static size_t hw_fetch(void *ctx, uint64_t la, uint8_t *buf, size_t n)
+{
+	const volatile uint8_t *p = (const volatile uint8_t *)(uintptr_t)la;
+	(void)ctx;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = p[i];
+	return n;
+}
+
+static bool hw_read(void *ctx, uint64_t la, void *buf, size_t n)
+{
+	return hw_fetch(ctx, la, buf, n) == n;
+}
+
+static bool hw_write(void *ctx, uint64_t la, const void *buf, size_t n)
+{
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)la;
+	const uint8_t *s = buf;
+	(void)ctx;
+	for (size_t i = 0; i < n; i++)
+		p[i] = s[i];
+	return true;
+}
+
+static bool hw_mmio_gpa(void *ctx, uint64_t la, size_t n, uint64_t *gpa)
+{
+	(void)ctx;
+	if (!mmio_check || !mmio_check(la, n))
+		return false;
+	*gpa = la;
+	return true;
+}
+
+static const struct vc_ops hw_ops = {
+	.msr_exchange = hw_msr_exchange,
+	.vmgexit = hw_vmgexit,
+	.fetch = hw_fetch,
+	.read = hw_read,
+	.write = hw_write,
+	.mmio_gpa = hw_mmio_gpa,
+};
+
+__attribute__((noreturn)) static void terminate(unsigned code)
+{
+	for (;;) {
+		vc_terminate(&bsp, CB_TERM_SET, code);
+		cpu_halt_forever();
+	}
+}
+
+void sev_es_fatal(unsigned code, const char *what)
+{
+	if (fatal_code)
+		terminate(fatal_code);  /* failed again while reporting: keep the first reason */
+	fatal_code = code;
+	cprintf("cocoboot: FATAL: SEV-ES: %s: %s (reason set %#x code %#x)\n", what,
+		cb_term_name(code) ? cb_term_name(code) : "?", CB_TERM_SET, code);
+	console_flush();
+	terminate(code);
+}
+
+/* trap_frame (arch/x86/desc.h) <-> register file in encoding order. */
+static void frame_in(const struct trap_frame *t, struct vc_frame *f)
+{
+	uint64_t *g = f->regs.gpr;
+
+	*f = (struct vc_frame){ 0 };
+	g[INSN_REG_RAX] = t->rax; g[INSN_REG_RCX] = t->rcx; g[INSN_REG_RDX] = t->rdx;
+	g[INSN_REG_RBX] = t->rbx; g[INSN_REG_RSP] = t->rsp; g[INSN_REG_RBP] = t->rbp;
+	g[INSN_REG_RSI] = t->rsi; g[INSN_REG_RDI] = t->rdi; g[INSN_REG_R8] = t->r8;
+	g[INSN_REG_R9] = t->r9; g[INSN_REG_R10] = t->r10; g[INSN_REG_R11] = t->r11;
+	g[INSN_REG_R12] = t->r12; g[INSN_REG_R13] = t->r13; g[INSN_REG_R14] = t->r14;
+	g[INSN_REG_R15] = t->r15;
+	f->regs.rip = t->rip;
+	f->regs.rflags = t->rflags;
+	f->mode = (t->cs & ~3ull) == SEL_CODE64 ? INSN_MODE_64 : INSN_MODE_32;
+	f->exit_code = t->error_code;
+}
+
+static void frame_out(const struct vc_frame *f, struct trap_frame *t)
+{
+	const uint64_t *g = f->regs.gpr;
+
+	t->rax = g[INSN_REG_RAX]; t->rcx = g[INSN_REG_RCX]; t->rdx = g[INSN_REG_RDX];
+	t->rbx = g[INSN_REG_RBX]; t->rbp = g[INSN_REG_RBP]; t->rsi = g[INSN_REG_RSI];
+	t->rdi = g[INSN_REG_RDI]; t->r8 = g[INSN_REG_R8]; t->r9 = g[INSN_REG_R9];
+	t->r10 = g[INSN_REG_R10]; t->r11 = g[INSN_REG_R11]; t->r12 = g[INSN_REG_R12];
+	t->r13 = g[INSN_REG_R13]; t->r14 = g[INSN_REG_R14]; t->r15 = g[INSN_REG_R15];
+	t->rip = f->regs.rip;           /* RSP is not an emulated destination */
+}
+
+static void sev_es_vc_trap(struct trap_frame *t)
+{
+	struct vc_frame f;
+	int err;
+
+	frame_in(t, &f);
+	err = vc_handle(&bsp, &f);
+	if (err)
+		sev_es_fatal((unsigned)err, "#VC");
+	frame_out(&f, t);
+}
+
+static void sev_es_power_hook(enum power_status status, unsigned reason)
+{
+	if (status == POWER_FAILURE)
+		terminate(reason ? reason : CB_TERM_FATAL);
+}
+
+int sev_es_negotiate(struct ghcb_sev_info *info)
+{
+	bsp.stats.vmgexits++;
+	return ghcb_check_sev_info(hw_msr_exchange(NULL, ghcb_msr_sev_info_req()), info);
+}
+
+void sev_es_init_early(unsigned version)
+{
+	vc_cpu_init(&bsp, &hw_ops, NULL, version);
+	trap_set_handler(VEC_VC, sev_es_vc_trap);
+	power_set_hook(sev_es_power_hook);
+}
+
+int sev_es_use_ghcb(volatile struct ghcb *ghcb, uint64_t gpa, bool snp)
+{
+	if (snp) {
+		/* SNP: register the GHCB GPA before using it (facts §3 setup rules, §2 0x012). */
+		uint64_t resp = hw_msr_exchange(NULL, ghcb_msr_reg_gpa_req(gpa >> 12));
+		int err;
+		bsp.stats.vmgexits++;
+		err = ghcb_check_reg_gpa(gpa >> 12, resp);
+		if (err)
+			return err;
+	}
+	vc_cpu_set_ghcb(&bsp, ghcb, gpa);
+	return 0;
+}
+
+void sev_es_set_mmio_check(sev_es_mmio_check_t check)
+{
+	mmio_check = check;
+}
+
+struct vc_cpu *sev_es_bsp(void)
+{
+	return &bsp;
+}
+
+/*
+ * Xen hypercalls through the VMMCALL NAE (docs/ghcb.md "Hypercalls"). The hypervisor can
+ * only read shared memory, so the pointer arguments of the calls cocoboot makes before a
+ * payload runs (console_io write, sched_op) are bounced through the GHCB shared buffer and
+ * passed as its guest-physical address. Other calls must pass shared GPAs themselves.
+ */
+#define CONSOLEIO_write 0
+
+static long ghcb_call(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		      uint64_t a5)
+{
+	uint64_t args[5] = { a1, a2, a3, a4, a5 };
+	uint64_t ret = (uint64_t)-XEN_ENOSYS;
+	uint8_t *buf = (uint8_t *)(uintptr_t)&bsp.ghcb->shared_buffer[0];
+	uint64_t buf_gpa = bsp.ghcb_gpa + GHCB_SHARED_BUF_OFFSET;
+	size_t n = 0;
+	int err;
+
+	if (!bsp.ghcb)
+		return -XEN_ENOSYS;
+	if (nr == __HYPERVISOR_console_io && a1 == CONSOLEIO_write) {
+		n = a2 < GHCB_SHARED_BUF_SIZE ? (size_t)a2 : GHCB_SHARED_BUF_SIZE;
+		args[1] = n;
+		args[2] = buf_gpa;
+		hw_read(NULL, a3, buf, n);
+	} else if (nr == __HYPERVISOR_sched_op && a2) {
+		hw_read(NULL, a2, buf, 16);     /* sched_shutdown and friends are <= 16 bytes */
+		args[1] = buf_gpa;
+	}
+	if (bsp.busy)
+		sev_es_fatal(CB_TERM_VC_NESTED, "hypercall");
+	bsp.busy = true;
+	err = vc_hypercall(&bsp, nr, args, &ret);
+	bsp.busy = false;
+	if (err)
+		sev_es_fatal((unsigned)err, "hypercall through the GHCB");
+	return (long)ret;
+}
+
+const struct xen_transport xen_transport_ghcb = { .name = "ghcb", .call = ghcb_call };
+
+void sev_es_print_stats(void)
+{
+	const struct vc_stats *s = &bsp.stats;
+
+	log_info("sev: #VC handled %u (cpuid %u, ioio %u, msr %u, vmmcall %u, mmio %u, other %u), "
+		 "vmgexits %u\n", s->vc, s->vc_by[VC_STAT_CPUID], s->vc_by[VC_STAT_IOIO],
+		 s->vc_by[VC_STAT_MSR], s->vc_by[VC_STAT_VMMCALL], s->vc_by[VC_STAT_MMIO],
+		 s->vc - s->vc_by[VC_STAT_CPUID] - s->vc_by[VC_STAT_IOIO] - s->vc_by[VC_STAT_MSR] -
+			 s->vc_by[VC_STAT_VMMCALL] - s->vc_by[VC_STAT_MMIO],
+		 s->vmgexits);
+}

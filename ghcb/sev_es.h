@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SEV-ES/SNP guest side in the 64-bit boot: wiring of the #VC core (ghcb/vc.h) into the
+ * trap table, the end of the boot (GHCB termination) and the Xen hypercall transport.
+ * The order of use is in docs/ghcb.md ("Integration").
+ */
+#ifndef COCOBOOT_GHCB_SEV_ES_H
+#define COCOBOOT_GHCB_SEV_ES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ghcb/check.h"
+#include "ghcb/vc.h"
+
+struct xen_transport;
+
+/* MSR protocol SEV-information request, checked (version range, C-bit range). */
+int sev_es_negotiate(struct ghcb_sev_info *info);
+
+/* Install the vector-29 handler (MSR protocol: CPUID only) and the termination hook. */
+void sev_es_init_early(unsigned version);
+
+/* Switch to the GHCB page: ghcb is its shared (C-bit clear) mapping, gpa its address;
+ * under SNP the GPA is registered first (facts §2 0x012/0x013). */
+int sev_es_use_ghcb(volatile struct ghcb *ghcb, uint64_t gpa, bool snp);
+
+/* MMIO emulation asks this whether [la, la+n) is mapped shared; none set: MMIO refused. */
+typedef bool (*sev_es_mmio_check_t)(uint64_t la, uint64_t n);
+void sev_es_set_mmio_check(sev_es_mmio_check_t check);
+
+/* Print the message once, then send the GHCB termination request (set CB_TERM_SET). */
+__attribute__((noreturn)) void sev_es_fatal(unsigned code, const char *what);
+
+/* The boot CPU's #VC state (for statistics and vc_outs). */
+struct vc_cpu *sev_es_bsp(void);
+void sev_es_print_stats(void);
+
+/* Xen hypercalls as VMMCALL NAE events through the GHCB (docs/ghcb.md). */
+extern const struct xen_transport xen_transport_ghcb;
+
+#endif
