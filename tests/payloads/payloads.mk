@@ -20,3 +20,26 @@ $(UKT): $(UKT_OBJS) tests/payloads/ukt.ld
 		--no-warn-rwx-segments -T tests/payloads/ukt.ld -o $@ $(UKT_OBJS)
 
 CHECK_DEPS += $(UKT)
+
+# The multi-module launcher (mml_main.c): QEMU gives a PVH guest one module;
+# mml turns one archive into several for cocoboot. Reuses the payload parsers.
+MML_SRCS := tests/payloads/mml_main.c payload/elf.c payload/pvh_info.c payload/memmap.c
+MML_OBJS := $(BUILD)/tests/payloads/mml_entry.o \
+	$(patsubst %.c,$(BUILD)/tests/payloads/mml/%.o,$(MML_SRCS))
+MML      := $(BUILD)/tests/payloads/mml.elf
+
+$(BUILD)/tests/payloads/mml_entry.o: tests/payloads/mml_entry.asm
+	@mkdir -p $(dir $@)
+	$(Q)$(NASM) -f elf32 -o $@ $<
+
+$(BUILD)/tests/payloads/mml/%.o: %.c $(wildcard include/*/*.h payload/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UKT_CFLAGS) -I. -c $< -o $@
+
+$(MML): $(MML_OBJS) tests/payloads/mml.ld
+	$(Q)$(LD) -m elf_i386 -nostdlib -static --build-id=none -z noexecstack \
+		--no-warn-rwx-segments -T tests/payloads/mml.ld -o $@ $(MML_OBJS)
+
+CHECK_DEPS += $(MML)
+
+TESTS += tests/payloads/ukt.t

@@ -32,26 +32,16 @@ ukt_start:
 	mov ecx, 0xc0000080             ; EFER
 	rdmsr
 	mov [entry_state + 16], eax
-	xor eax, eax
-	mov ax, cs
-	lar eax, eax                    ; access rights of CS (its GDT entry)
-	mov [entry_state + 20], eax
-	xor eax, eax
-	mov ax, cs
-	lsl eax, eax                    ; limit of CS
-	mov [entry_state + 24], eax
-	xor eax, eax
-	mov ax, ds
-	lar eax, eax
-	mov [entry_state + 28], eax
-	xor eax, eax
-	mov ax, ss
-	lar eax, eax
-	mov [entry_state + 32], eax
-	xor eax, eax
-	mov ax, es
-	lar eax, eax
-	mov [entry_state + 36], eax
+	mov [entry_state + 40], cs
+	mov [entry_state + 42], ds
+	mov [entry_state + 44], ss
+	mov [entry_state + 46], es
+	; Segment checks (LAR/LSL) in C while the loader's GDT is still loaded.
+	push entry_state
+	push dword [entry_state + 0]
+	extern ukt_early
+	call ukt_early
+	add esp, 8
 
 	lgdt [ukt_gdt_ptr]
 	jmp 0x08:.flat
@@ -85,7 +75,7 @@ ukt_gdt_ptr:
 
 global entry_state
 align 4
-entry_state: times 10 dd 0
+entry_state: times 13 dd 0
 
 section .bss
 align 16
