@@ -37,6 +37,19 @@ def mkmml(out, kernel, modules):
     return out
 
 
+def cpio(members):
+    """A cpio newc archive of (name, mode, data) members plus the trailer."""
+    out = bytearray()
+    for name, mode, data in list(members) + [("TRAILER!!!", 0, b"")]:
+        nb = name.encode() + b"\0"
+        out += b"070701" + b"".join(b"%08X" % v for v in
+                                    (1, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out += nb
+        out += b"\0" * (-len(out) % 4)
+        out += data + b"\0" * (-len(data) % 4)
+    return bytes(out)
+
+
 def write(path, data):
     with open(path, "wb") as f:
         f.write(data)

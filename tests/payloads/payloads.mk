@@ -43,3 +43,4 @@ $(MML): $(MML_OBJS) tests/payloads/mml.ld
 CHECK_DEPS += $(MML)
 
 TESTS += tests/payloads/ukt.t
+TESTS += tests/payloads/errors.t
