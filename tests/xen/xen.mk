@@ -40,3 +40,5 @@ run-xen: $(BUILD)/cocoboot.elf
 
 xen-prepare:
 	BUILD=$(BUILD) tools/xen-prepare
+
+BENCH_SCRIPTS += tests/xen/bench.sh
