@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sevsim: a model of an AMD SEV / SEV-ES / SEV-SNP machine plus a Xen-like hypervisor,
+ * built on Unicorn 2.0.1. This header holds the state every part of the simulator shares.
+ * docs/sevsim.md describes what is modelled and how.
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unicorn/unicorn.h>
+
+enum sim_mode { SIM_MODE_NONE, SIM_MODE_SEV, SIM_MODE_SEV_ES, SIM_MODE_SEV_SNP };
+
+enum sim_result {
+	SIM_RES_RUNNING,
+	SIM_RES_SHUTDOWN,
+	SIM_RES_HALT,
+	SIM_RES_TERMINATED,
+	SIM_RES_TRIPLE_FAULT,
+	SIM_RES_TIMEOUT,
+	SIM_RES_ERROR,
+};
+
+/* --lie switches: each makes the hypervisor model misbehave in one way. */
+enum sim_lie {
+	SIM_LIE_CBIT_WRONG         = 1u << 0, /* SEV info + CPUID report another C-bit */
+	SIM_LIE_CPUID_NOSEV        = 1u << 1, /* CPUID 0x8000001F denies SEV */
+	SIM_LIE_VERSION_MISMATCH   = 1u << 2, /* SEV info: protocol range 3..4 */
+	SIM_LIE_GHCB_ERROR         = 1u << 3, /* NAE answers carry sw_exit_info_1 = 2 */
+	SIM_LIE_GHCB_MISSING_VALID = 1u << 4, /* NAE answers omit register valid bits */
+	SIM_LIE_GHCB_GARBAGE_CPUID = 1u << 5, /* GHCB CPUID answers are absurd */
+	SIM_LIE_MSR_BAD_RESPONSE   = 1u << 6, /* MSR protocol answers carry a wrong code */
+};
+
+#define SIM_MAX_MODULES   16
+#define SIM_MAX_VCPUS     64
+#define SIM_MAX_COUNTERS  64
+
+struct sim_module {
+	const char *path;
+	const char *cmdline; /* NULL: none */
+};
+
+struct sim_config {
+	enum sim_mode mode;
+	uint64_t mem;
+	unsigned vcpus;
+	int cbit;             /* -1: choose from the seed */
+	uint64_t seed;
+	const char *cmdline;  /* NULL: none */
+	struct sim_module modules[SIM_MAX_MODULES];
+	unsigned nr_modules;
+	bool no_ghcb_flag;
+	unsigned lies;
+	bool trace;
+	uint64_t max_insns;
+	bool intercept_tsc;   /* RDTSC/RDTSCP raise #VC (hypervisor intercepts them) */
+	const char *kernel;
+};
+
+/* A small map from a code to a count, printed as a JSON object. */
+struct sim_counter {
+	unsigned n;
+	struct { uint64_t key; uint64_t count; } e[SIM_MAX_COUNTERS];
+};
+
+void sim_counter_add(struct sim_counter *c, uint64_t key);
+uint64_t sim_counter_get(const struct sim_counter *c, uint64_t key);
+
+/* What the code hook saw and left for the run loop to do (sim_insn.c classifies). */
+enum sim_ev_kind {
+	SIM_EV_NONE,
+	SIM_EV_SLICE,       /* slice budget used up */
+	SIM_EV_TIMEOUT,     /* --max-insns reached */
+	SIM_EV_REMAP,       /* paging state changed: re-map the low alias */
+	SIM_EV_VC,          /* raise #VC with ev.code */
+	SIM_EV_VMGEXIT,     /* F3 0F 01 D9 in an SEV-ES/SNP guest */
+	SIM_EV_HYPERCALL,   /* VMMCALL in a mode without #VC */
+	SIM_EV_HLT,
+	SIM_EV_RDMSR,       /* emulate (model MSR) */
+	SIM_EV_WRMSR,
+	SIM_EV_PVALIDATE,
+	SIM_EV_EXCEPTION,   /* raise a plain exception (ev.code = vector) */
+	SIM_EV_FETCH_FAULT, /* instruction bytes could not be read */
+};
+
+struct sim_event {
+	enum sim_ev_kind kind;
+	uint64_t code;      /* #VC exit code or vector */
+	unsigned len;       /* instruction length */
+	uint64_t rip;
+	uint64_t gpa;       /* NPF: faulting address */
+};
+
+#define SIM_TLB_SIZE 256
+
+struct sim_tlb_entry {
+	uint64_t vpage;     /* linear page number + 1 (0 = empty) */
+	uint64_t gpa_page;  /* guest physical page address, C-bit included */
+};
+
+enum sim_vcpu_state { SIM_VCPU_STOPPED, SIM_VCPU_RUNNABLE, SIM_VCPU_HALTED, SIM_VCPU_HELD };
+
+/*
+ * Initial register state of a vCPU. Today only the PVH entry state is used (BSP); a later
+ * AP start (SNP AP creation, AP jump table) fills one of these from a VMSA or a SIPI.
+ */
+struct sim_vcpu_init {
+	bool pvh32;          /* 32-bit protected mode, paging off, flat segments */
+	uint64_t rip, rsp, rbx, rsi;
+};
+
+struct sim_vcpu {
+	struct sim *sim;
+	unsigned id;
+	uc_engine *uc;
+	enum sim_vcpu_state state;
+	uc_hook hooks[4];
+	bool hooked;
+	bool resetting;      /* running the reset stub: hooks stand aside */
+
+	/* paging state cached for sim_mmu.c; refreshed when a CR/EFER write or INVLPG ran */
+	bool paging_dirty;
+	bool low_private;    /* low alias currently mapped as private RAM (paging off) */
+	uint64_t cr0, cr3, cr4, efer;
+	struct sim_tlb_entry tlb[SIM_TLB_SIZE];
+
+	struct sim_event ev;
+	uint64_t slice_left;
+
+	/* SEV state */
+	uint64_t ghcb_msr;
+	uint64_t ghcb_registered_gfn; /* ~0: none */
+	uint64_t dr7;
+	bool halted_if;
+
+	uint64_t insns;
+};
+
+struct sim {
+	struct sim_config cfg;
+
+	/* memory: ram holds what the guest reads through its private alias (plaintext) */
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint8_t *special;      /* special pages 0xFEFF8000.. (reset stub lives there) */
+	unsigned cbit;         /* hardware C-bit position (modes sev and up) */
+	unsigned cbit_reported;/* what the hypervisor reports (differs with cbit-wrong) */
+	uint64_t cbit_mask;    /* 0 in mode none */
+	uint64_t ks_key;
+
+	/* launch layout */
+	uint64_t entry;
+	uint64_t start_info_gpa;
+	uint64_t kernel_start, kernel_end;
+	uint64_t launch_end;   /* end of modules + start_info blob */
+
+	struct sim_vcpu vcpu[SIM_MAX_VCPUS];
+	unsigned nr_vcpus;
+	unsigned current;
+	uint64_t rng;
+
+	/* hypervisor state */
+	uint64_t ap_jump_table;
+	uint64_t mmio_scratch[512];    /* sevsim test device registers */
+	uint8_t com1_lcr;
+
+	/* RMP model (SNP): one byte per 4 KiB page */
+	uint8_t *rmp;
+
+	/* outcome */
+	enum sim_result result;
+	int reason_set, reason_code;   /* -1: not set */
+	char shutdown_reason[32];
+	bool have_debug_exit;
+	uint64_t debug_exit_value;
+	char error[512];
+	bool hv_terminated;            /* the hypervisor model killed the guest */
+	uint64_t fault_rip;
+	uint64_t term_info2;
+
+	/* statistics */
+	uint64_t insns_total;
+	uint64_t vmgexits;
+	struct sim_counter vmgexits_by_code;
+	uint64_t vc;
+	struct sim_counter vc_by_code;
+	uint64_t hypercalls;
+	struct sim_counter hypercalls_by_nr;
+	uint64_t exceptions;
+	struct sim_counter exceptions_by_vector;
+	uint64_t console_bytes;
+	uint64_t remaps;
+	double seconds;
+};
+
+/* sim_main.c */
+void sim_fail(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_trace(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+uint64_t sim_rand(struct sim *s);
+
+/* sim_loader.c: read the kernel, place it, modules and start_info; 0 or -1 (sim->error) */
+int sim_load(struct sim *s);
+
+/* sim_mem.c */
+int sim_mem_init(struct sim *s);
+void sim_mem_free(struct sim *s);
+int sim_mem_map_vcpu(struct sim_vcpu *v);
+int sim_mem_set_low(struct sim_vcpu *v, bool private);
+bool sim_mem_is_ram(const struct sim *s, uint64_t gpa, uint64_t len);
+/* hypervisor view: raw (encrypted) bytes; gpa without C-bit; false if not RAM */
+bool sim_mem_hv_read(struct sim *s, uint64_t gpa, void *buf, uint64_t len);
+bool sim_mem_hv_write(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
+/* CPU view from vCPU v: C-bit selects the alias; paging off = private */
+bool sim_mem_cpu_read(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len);
+bool sim_mem_cpu_write(struct sim_vcpu *v, uint64_t gpa, const void *buf, uint64_t len);
+/* launch-time load (private, plaintext) */
+void sim_mem_load(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
+bool sim_mem_is_mmio_device(uint64_t gpa);
+
+/* sim_mmu.c */
+void sim_mmu_refresh(struct sim_vcpu *v);
+void sim_mmu_flush(struct sim_vcpu *v);
+/* translate a linear address; false on a walk failure */
+bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gpa);
+bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
+bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len);
+
+/* sim_vcpu.c */
+int sim_vcpu_create(struct sim *s, unsigned id);
+int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init);
+void sim_run(struct sim *s);
+uint64_t sim_reg(struct sim_vcpu *v, int reg);
+void sim_set_reg(struct sim_vcpu *v, int reg, uint64_t val);
+bool sim_long_mode(struct sim_vcpu *v);
+bool sim_cs64(struct sim_vcpu *v);
+unsigned sim_cpl(struct sim_vcpu *v);
+void sim_end(struct sim *s, enum sim_result r);
+
+/* sim_insn.c: classify the instruction at the hook's RIP */
+struct sim_insn {
+	unsigned len;
+	unsigned opcode;     /* see SIM_OP_* */
+	unsigned modrm_reg;
+	bool rep, rep_ne, opsize, adsize;
+	unsigned rex;
+};
+enum sim_op {
+	SIM_OP_OTHER, SIM_OP_CPUID, SIM_OP_RDMSR, SIM_OP_WRMSR, SIM_OP_RDTSC, SIM_OP_RDTSCP,
+	SIM_OP_RDPMC, SIM_OP_VMMCALL, SIM_OP_VMGEXIT, SIM_OP_WBINVD, SIM_OP_INVD,
+	SIM_OP_MOV_FROM_DR, SIM_OP_MOV_TO_DR, SIM_OP_MONITOR, SIM_OP_MWAIT, SIM_OP_HLT,
+	SIM_OP_IN, SIM_OP_OUT, SIM_OP_INS, SIM_OP_OUTS, SIM_OP_MOV_TO_CR, SIM_OP_INVLPG,
+	SIM_OP_PVALIDATE,
+};
+bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struct sim_insn *in);
+
+/* sim_exc.c: deliver an exception through the guest IDT (false: triple fault, ended) */
+bool sim_exc_deliver(struct sim_vcpu *v, unsigned vector, bool has_err, uint64_t err);
+bool sim_vc_raise(struct sim_vcpu *v, uint64_t exit_code);
+
+/* sim_cpuid.c */
+void sim_cpuid_probe(struct sim *s);
+/* view: 0 = the CPU's own answer (modes none/sev), 1 = the hypervisor's (GHCB) answer */
+void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, bool via_ghcb,
+	       uint32_t out[4]);
+
+/* sim_msr_table.c */
+/* true if the CPU (Unicorn) itself holds this MSR */
+bool sim_msr_native(uint32_t msr);
+/* true if RDMSR/WRMSR of msr raises #VC in SEV-ES/SNP */
+bool sim_msr_intercepted(uint32_t msr, bool write);
+/* model MSRs read/written by the CPU itself; false if not a model MSR */
+bool sim_msr_cpu_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val);
+bool sim_msr_cpu_write(struct sim_vcpu *v, uint32_t msr, uint64_t val);
+/* the hypervisor's MSRs (GHCB MSR event / plain RDMSR in mode none); false -> #GP */
+bool sim_msr_hv_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val);
+bool sim_msr_hv_write(struct sim_vcpu *v, uint32_t msr, uint64_t val);
+uint64_t sim_sev_status(const struct sim *s);
+
+/* sim_io.c: port and MMIO devices of the hypervisor model */
+uint32_t sim_io_in(struct sim *s, uint16_t port, unsigned size);
+void sim_io_out(struct sim *s, uint16_t port, unsigned size, uint32_t val);
+uint64_t sim_mmio_read(struct sim *s, uint64_t gpa, unsigned size);
+void sim_mmio_write(struct sim *s, uint64_t gpa, unsigned size, uint64_t val);
+void sim_console_write(struct sim *s, const void *buf, size_t len);
+void sim_console_finish(struct sim *s);
+
+/* sim_ghcb_msr.c, sim_ghcb_nae.c */
+void sim_vmgexit(struct sim_vcpu *v);
+void sim_ghcb_msr_protocol(struct sim_vcpu *v);
+void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa);
+uint64_t sim_sev_info(const struct sim *s);
+uint64_t sim_hv_features(const struct sim *s);
+void sim_terminate_request(struct sim *s, unsigned set, unsigned code);
+#define SIM_MSR_PROTO_KEY (1ull << 62) /* vmgexits_by_code key of an MSR-protocol request */
+void sim_hv_terminate(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* sim_hypercall.c: args[0..4] = RDI RSI RDX R10 R8; returns RAX */
+int64_t sim_hypercall(struct sim_vcpu *v, uint64_t nr, const uint64_t args[5], unsigned cpl);
+
+/* sim_snp.c */
+void sim_rmp_init(struct sim *s);
+uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool validate, bool *cf);
+int sim_rmp_set_shared(struct sim *s, uint64_t gfn, bool shared);
+
+/* sim_json.c */
+void sim_json_print(struct sim *s, FILE *f);
+const char *sim_result_name(enum sim_result r);
+unsigned sim_lie_bit(const char *name); /* 0 if unknown */
+
+/* the launch-time special page region (xl's HVM special pages, facts §1.8) */
+#define SIM_SPECIAL_BASE  0xfeff8000ull
+#define SIM_SPECIAL_SIZE  0x8000ull
+/* sevsim's test MMIO device (one page, not RAM) */
+#define SIM_MMIO_DEV_BASE 0xfeb00000ull
+#define SIM_MMIO_DEV_SIZE 0x1000ull
+
+#endif

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sevsim command line, set-up, and the exit status.
+ *
+ *   build/sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]
+ *                [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--no-ghcb-flag]
+ *                [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc] KERNEL.elf
+ *
+ * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
+ * hypervisor), 3 triple fault, 4 timeout, 5 guest-reported failure (SCHEDOP_shutdown
+ * crash/watchdog, isa-debug-exit with a value other than 0x10), 1 simulator error.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim/sim.h"
+
+#define DEFAULT_MEM       (128ull << 20)
+#define MAX_MEM           0xfc000000ull   /* xl's low-RAM limit; no high RAM modelled */
+#define DEFAULT_MAX_INSNS 2000000000ull
+#define PHYS_BITS         40              /* Unicorn's TCG default physical address width */
+
+static struct sim sim;
+
+void sim_fail(struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->error[0]) {
+		va_start(ap, fmt);
+		vsnprintf(s->error, sizeof(s->error), fmt, ap);
+		va_end(ap);
+	}
+	if (s->result == SIM_RES_RUNNING)
+		s->result = SIM_RES_ERROR;
+}
+
+void sim_trace(struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->cfg.trace)
+		return;
+	fflush(stdout);
+	fputs("sevsim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+uint64_t sim_rand(struct sim *s)
+{
+	uint64_t x = (s->rng += 0x9e3779b97f4a7c15ull);
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]\n"
+		"              [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--no-ghcb-flag]\n"
+		"              [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
+		"              KERNEL.elf\n"
+		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
+		"      ghcb-garbage-cpuid msr-bad-response\n"
+		"See docs/sevsim.md.\n");
+}
+
+static int parse_u64(const char *opt, const char *arg, uint64_t *out, bool size)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (errno || end == arg || arg[0] == '-') {
+		sim_fail(&sim, "%s: '%s' is not a number", opt, arg);
+		return -1;
+	}
+	if (size && *end) {
+		unsigned shift = 0;
+		switch (*end) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		default: shift = 64; break;
+		}
+		if (shift == 64 || end[1] || v > (UINT64_MAX >> shift)) {
+			sim_fail(&sim, "%s: '%s' is not a size (number with optional K, M or G)", opt,
+				 arg);
+			return -1;
+		}
+		v <<= shift;
+		end++;
+	}
+	if (*end) {
+		sim_fail(&sim, "%s: '%s' is not a number", opt, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_lies(const char *arg)
+{
+	char buf[256], *tok, *save = NULL;
+
+	if (strlen(arg) >= sizeof(buf)) {
+		sim_fail(&sim, "--lie: list too long");
+		return -1;
+	}
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned bit = sim_lie_bit(tok);
+		if (!bit) {
+			sim_fail(&sim, "--lie: unknown lie '%s' (known: cbit-wrong cpuid-nosev "
+				 "version-mismatch ghcb-error ghcb-missing-valid ghcb-garbage-cpuid "
+				 "msr-bad-response)", tok);
+			return -1;
+		}
+		sim.cfg.lies |= bit;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv)
+{
+	struct sim_config *c = &sim.cfg;
+	uint64_t v;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *eq = strchr(a, '=');
+		const char *val = eq ? eq + 1 : NULL;
+		size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+#define OPT(name) (strlen(name) == nl && !strncmp(a, name, nl))
+#define NEED_VAL() do { if (!val) { sim_fail(&sim, "%.*s needs a value (%.*s=...)", \
+		(int)nl, a, (int)nl, a); return -1; } } while (0)
+		if (a[0] != '-' || !strcmp(a, "-")) {
+			if (c->kernel) {
+				sim_fail(&sim, "more than one kernel given ('%s' and '%s')", c->kernel, a);
+				return -1;
+			}
+			c->kernel = a;
+		} else if (OPT("--help") || OPT("-h")) {
+			usage(stdout);
+			exit(0);
+		} else if (OPT("--mode")) {
+			NEED_VAL();
+			if (!strcmp(val, "none")) c->mode = SIM_MODE_NONE;
+			else if (!strcmp(val, "sev")) c->mode = SIM_MODE_SEV;
+			else if (!strcmp(val, "sev-es")) c->mode = SIM_MODE_SEV_ES;
+			else if (!strcmp(val, "sev-snp")) c->mode = SIM_MODE_SEV_SNP;
+			else {
+				sim_fail(&sim, "--mode: unknown mode '%s' (none, sev, sev-es, sev-snp)", val);
+				return -1;
+			}
+		} else if (OPT("--mem")) {
+			NEED_VAL();
+			if (parse_u64("--mem", val, &c->mem, true) < 0)
+				return -1;
+		} else if (OPT("--vcpus")) {
+			NEED_VAL();
+			if (parse_u64("--vcpus", val, &v, false) < 0)
+				return -1;
+			if (v < 1 || v > SIM_MAX_VCPUS) {
+				sim_fail(&sim, "--vcpus: %" PRIu64 " out of range (1..%u)", v, SIM_MAX_VCPUS);
+				return -1;
+			}
+			c->vcpus = (unsigned)v;
+		} else if (OPT("--cbit")) {
+			NEED_VAL();
+			if (parse_u64("--cbit", val, &v, false) < 0)
+				return -1;
+			if (v > 63) {
+				sim_fail(&sim, "--cbit: %" PRIu64 " is not a bit position", v);
+				return -1;
+			}
+			c->cbit = (int)v;
+		} else if (OPT("--seed")) {
+			NEED_VAL();
+			if (parse_u64("--seed", val, &c->seed, false) < 0)
+				return -1;
+		} else if (OPT("--cmdline")) {
+			NEED_VAL();
+			c->cmdline = val;
+		} else if (OPT("--module")) {
+			NEED_VAL();
+			if (c->nr_modules == SIM_MAX_MODULES) {
+				sim_fail(&sim, "--module: at most %u modules", SIM_MAX_MODULES);
+				return -1;
+			}
+			char *dup = strdup(val), *comma = strchr(dup, ',');
+			if (comma)
+				*comma = '\0';
+			c->modules[c->nr_modules].path = dup;
+			c->modules[c->nr_modules].cmdline = comma ? comma + 1 : NULL;
+			c->nr_modules++;
+		} else if (OPT("--no-ghcb-flag")) {
+			c->no_ghcb_flag = true;
+		} else if (OPT("--lie")) {
+			NEED_VAL();
+			if (parse_lies(val) < 0)
+				return -1;
+		} else if (OPT("--trace")) {
+			c->trace = true;
+		} else if (OPT("--max-insns")) {
+			NEED_VAL();
+			if (parse_u64("--max-insns", val, &c->max_insns, false) < 0)
+				return -1;
+		} else if (OPT("--intercept-tsc")) {
+			c->intercept_tsc = true;
+		} else {
+			sim_fail(&sim, "unknown option '%s' (see --help)", a);
+			return -1;
+		}
+#undef OPT
+#undef NEED_VAL
+	}
+	if (!c->kernel) {
+		sim_fail(&sim, "no kernel given (sevsim [options] KERNEL.elf)");
+		return -1;
+	}
+	if (c->mem < (2ull << 20) || c->mem > MAX_MEM || (c->mem & 0xfff)) {
+		sim_fail(&sim, "--mem: %#" PRIx64 " bytes; need a multiple of 4 KiB from 2 MiB to "
+			 "%#llx", c->mem, MAX_MEM);
+		return -1;
+	}
+	return 0;
+}
+
+/* C-bit: above every RAM address and below the engine's 40 physical address bits. */
+static int choose_cbit(void)
+{
+	struct sim_config *c = &sim.cfg;
+	unsigned lo = 32, hi = PHYS_BITS - 1, n;
+
+	while (lo < hi && (1ull << lo) < c->mem)
+		lo++;
+	n = hi - lo + 1;
+	if (c->mode == SIM_MODE_NONE) {
+		sim.cbit = 0;
+		sim.cbit_mask = 0;
+		return 0;
+	}
+	if (c->cbit >= 0) {
+		if ((unsigned)c->cbit < lo || (unsigned)c->cbit > hi) {
+			sim_fail(&sim, "--cbit: %d unusable; with --mem=%#" PRIx64 " the C-bit must be "
+				 "%u..%u (above RAM and the 4 GiB hole, below %u physical address bits)",
+				 c->cbit, c->mem, lo, hi, PHYS_BITS);
+			return -1;
+		}
+		sim.cbit = (unsigned)c->cbit;
+	} else {
+		sim.cbit = lo + (unsigned)(sim_rand(&sim) % n);
+	}
+	sim.cbit_mask = 1ull << sim.cbit;
+	sim.cbit_reported = sim.cbit;
+	if (c->lies & SIM_LIE_CBIT_WRONG)
+		sim.cbit_reported = lo + (sim.cbit - lo + 1 + (unsigned)(sim_rand(&sim) % (n - 1))) % n;
+	return 0;
+}
+
+static int exit_status(const struct sim *s)
+{
+	switch (s->result) {
+	case SIM_RES_HALT:
+		return 0;
+	case SIM_RES_SHUTDOWN:
+		if (s->have_debug_exit)
+			return s->debug_exit_value == 0x10 ? 0 : 5;
+		if (!strcmp(s->shutdown_reason, "crash") || !strcmp(s->shutdown_reason, "watchdog"))
+			return 5;
+		return 0;
+	case SIM_RES_TERMINATED:   return 2;
+	case SIM_RES_TRIPLE_FAULT: return 3;
+	case SIM_RES_TIMEOUT:      return 4;
+	default:                   return 1;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct timespec t0, t1;
+	int status;
+
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	sim.cfg.mem = DEFAULT_MEM;
+	sim.cfg.vcpus = 1;
+	sim.cfg.cbit = -1;
+	sim.cfg.max_insns = DEFAULT_MAX_INSNS;
+	sim.reason_set = sim.reason_code = -1;
+
+	if (parse_args(argc, argv) == 0) {
+		sim.rng = sim.cfg.seed;
+		sim.nr_vcpus = sim.cfg.vcpus;
+		if (choose_cbit() == 0 && sim_mem_init(&sim) == 0 && sim_load(&sim) == 0) {
+			sim_cpuid_probe(&sim);
+			if (sim.cfg.mode == SIM_MODE_SEV_SNP)
+				sim_rmp_init(&sim);
+			for (unsigned i = 0; i < sim.nr_vcpus && sim.result == SIM_RES_RUNNING; i++)
+				sim_vcpu_create(&sim, i);
+			struct sim_vcpu_init bsp = {
+				.pvh32 = true, .rip = sim.entry, .rbx = sim.start_info_gpa,
+			};
+			sim_trace(&sim, "mode %d, C-bit %u (reported %u), entry %#" PRIx64
+				  ", start_info %#" PRIx64, sim.cfg.mode, sim.cbit, sim.cbit_reported,
+				  sim.entry, sim.start_info_gpa);
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			if (sim.result == SIM_RES_RUNNING && sim_vcpu_start(&sim.vcpu[0], &bsp) == 0)
+				sim_run(&sim);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			sim.seconds = (double)(t1.tv_sec - t0.tv_sec) +
+				      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		}
+	}
+	if (sim.result == SIM_RES_RUNNING)
+		sim_fail(&sim, "internal: run ended without a result");
+	if (sim.error[0] && (sim.result == SIM_RES_ERROR || sim.result == SIM_RES_TRIPLE_FAULT ||
+			     sim.hv_terminated)) {
+		fflush(stdout);
+		fprintf(stderr, "sevsim: %s\n", sim.error);
+	}
+	sim_console_finish(&sim);
+	sim_json_print(&sim, stdout);
+	fflush(stdout);
+	status = exit_status(&sim);
+	for (unsigned i = 0; i < sim.nr_vcpus; i++)
+		if (sim.vcpu[i].uc)
+			uc_close(sim.vcpu[i].uc);
+	for (unsigned i = 0; i < sim.cfg.nr_modules; i++)
+		free((void *)sim.cfg.modules[i].path);
+	sim_mem_free(&sim);
+	return status;
+}

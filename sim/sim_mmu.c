@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Linear-to-physical translation through the guest's page tables, for the parts of the
+ * model that touch guest memory the way the CPU would: reading instruction bytes in the
+ * code hook, reading the IDT/GDT/TSS and pushing exception frames. Table entries are
+ * read through the alias their address selects (C-bit), exactly as Unicorn's own walker
+ * does, so a table level without the C-bit reads ciphertext here too.
+ *
+ * A small direct-mapped TLB caches translations. Like a real TLB it is flushed when the
+ * guest writes CR0/CR3/CR4 or EFER, or executes INVLPG (sim_vcpu.c notices those).
+ */
+#include <string.h>
+
+#include "sim/sim.h"
+
+#define PTE_P    (1ull << 0)
+#define PTE_PS   (1ull << 7)
+#define ADDR_MASK 0x000ffffffffff000ull
+
+void sim_mmu_flush(struct sim_vcpu *v)
+{
+	memset(v->tlb, 0, sizeof(v->tlb));
+}
+
+void sim_mmu_refresh(struct sim_vcpu *v)
+{
+	uc_x86_msr efer = { .rid = 0xc0000080u, .value = 0 };
+
+	v->cr0 = sim_reg(v, UC_X86_REG_CR0);
+	v->cr3 = sim_reg(v, UC_X86_REG_CR3);
+	v->cr4 = sim_reg(v, UC_X86_REG_CR4);
+	uc_reg_read(v->uc, UC_X86_REG_MSR, &efer);
+	v->efer = efer.value;
+	v->paging_dirty = false;
+	sim_mmu_flush(v);
+}
+
+static bool rd64(struct sim_vcpu *v, uint64_t gpa, uint64_t *e)
+{
+	return sim_mem_cpu_read(v, gpa, e, 8);
+}
+
+static bool walk(struct sim_vcpu *v, uint64_t la, uint64_t *gpa)
+{
+	uint64_t e;
+
+	if (!(v->cr0 & (1ull << 31))) {
+		*gpa = (v->efer & (1ull << 10)) ? la : (la & 0xffffffffull);
+		return true;
+	}
+	if (v->efer & (1ull << 10)) { /* long mode, 4-level */
+		uint64_t table = v->cr3 & ADDR_MASK;
+		for (int level = 3; level >= 0; level--) {
+			unsigned idx = (la >> (12 + 9 * level)) & 0x1ff;
+			if (!rd64(v, table + idx * 8, &e) || !(e & PTE_P))
+				return false;
+			if (level > 0 && level < 3 && (e & PTE_PS)) {
+				uint64_t size = 1ull << (12 + 9 * level);
+				*gpa = (e & ADDR_MASK & ~(size - 1)) | (la & (size - 1));
+				return true;
+			}
+			table = e & ADDR_MASK;
+		}
+		*gpa = table | (la & 0xfff);
+		return true;
+	}
+	la &= 0xffffffffull;
+	if (v->cr4 & (1ull << 5)) { /* PAE */
+		uint64_t pdpte;
+		if (!rd64(v, (v->cr3 & 0xffffffe0ull) + ((la >> 30) & 3) * 8, &pdpte) ||
+		    !(pdpte & PTE_P))
+			return false;
+		if (!rd64(v, (pdpte & ADDR_MASK) + ((la >> 21) & 0x1ff) * 8, &e) || !(e & PTE_P))
+			return false;
+		if (e & PTE_PS) {
+			*gpa = (e & ADDR_MASK & ~0x1fffffull) | (la & 0x1fffff);
+			return true;
+		}
+		if (!rd64(v, (e & ADDR_MASK) + ((la >> 12) & 0x1ff) * 8, &e) || !(e & PTE_P))
+			return false;
+		*gpa = (e & ADDR_MASK) | (la & 0xfff);
+		return true;
+	}
+	/* legacy 32-bit paging */
+	uint32_t e32;
+	if (!sim_mem_cpu_read(v, (v->cr3 & 0xfffff000ull) + ((la >> 22) & 0x3ff) * 4, &e32, 4) ||
+	    !(e32 & PTE_P))
+		return false;
+	if ((e32 & PTE_PS) && (v->cr4 & (1ull << 4))) {
+		*gpa = (e32 & 0xffc00000ull) | (la & 0x3fffff);
+		return true;
+	}
+	if (!sim_mem_cpu_read(v, (e32 & 0xfffff000ull) + ((la >> 12) & 0x3ff) * 4, &e32, 4) ||
+	    !(e32 & PTE_P))
+		return false;
+	*gpa = (e32 & 0xfffff000ull) | (la & 0xfff);
+	return true;
+}
+
+bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gpa)
+{
+	uint64_t vpage = la >> 12;
+	struct sim_tlb_entry *t = &v->tlb[vpage % SIM_TLB_SIZE];
+
+	(void)write;
+	if (v->paging_dirty)
+		sim_mmu_refresh(v);
+	if (t->vpage == vpage + 1) {
+		*gpa = t->gpa_page | (la & 0xfff);
+		return true;
+	}
+	if (!walk(v, la, gpa))
+		return false;
+	t->vpage = vpage + 1;
+	t->gpa_page = *gpa & ~0xfffull;
+	return true;
+}
+
+static bool mmu_access(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len, bool write)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		uint64_t gpa, chunk = 4096 - (la & 0xfff);
+		if (chunk > len)
+			chunk = len;
+		if (!sim_mmu_translate(v, la, write, &gpa))
+			return false;
+		if (write ? !sim_mem_cpu_write(v, gpa, p, chunk) : !sim_mem_cpu_read(v, gpa, p, chunk))
+			return false;
+		la += chunk;
+		p += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len)
+{
+	return mmu_access(v, la, buf, len, false);
+}
+
+bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len)
+{
+	return mmu_access(v, la, (void *)(uintptr_t)buf, len, true);
+}

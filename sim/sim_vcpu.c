@@ -1,0 +1,641 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vCPUs: one Unicorn engine (UC_MODE_64) per vCPU, all mapping the same guest memory.
+ * A code hook looks at every instruction before it runs (sim_insn.c) and either lets
+ * Unicorn execute it or stops the engine and leaves an event; the run loop handles the
+ * event (raise #VC, run the hypervisor model, emulate, halt) and resumes the vCPU.
+ * A deterministic scheduler picks the vCPU and the length of its slice from the seed.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "sim/sim.h"
+#include "sev/exit_codes.h"
+
+/* sim_reset.asm */
+extern const uint8_t sim_reset_stub[], sim_reset_stub_end[], sim_reset_stub_done[];
+
+#define RUN_UNTIL   0x8000000000000000ull /* non-canonical: never reached */
+#define MAX_SLICE   20000u
+#define CR0_PG      (1ull << 31)
+#define EFER_LMA    (1ull << 10)
+#define RFLAGS_IF   (1ull << 9)
+#define RFLAGS_CF   (1ull << 0)
+
+uint64_t sim_reg(struct sim_vcpu *v, int reg)
+{
+	uint64_t val = 0;
+
+	uc_reg_read(v->uc, reg, &val);
+	return val;
+}
+
+void sim_set_reg(struct sim_vcpu *v, int reg, uint64_t val)
+{
+	uc_reg_write(v->uc, reg, &val);
+}
+
+bool sim_long_mode(struct sim_vcpu *v)
+{
+	if (v->paging_dirty)
+		sim_mmu_refresh(v);
+	return (v->efer & EFER_LMA) != 0;
+}
+
+/* Read the descriptor of the current CS from the GDT to learn its L bit. */
+bool sim_cs64(struct sim_vcpu *v)
+{
+	uc_x86_mmr gdtr = { 0 };
+	uint64_t desc = 0, cs = sim_reg(v, UC_X86_REG_CS);
+
+	if (!sim_long_mode(v) || (cs & 4))
+		return false;
+	uc_reg_read(v->uc, UC_X86_REG_GDTR, &gdtr);
+	if ((cs & ~7ull) + 7 > gdtr.limit || !sim_mmu_read(v, gdtr.base + (cs & ~7ull), &desc, 8))
+		return false;
+	return (desc >> 53) & 1;
+}
+
+unsigned sim_cpl(struct sim_vcpu *v)
+{
+	return (unsigned)(sim_reg(v, UC_X86_REG_CS) & 3);
+}
+
+void sim_end(struct sim *s, enum sim_result r)
+{
+	if (s->result == SIM_RES_RUNNING)
+		s->result = r;
+}
+
+static void stop(struct sim_vcpu *v, enum sim_ev_kind kind, uint64_t code, unsigned len,
+		 uint64_t rip)
+{
+	v->ev.kind = kind;
+	v->ev.code = code;
+	v->ev.len = len;
+	v->ev.rip = rip;
+	uc_emu_stop(v->uc);
+}
+
+static void count_insn(struct sim_vcpu *v)
+{
+	v->insns++;
+	v->sim->insns_total++;
+	if (v->slice_left)
+		v->slice_left--;
+}
+
+static bool es(const struct sim *s)
+{
+	return s->cfg.mode >= SIM_MODE_SEV_ES;
+}
+
+/* The code hook: runs before every instruction. */
+static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+	struct sim_vcpu *v = ud;
+	struct sim *s = v->sim;
+	struct sim_insn in;
+	uint8_t b[16];
+
+	(void)uc;
+	if (v->resetting)
+		return;
+	if (s->result != SIM_RES_RUNNING || v->ev.kind != SIM_EV_NONE) {
+		uc_emu_stop(v->uc);
+		return;
+	}
+	if (v->paging_dirty) {
+		sim_mmu_refresh(v);
+		if (s->cbit_mask && v->low_private != !(v->cr0 & CR0_PG)) {
+			stop(v, SIM_EV_REMAP, 0, 0, addr);
+			return;
+		}
+	}
+	if (s->insns_total >= s->cfg.max_insns) {
+		stop(v, SIM_EV_TIMEOUT, 0, 0, addr);
+		return;
+	}
+	if (v->slice_left == 0) {
+		stop(v, SIM_EV_SLICE, 0, 0, addr);
+		return;
+	}
+	/*
+	 * Unicorn patches the instruction length into the hook call after translating it;
+	 * for an instruction it treats as invalid (VMMCALL, VMGEXIT, PVALIDATE, ...) the
+	 * placeholder stays, so read up to 15 bytes (not past the page if the next is absent).
+	 */
+	unsigned n = size;
+	if (n == 0 || n > 15) {
+		n = 15;
+		if (!sim_mmu_read(v, addr, b, n))
+			n = 4096 - (unsigned)(addr & 0xfff) < 15 ? 4096 - (unsigned)(addr & 0xfff) : 15;
+	}
+	if (!sim_mmu_read(v, addr, b, n) ||
+	    !sim_insn_decode(b, n, (v->efer & EFER_LMA) != 0, true, &in)) {
+		count_insn(v); /* let Unicorn fault on it as the hardware would */
+		return;
+	}
+
+	switch (in.opcode) {
+	case SIM_OP_OTHER:
+		break;
+	case SIM_OP_HLT:
+		stop(v, SIM_EV_HLT, 0, in.len, addr);
+		return;
+	case SIM_OP_CPUID:
+		if (es(s)) {
+			stop(v, SIM_EV_VC, SVM_EXIT_CPUID, in.len, addr);
+			return;
+		}
+		break; /* the CPUID insn hook answers */
+	case SIM_OP_RDMSR:
+	case SIM_OP_WRMSR: {
+		bool wr = in.opcode == SIM_OP_WRMSR;
+		uint32_t msr = (uint32_t)sim_reg(v, UC_X86_REG_RCX);
+		if (es(s) && sim_msr_intercepted(msr, wr)) {
+			stop(v, SIM_EV_VC, SVM_EXIT_MSR, in.len, addr);
+			return;
+		}
+		if (!sim_msr_native(msr)) {
+			stop(v, wr ? SIM_EV_WRMSR : SIM_EV_RDMSR, msr, in.len, addr);
+			return;
+		}
+		if (wr)
+			v->paging_dirty = true; /* EFER and friends run natively */
+		break;
+	}
+	case SIM_OP_RDTSC:
+	case SIM_OP_RDTSCP:
+		if (es(s) && s->cfg.intercept_tsc) {
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_RDTSC ? SVM_EXIT_RDTSC : SVM_EXIT_RDTSCP,
+			     in.len, addr);
+			return;
+		}
+		break;
+	case SIM_OP_RDPMC:
+		if (es(s)) {
+			stop(v, SIM_EV_VC, SVM_EXIT_RDPMC, in.len, addr);
+			return;
+		}
+		break;
+	case SIM_OP_VMMCALL:
+		stop(v, es(s) ? SIM_EV_VC : SIM_EV_HYPERCALL, SVM_EXIT_VMMCALL, in.len, addr);
+		return;
+	case SIM_OP_VMGEXIT:
+		stop(v, es(s) ? SIM_EV_VMGEXIT : SIM_EV_HYPERCALL, 0, in.len, addr);
+		return;
+	case SIM_OP_WBINVD:
+	case SIM_OP_INVD:
+		if (es(s)) {
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_WBINVD ? SVM_EXIT_WBINVD : SVM_EXIT_INVD,
+			     in.len, addr);
+			return;
+		}
+		break;
+	case SIM_OP_MOV_FROM_DR:
+	case SIM_OP_MOV_TO_DR:
+		if (es(s) && in.modrm_reg == 7) {
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MOV_FROM_DR ? SVM_EXIT_READ_DR7 :
+			     SVM_EXIT_WRITE_DR7, in.len, addr);
+			return;
+		}
+		break;
+	case SIM_OP_MONITOR:
+	case SIM_OP_MWAIT:
+		if (es(s)) {
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MONITOR ? SVM_EXIT_MONITOR : SVM_EXIT_MWAIT,
+			     in.len, addr);
+			return;
+		}
+		break;
+	case SIM_OP_IN:
+	case SIM_OP_OUT:
+	case SIM_OP_INS:
+	case SIM_OP_OUTS:
+		if (es(s)) {
+			stop(v, SIM_EV_VC, SVM_EXIT_IOIO, in.len, addr);
+			return;
+		}
+		break; /* the IN/OUT insn hooks serve the port */
+	case SIM_OP_MOV_TO_CR:
+	case SIM_OP_INVLPG:
+		v->paging_dirty = true; /* refreshed before the next instruction */
+		break;
+	case SIM_OP_PVALIDATE:
+		if (s->cfg.mode == SIM_MODE_SEV_SNP) {
+			stop(v, SIM_EV_PVALIDATE, 0, in.len, addr);
+			return;
+		}
+		break;
+	}
+	count_insn(v);
+}
+
+/* ---- native instruction hooks (modes none and sev) ---- */
+
+static int hook_cpuid(uc_engine *uc, void *ud)
+{
+	struct sim_vcpu *v = ud;
+	uint32_t out[4];
+	uint64_t leaf = sim_reg(v, UC_X86_REG_RAX), sub = sim_reg(v, UC_X86_REG_RCX);
+
+	(void)uc;
+	sim_cpuid(v->sim, v, (uint32_t)leaf, (uint32_t)sub, false, out);
+	sim_set_reg(v, UC_X86_REG_RAX, out[0]);
+	sim_set_reg(v, UC_X86_REG_RBX, out[1]);
+	sim_set_reg(v, UC_X86_REG_RCX, out[2]);
+	sim_set_reg(v, UC_X86_REG_RDX, out[3]);
+	return 1; /* skip Unicorn's own CPUID */
+}
+
+static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *ud)
+{
+	struct sim_vcpu *v = ud;
+
+	(void)uc;
+	return sim_io_in(v->sim, (uint16_t)port, (unsigned)size);
+}
+
+static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, void *ud)
+{
+	struct sim_vcpu *v = ud;
+
+	(void)uc;
+	sim_io_out(v->sim, (uint16_t)port, (unsigned)size, value);
+	if (v->sim->result != SIM_RES_RUNNING)
+		uc_emu_stop(v->uc);
+}
+
+/* ---- faults Unicorn raises ---- */
+
+static bool vector_has_error_code(unsigned vec)
+{
+	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 ||
+	       vec == 30;
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
+{
+	struct sim_vcpu *v = ud;
+
+	(void)uc;
+	if (v->ev.kind != SIM_EV_NONE)
+		return;
+	/* Unicorn does not expose the error code; #PF gets P from a re-walk, others 0. */
+	uint64_t err = 0;
+	if (intno == 14) {
+		uint64_t gpa, cr2 = sim_reg(v, UC_X86_REG_CR2);
+		if (sim_mmu_translate(v, cr2, false, &gpa))
+			err |= 1;
+	}
+	v->ev.gpa = err;
+	stop(v, SIM_EV_EXCEPTION, intno, 0, sim_reg(v, UC_X86_REG_RIP));
+}
+
+static bool hook_invalid(uc_engine *uc, void *ud)
+{
+	struct sim_vcpu *v = ud;
+
+	(void)uc;
+	if (v->ev.kind == SIM_EV_NONE) {
+		v->ev.gpa = 0;
+		stop(v, SIM_EV_EXCEPTION, 6, 0, sim_reg(v, UC_X86_REG_RIP));
+	}
+	return true;
+}
+
+/*
+ * Unicorn 2.0.1 checks a data or fetch address against its *physical* map before the
+ * page walk, so an access lands here both for real MMIO (GPA not RAM) and for a linear
+ * address that is simply not also a physical one. Tell them apart with our own walk.
+ */
+static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+			  int64_t value, void *ud)
+{
+	struct sim_vcpu *v = ud;
+	struct sim *s = v->sim;
+	uint64_t gpa, rip = sim_reg(v, UC_X86_REG_RIP);
+	bool write = type == UC_MEM_WRITE_UNMAPPED, fetch = type == UC_MEM_FETCH_UNMAPPED;
+
+	(void)uc;
+	(void)value;
+	if (v->ev.kind != SIM_EV_NONE)
+		return false;
+	if (!sim_mmu_translate(v, addr, write, &gpa)) {
+		sim_set_reg(v, UC_X86_REG_CR2, addr);
+		v->ev.gpa = (write ? 2u : 0u) | (fetch ? 0x10u : 0u) | (sim_cpl(v) == 3 ? 4u : 0u);
+		stop(v, SIM_EV_EXCEPTION, 14, 0, rip);
+		return false;
+	}
+	if (sim_mem_is_ram(s, gpa & ~s->cbit_mask, 1)) {
+		sim_fail(s, "vcpu%u: rip %#" PRIx64 ": linear address %#" PRIx64 " maps GPA %#" PRIx64
+			 ", but Unicorn 2.0.1 only lets guests use linear addresses that are also "
+			 "physical ones", v->id, rip, addr, gpa);
+		stop(v, SIM_EV_NONE, 0, 0, rip);
+		return false;
+	}
+	if (es(s) && !fetch) {
+		v->ev.gpa = gpa;
+		stop(v, SIM_EV_VC, SVM_EXIT_NPF, 0, rip);
+		return false;
+	}
+	sim_fail(s, "vcpu%u: rip %#" PRIx64 ": %s of %d bytes at GPA %#" PRIx64
+		 " (linear %#" PRIx64 "): no RAM or device there", v->id, rip,
+		 fetch ? "instruction fetch" : write ? "write" : "read", size, gpa, addr);
+	stop(v, SIM_EV_NONE, 0, 0, rip);
+	return false;
+}
+
+/* ---- creation, reset, start ---- */
+
+int sim_vcpu_create(struct sim *s, unsigned id)
+{
+	struct sim_vcpu *v = &s->vcpu[id];
+
+	memset(v, 0, sizeof(*v));
+	v->sim = s;
+	v->id = id;
+	v->state = SIM_VCPU_STOPPED;
+	v->ghcb_registered_gfn = ~0ull;
+	v->dr7 = 0x400;
+	/* KVM pre-loads the GHCB MSR with the SEV information (facts §2 notes). */
+	v->ghcb_msr = es(s) ? sim_sev_info(s) : 0;
+	return 0;
+}
+
+/* Engines are opened when a vCPU first starts: each holds a large translation cache. */
+static int open_engine(struct sim_vcpu *v)
+{
+	uc_err e;
+
+	if (v->uc)
+		return 0;
+	e = uc_open(UC_ARCH_X86, UC_MODE_64, &v->uc);
+	if (e != UC_ERR_OK) {
+		v->uc = NULL;
+		sim_fail(v->sim, "vcpu%u: uc_open: %s", v->id, uc_strerror(e));
+		return -1;
+	}
+	return sim_mem_map_vcpu(v);
+}
+
+/* Take a fresh engine from Unicorn's "long mode without paging" to 32-bit protected mode. */
+static int reset_to_pm32(struct sim_vcpu *v)
+{
+	struct sim *s = v->sim;
+	size_t len = (size_t)(sim_reset_stub_end - sim_reset_stub);
+	uint64_t *pml4 = (uint64_t *)(s->special + 0x1000);
+	uint64_t *pdpt = (uint64_t *)(s->special + 0x2000);
+	uint64_t *pd = (uint64_t *)(s->special + 0x3000);
+	uc_err e;
+
+	memcpy(s->special, sim_reset_stub, len);
+	memset(s->special + 0x1000, 0, 0x3000);
+	pml4[0] = (SIM_SPECIAL_BASE + 0x2000) | 3;
+	pdpt[3] = (SIM_SPECIAL_BASE + 0x3000) | 3;
+	pd[(SIM_SPECIAL_BASE >> 21) & 0x1ff] = (SIM_SPECIAL_BASE & ~0x1fffffull) | 0x83;
+	sim_set_reg(v, UC_X86_REG_RSP, SIM_SPECIAL_BASE + 0x5000);
+	v->resetting = true;
+	e = uc_emu_start(v->uc, SIM_SPECIAL_BASE,
+			 SIM_SPECIAL_BASE + (uint64_t)(sim_reset_stub_done - sim_reset_stub), 0, 0);
+	v->resetting = false;
+	sim_mmu_refresh(v);
+	if (e != UC_ERR_OK || v->cr0 != 0x11 || v->efer != 0 || v->cr4 != 0) {
+		sim_fail(s, "vcpu%u: reset stub failed (%s): cr0 %#" PRIx64 " efer %#" PRIx64,
+			 v->id, uc_strerror(e), v->cr0, v->efer);
+		return -1;
+	}
+	/* The stub leaves no trace the guest could rely on: clear its pages again. */
+	memset(s->special, 0, 0x6000);
+	return 0;
+}
+
+static int add_hooks(struct sim_vcpu *v)
+{
+	uc_err e;
+
+	e = uc_hook_add(v->uc, &v->hooks[0], UC_HOOK_CODE, (void *)hook_code, v, 1, 0);
+	if (!e)
+		e = uc_hook_add(v->uc, &v->hooks[1], UC_HOOK_INTR, (void *)hook_intr, v, 1, 0);
+	if (!e)
+		e = uc_hook_add(v->uc, &v->hooks[2], UC_HOOK_INSN_INVALID, (void *)hook_invalid, v, 1, 0);
+	if (!e)
+		e = uc_hook_add(v->uc, &v->hooks[3], UC_HOOK_MEM_UNMAPPED, (void *)hook_unmapped, v, 1, 0);
+	if (!e) {
+		uc_hook h;
+		e = uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)hook_cpuid, v, 1, 0, UC_X86_INS_CPUID);
+		if (!e)
+			e = uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)hook_in, v, 1, 0, UC_X86_INS_IN);
+		if (!e)
+			e = uc_hook_add(v->uc, &h, UC_HOOK_INSN, (void *)hook_out, v, 1, 0, UC_X86_INS_OUT);
+	}
+	if (e != UC_ERR_OK) {
+		sim_fail(v->sim, "vcpu%u: uc_hook_add: %s", v->id, uc_strerror(e));
+		return -1;
+	}
+	v->hooked = true;
+	return 0;
+}
+
+int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
+{
+	static const int gprs[] = {
+		UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
+		UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9,
+		UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+		UC_X86_REG_R15,
+	};
+	uc_x86_mmr idtr = { 0 }, tr = { 0 };
+
+	if (!init->pvh32) {
+		sim_fail(v->sim, "vcpu%u: only the PVH entry state can start a vCPU so far", v->id);
+		return -1;
+	}
+	if (open_engine(v) < 0 || reset_to_pm32(v) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
+		sim_set_reg(v, gprs[i], 0);
+	sim_set_reg(v, UC_X86_REG_RBX, init->rbx);
+	sim_set_reg(v, UC_X86_REG_RSI, init->rsi);
+	sim_set_reg(v, UC_X86_REG_RSP, init->rsp);
+	sim_set_reg(v, UC_X86_REG_EFLAGS, 0x2);
+	/* IDTR and GDTR are unspecified at the PVH entry; make the IDT unusable. */
+	uc_reg_write(v->uc, UC_X86_REG_IDTR, &idtr);
+	tr.limit = 0x67;
+	tr.flags = 0x8b00; /* present, busy 32-bit TSS (pvh.pandoc) */
+	uc_reg_write(v->uc, UC_X86_REG_TR, &tr);
+	sim_set_reg(v, UC_X86_REG_RIP, init->rip);
+	if (!v->hooked && add_hooks(v) < 0)
+		return -1;
+	sim_mmu_refresh(v);
+	v->state = SIM_VCPU_RUNNABLE;
+	return 0;
+}
+
+/* ---- the run loop ---- */
+
+static void handle_hypercall(struct sim_vcpu *v)
+{
+	uint64_t args[5], rax;
+	bool cs64 = sim_cs64(v);
+
+	if (cs64) {
+		args[0] = sim_reg(v, UC_X86_REG_RDI);
+		args[1] = sim_reg(v, UC_X86_REG_RSI);
+		args[2] = sim_reg(v, UC_X86_REG_RDX);
+		args[3] = sim_reg(v, UC_X86_REG_R10);
+		args[4] = sim_reg(v, UC_X86_REG_R8);
+	} else { /* 32-bit ABI: EBX ECX EDX ESI EDI (hypercall-abi.rst) */
+		args[0] = (uint32_t)sim_reg(v, UC_X86_REG_RBX);
+		args[1] = (uint32_t)sim_reg(v, UC_X86_REG_RCX);
+		args[2] = (uint32_t)sim_reg(v, UC_X86_REG_RDX);
+		args[3] = (uint32_t)sim_reg(v, UC_X86_REG_RSI);
+		args[4] = (uint32_t)sim_reg(v, UC_X86_REG_RDI);
+	}
+	rax = sim_reg(v, UC_X86_REG_RAX);
+	if (!cs64)
+		rax = (uint32_t)rax;
+	int64_t ret = sim_hypercall(v, rax, args, sim_cpl(v));
+	sim_set_reg(v, UC_X86_REG_RAX, cs64 ? (uint64_t)ret : (uint32_t)ret);
+}
+
+static void advance(struct sim_vcpu *v)
+{
+	count_insn(v);
+	sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip + v->ev.len);
+}
+
+static unsigned runnable_count(const struct sim *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->nr_vcpus; i++)
+		n += s->vcpu[i].state == SIM_VCPU_RUNNABLE;
+	return n;
+}
+
+static void handle_event(struct sim_vcpu *v)
+{
+	struct sim *s = v->sim;
+	uint64_t val;
+
+	switch (v->ev.kind) {
+	case SIM_EV_NONE:
+	case SIM_EV_SLICE:
+		break;
+	case SIM_EV_TIMEOUT:
+		sim_end(s, SIM_RES_TIMEOUT);
+		break;
+	case SIM_EV_REMAP:
+		sim_mem_set_low(v, !(v->cr0 & CR0_PG));
+		sim_mmu_flush(v);
+		break;
+	case SIM_EV_VC:
+		sim_vc_raise(v, v->ev.code);
+		break;
+	case SIM_EV_VMGEXIT:
+		count_insn(v);
+		sim_vmgexit(v);
+		if (s->result == SIM_RES_RUNNING)
+			sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip + v->ev.len);
+		break;
+	case SIM_EV_HYPERCALL:
+		handle_hypercall(v);
+		if (s->result == SIM_RES_RUNNING)
+			advance(v);
+		break;
+	case SIM_EV_HLT:
+		advance(v);
+		v->halted_if = (sim_reg(v, UC_X86_REG_EFLAGS) & RFLAGS_IF) != 0;
+		v->state = SIM_VCPU_HALTED;
+		sim_trace(s, "vcpu%u: hlt at rip %#" PRIx64 " (IF=%d)", v->id, v->ev.rip, v->halted_if);
+		break;
+	case SIM_EV_RDMSR:
+		if (!sim_msr_cpu_read(v, (uint32_t)v->ev.code, &val) &&
+		    !sim_msr_hv_read(v, (uint32_t)v->ev.code, &val)) {
+			sim_exc_deliver(v, 13, true, 0);
+			break;
+		}
+		sim_set_reg(v, UC_X86_REG_RAX, (uint32_t)val);
+		sim_set_reg(v, UC_X86_REG_RDX, val >> 32);
+		advance(v);
+		break;
+	case SIM_EV_WRMSR:
+		val = (uint32_t)sim_reg(v, UC_X86_REG_RAX) | (sim_reg(v, UC_X86_REG_RDX) << 32);
+		if (!sim_msr_cpu_write(v, (uint32_t)v->ev.code, val) &&
+		    !sim_msr_hv_write(v, (uint32_t)v->ev.code, val)) {
+			sim_exc_deliver(v, 13, true, 0);
+			break;
+		}
+		advance(v);
+		break;
+	case SIM_EV_PVALIDATE: {
+		bool cf = false;
+		uint64_t rax = sim_pvalidate(v, sim_reg(v, UC_X86_REG_RAX),
+					     (unsigned)sim_reg(v, UC_X86_REG_RCX) & 1,
+					     (sim_reg(v, UC_X86_REG_RDX) & 1) != 0, &cf);
+		uint64_t fl = sim_reg(v, UC_X86_REG_EFLAGS);
+		sim_set_reg(v, UC_X86_REG_RAX, rax);
+		sim_set_reg(v, UC_X86_REG_EFLAGS, cf ? (fl | RFLAGS_CF) : (fl & ~RFLAGS_CF));
+		advance(v);
+		break;
+	}
+	case SIM_EV_EXCEPTION: {
+		unsigned vec = (unsigned)v->ev.code;
+		s->exceptions++;
+		sim_counter_add(&s->exceptions_by_vector, vec);
+		sim_trace(s, "vcpu%u: exception %u at rip %#" PRIx64, v->id, vec, v->ev.rip);
+		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
+		sim_exc_deliver(v, vec, vector_has_error_code(vec), v->ev.gpa);
+		break;
+	}
+	case SIM_EV_FETCH_FAULT:
+		break;
+	}
+}
+
+static void run_slice(struct sim_vcpu *v)
+{
+	struct sim *s = v->sim;
+
+	while (s->result == SIM_RES_RUNNING && v->state == SIM_VCPU_RUNNABLE) {
+		uint64_t rip = sim_reg(v, UC_X86_REG_RIP);
+		uint64_t before = s->insns_total;
+		uc_err e;
+
+		memset(&v->ev, 0, sizeof(v->ev));
+		e = uc_emu_start(v->uc, rip, RUN_UNTIL, 0, 0);
+		if (s->result != SIM_RES_RUNNING && v->ev.kind == SIM_EV_NONE)
+			return;
+		if (v->ev.kind == SIM_EV_NONE) {
+			if (e == UC_ERR_OK && s->insns_total != before)
+				continue; /* Unicorn stopped on its own (e.g. after a hook wrote RIP) */
+			sim_fail(s, "vcpu%u: emulation stopped at rip %#" PRIx64 ": %s", v->id,
+				 sim_reg(v, UC_X86_REG_RIP), uc_strerror(e));
+			return;
+		}
+		enum sim_ev_kind k = v->ev.kind;
+		handle_event(v);
+		if (k == SIM_EV_SLICE)
+			return;
+	}
+}
+
+void sim_run(struct sim *s)
+{
+	while (s->result == SIM_RES_RUNNING) {
+		unsigned n = runnable_count(s), i;
+		if (n == 0) {
+			sim_end(s, SIM_RES_HALT);
+			break;
+		}
+		for (i = 1; i <= s->nr_vcpus; i++)
+			if (s->vcpu[(s->current + i) % s->nr_vcpus].state == SIM_VCPU_RUNNABLE)
+				break;
+		s->current = (s->current + i) % s->nr_vcpus;
+		struct sim_vcpu *v = &s->vcpu[s->current];
+		v->slice_left = n > 1 ? 1 + sim_rand(s) % MAX_SLICE : UINT64_MAX;
+		run_slice(v);
+	}
+}
