@@ -24,9 +24,17 @@ GUEST_CFLAGS := -std=c11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wstrict-prototy
 GUEST_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T link.ld
 
-GUEST_C    := $(sort $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.c)))
+# Files named *_32.c run before long mode: they are compiled for i386 together
+# with the #VC core they share with 64-bit C (EARLY32_SHARED), converted to
+# elf64 objects, and every symbol of that world gets the prefix early32_.
+GUEST_C32  := $(sort $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*_32.c)))
+EARLY32_SHARED := ghcb/vc.c ghcb/insn.c ghcb/check.c
+GUEST_C    := $(filter-out $(GUEST_C32),$(sort $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.c))))
 GUEST_ASM  := $(sort $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.asm)))
-GUEST_OBJS := $(GUEST_ASM:%.asm=$(BUILD)/guest/%.o) $(GUEST_C:%.c=$(BUILD)/guest/%.o)
+GUEST_OBJS := $(GUEST_ASM:%.asm=$(BUILD)/guest/%.o) $(GUEST_C:%.c=$(BUILD)/guest/%.o) \
+	$(patsubst %.c,$(BUILD)/guest32/%.o,$(GUEST_C32) $(EARLY32_SHARED))
+GUEST32_CFLAGS := $(filter-out -mcmodel=small -mno-red-zone,$(GUEST_CFLAGS)) -m32 -Os \
+	-DCOCOBOOT_EARLY32
 
 # ---- host (simulator, unit tests, tools, fuzzers) ---------------------------
 HOST_CC      := gcc
@@ -62,12 +70,22 @@ $(BUILD)/guest/%.o: %.c
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/guest32/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC32    $<")
+	$(Q)$(CC) $(GUEST32_CFLAGS) -MMD -MP -MT $@ -S $< -o $@.s
+	@# Assemble the i386 code into an x86-64 object (.code32): its relocations
+	@# then carry explicit addends, which objcopy's elf32->elf64 conversion loses.
+	$(Q)(echo .code32; cat $@.s) | $(CC) -c -x assembler - -o $@.tmp
+	$(Q)$(OBJCOPY) --prefix-symbols=early32_ $@.tmp $@
+
 $(BUILD)/guest/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  NASM    $<")
 	$(Q)$(NASM) -f elf64 -Iinclude/ -MD $(@:.o=.d) -MP -o $@ $<
 
 -include $(GUEST_OBJS:.o=.d)
+-include $(patsubst %.o,%.o.d,$(filter $(BUILD)/guest32/%,$(GUEST_OBJS)))
 
 # Every test is a TAP producer run by one harness.
 check: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)

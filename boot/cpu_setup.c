@@ -5,6 +5,5 @@
 
 void cpu_init_bsp(void)
 {
-	cpu_features_init();
 	desc_init_bsp();
 }

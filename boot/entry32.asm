@@ -10,9 +10,11 @@
 ;   - EFLAGS: IF = 0, TF = 0, VM = 0;
 ;   - only the BSP runs; other vCPUs are down.
 ;
-; This file does only what cannot wait for C: load our GDT, get a stack, check
-; the start_info magic, build the first identity page tables (0-4 GiB), enter
-; long mode and call cocoboot_main(start_info_pa). Everything else is 64-bit C.
+; This file does only what cannot wait for C: load our GDT and a 32-bit IDT
+; (boot/idt32.asm: #VC before the first CPUID), get a stack, check the
+; start_info magic, learn the SEV mode and C-bit (boot/sev_entry_32.c), build the
+; first identity page tables (0-4 GiB, with the C-bit), enter long mode and call
+; cocoboot_main(start_info_pa, cbit_check_copy). Everything else is 64-bit C.
 
 %include "boot/layout.inc"
 
@@ -26,6 +28,8 @@ section .note.Xen note alloc noexec nowrite align=4
 
 section .text.entry32 exec
 bits 32
+extern idt32_load
+extern early32_sev32_detect
 global pvh_start32
 pvh_start32:
 	cli
@@ -52,12 +56,25 @@ pvh_start32:
 	rep stosd
 
 	mov esp, boot_stack_top
+	call idt32_load
 
 	mov ebx, [pvh_start_info_pa]
 	cmp dword [ebx], XEN_HVM_START_MAGIC
 	jne .bad_magic
 
+	; SEV mode, C-bit, C-bit check value (paging is off: this store is private)
+	push sev_cbit_check
+	push dword [ebx + 8]                ; start_info.flags (SIF_HVM_GHCB)
+	push sev_boot_info
+	call early32_sev32_detect
+	add esp, 12
+
 	call build_early_page_tables
+
+	; Keep the copy of the check value in registers across the switch: memory
+	; read through a wrong C-bit could match itself (boot/sev.c).
+	mov esi, [sev_boot_info + SEV_BOOT_CHECK]
+	mov edi, [sev_boot_info + SEV_BOOT_CHECK + 4]
 
 	; Long mode: PAE, CR3, EFER.LME, then paging (AMD APM vol. 2, 14.6.1).
 	mov eax, cr4
@@ -92,9 +109,20 @@ pvh_start32:
 	jmp .halt
 
 ; Identity map 0-4 GiB: with 1 GiB pages when CPUID Fn8000_0001 EDX[26] says
-; so, else with 2 MiB pages. The C page-table builder later maps all RAM.
+; so, else with 2 MiB pages. Every entry carries the C-bit (ebp = its high
+; dword) when SEV is on: all of this memory is private for now; boot/sev.c and
+; the C page-table builder later make MMIO and the GHCB shared.
 build_early_page_tables:
+	xor ebp, ebp
+	cmp dword [sev_boot_info + SEV_BOOT_MODE], 0
+	je .no_cbit
+	mov ecx, [sev_boot_info + SEV_BOOT_CBIT]
+	sub ecx, 32                         ; 32 <= cbit <= 51 (sev_entry_32.c)
+	mov ebp, 1
+	shl ebp, cl
+.no_cbit:
 	mov dword [early_pml4], early_pdpt + PTE_P_RW
+	mov [early_pml4 + 4], ebp
 	mov eax, 0x80000000
 	cpuid
 	cmp eax, 0x80000001
@@ -110,6 +138,7 @@ build_early_page_tables:
 	shl eax, 30
 	or eax, PTE_P_RW_PS
 	mov [early_pdpt + ecx * 8], eax
+	mov [early_pdpt + ecx * 8 + 4], ebp
 	inc ecx
 	cmp ecx, 4
 	jb .gb
@@ -122,6 +151,7 @@ build_early_page_tables:
 	shl eax, 12
 	add eax, early_pd + PTE_P_RW
 	mov [early_pdpt + ecx * 8], eax
+	mov [early_pdpt + ecx * 8 + 4], ebp
 	inc ecx
 	cmp ecx, 4
 	jb .pdpt
@@ -133,6 +163,7 @@ build_early_page_tables:
 	mov [early_pd + ecx * 8], eax
 	mov eax, ecx
 	shr eax, 11                     ; bits 32+ of the address
+	or eax, ebp
 	mov [early_pd + ecx * 8 + 4], eax
 	inc ecx
 	cmp ecx, 2048
@@ -150,6 +181,11 @@ long_entry:
 	mov gs, eax
 	mov rsp, boot_stack_top
 	xor ebp, ebp
+	mov eax, esi                        ; check value copy, low half
+	mov edx, edi                        ; high half
+	shl rdx, 32
+	or rax, rdx
+	mov rsi, rax
 	mov edi, [pvh_start_info_pa]
 	extern cocoboot_main
 	call cocoboot_main
@@ -165,6 +201,17 @@ section .data
 align 8
 global pvh_start_info_pa
 pvh_start_info_pa: dd 0
+
+; What the 32-bit entry learned about SEV (struct sev_boot, boot/sev_boot.h).
+align 8
+global sev_boot_info
+sev_boot_info: times SEV_BOOT_SIZE db 0
+
+; The C-bit check value, on a page of its own (boot/sev.c reads it back).
+section .data.cbit_check write align=4096
+global sev_cbit_check
+sev_cbit_check: dq 0
+	align 4096, db 0
 
 align 16
 boot_gdt:

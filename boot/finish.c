@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "arch/x86/power.h"
 #include "boot/boot.h"
+#include "boot/sev.h"
 #include "lib/console.h"
 #include "payload/payload.h"
 
 void boot_finish(void)
 {
 	payload_boot(&boot_info, &boot_opts); /* returns only without a module */
+	sev_print_stats();
 	log_fatal("cocoboot: boot complete: no payload to hand off to, shutting down\n");
 	power_off(POWER_SUCCESS, BOOT_OK);
 }

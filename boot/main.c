@@ -2,17 +2,26 @@
 /*
  * cocoboot: from the PVH entry (boot/entry32.asm) to the end of the boot.
  * This function is the table of contents; each step lives in its own file.
+ *
+ * Under SEV-ES nothing that raises #VC (CPUID, port I/O) may run before
+ * sev_init() has installed the handler, hence the order of the first steps.
  */
+#include "arch/x86/cpu.h"
 #include "boot/boot.h"
+#include "boot/sev.h"
+#include "xen/xen.h"
 
 struct pvh_info boot_info;
 struct boot_options boot_opts = { .loglevel = LOG_INFO };
 
-__attribute__((noreturn)) void cocoboot_main(uint32_t start_info_pa);
-void cocoboot_main(uint32_t start_info_pa)
+__attribute__((noreturn)) void cocoboot_main(uint32_t start_info_pa, uint64_t cbit_check);
+void cocoboot_main(uint32_t start_info_pa, uint64_t cbit_check)
 {
+	cpu_init_bsp();                                  /* GDT, TSS/IST stacks, IDT */
+	sev_init(cbit_check);                            /* C-bit check, #VC, GHCB page */
+	cpu_features_init();                             /* CPUID (via #VC under SEV-ES) */
 	console_early_init();                            /* port 0xe9 and COM1 */
-	cpu_init_bsp();                                  /* CPUID, GDT, TSS/IST, IDT */
+	xen_init();                                      /* hypercalls, PV console, shutdown */
 	boot_read_start_info(start_info_pa, &boot_info); /* copy out, check every field */
 	boot_apply_cmdline(&boot_info, &boot_opts);      /* console=, loglevel=, ... */
 	boot_print_start_info(&boot_info);               /* memory map, modules, cmdline */

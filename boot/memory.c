@@ -8,6 +8,7 @@
 
 #include "arch/x86/cpu.h"
 #include "boot/boot.h"
+#include "boot/sev.h"
 #include "lib/console.h"
 #include "lib/string.h"
 
@@ -78,14 +79,16 @@ static void build_page_tables(const struct pvh_info *info)
 {
 	boot_pt = (struct pt_ctx){
 		.allow_1g = cpu_features.page1gb,
+		.enc_mask = sev_enc_mask(),
 		.nx_ok = cpu_features.nx,
 		.alloc_page = pt_alloc_page,
 		.phys_to_ptr = pt_phys_to_ptr,
 	};
 	if (pt_init(&boot_pt) != PT_OK)
 		boot_fatal(BOOT_ERR_PAGING, "paging: no memory for the root table");
-	/* Everything below 4 GiB first (MMIO, LAPIC, firmware): uncached, NX. */
-	bool ok = mem_map(0, FOUR_GIB, PT_WRITE | PT_UNCACHED);
+	/* Everything below 4 GiB first (MMIO, LAPIC, firmware): uncached, NX,
+	 * and shared under SEV: devices are the hypervisor's. */
+	bool ok = mem_map(0, FOUR_GIB, PT_WRITE | PT_UNCACHED | PT_SHARED);
 
 	/* Then the memory the map says exists, cached, at any address. */
 	for (uint32_t i = 0; ok && i < info->memmap_entries; i++) {
@@ -101,6 +104,7 @@ static void build_page_tables(const struct pvh_info *info)
 			   PT_WRITE | PT_EXEC);
 	if (!ok)
 		boot_fatal(BOOT_ERR_PAGING, "paging: cannot build the identity map");
+	sev_map_shared(&boot_pt);
 	if (cpu_features.nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr3(boot_pt.root);

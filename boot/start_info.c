@@ -2,6 +2,8 @@
 /* Reading, checking and printing hvm_start_info, and applying its command line. */
 #include "arch/x86/desc.h"
 #include "boot/boot.h"
+#include "boot/sev.h"
+#include "xen/xen.h"
 #include "lib/console.h"
 #include "lib/string.h"
 
@@ -80,8 +82,10 @@ void boot_print_start_info(const struct pvh_info *info)
 {
 	char consoles[64];
 
-	if (console_level() < LOG_INFO)
+	if (console_level() < LOG_INFO) {
+		sev_print_info(); /* its warnings still count at loglevel=warn */
 		return;
+	}
 	console_describe(consoles, sizeof(consoles));
 	cprintf("cocoboot: PVH boot, start_info at %#llx version %u flags %#x\n",
 		(unsigned long long)info->start_info_paddr, info->version, info->flags);
@@ -110,4 +114,6 @@ void boot_print_start_info(const struct pvh_info *info)
 	}
 	if (info->rsdp_paddr)
 		cprintf("cocoboot: ACPI RSDP at %#llx\n", (unsigned long long)info->rsdp_paddr);
+	sev_print_info();
+	xen_print_info();
 }

@@ -163,7 +163,7 @@ void sev_es_init_early(unsigned version)
 {
 	vc_cpu_init(&bsp, &hw_ops, NULL, version);
 	trap_set_handler(VEC_VC, sev_es_vc_trap);
-	power_set_hook(sev_es_power_hook);
+	power_add_hook(sev_es_power_hook);
 }
 
 int sev_es_use_ghcb(volatile struct ghcb *ghcb, uint64_t gpa, bool snp)

@@ -80,7 +80,7 @@ bool xen_init(void)
 		console_register(&xen_console, true);
 		console_select(def, sizeof(def) - 1, &bad, &bad_len);
 	}
-	power_set_hook(xen_power_end);
+	power_add_hook(xen_power_end);
 	return true;
 }
 

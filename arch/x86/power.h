@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Ending the boot. Higher layers (Xen's SCHEDOP_shutdown, the GHCB termination
- * request) register an end hook; without one the guest writes to QEMU's
+ * Ending the boot. Higher layers register end hooks, called in the order they
+ * were added: the GHCB termination request (SEV-ES, failures only), then Xen's
+ * SCHEDOP_shutdown. When no hook ends the guest it writes to QEMU's
  * isa-debug-exit port and then halts with interrupts off (under Xen a halted
  * last vCPU ends the domain).
  */
@@ -24,7 +25,8 @@ enum power_status {
  * cocoboot termination reason code (docs/abi.md), 0 for success. */
 typedef void (*power_hook_t)(enum power_status status, unsigned reason);
 
-void power_set_hook(power_hook_t hook);
+#define POWER_MAX_HOOKS 4
+void power_add_hook(power_hook_t hook);
 __attribute__((noreturn)) void power_off(enum power_status status, unsigned reason);
 /* Stop this CPU for good (interrupts off). */
 __attribute__((noreturn)) void cpu_halt_forever(void);

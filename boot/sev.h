@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* The boot's SEV steps in 64-bit C (the 32-bit part is boot/sev_entry_32.c). */
+#ifndef COCOBOOT_BOOT_SEV_H
+#define COCOBOOT_BOOT_SEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86/paging.h"
+#include "boot/sev_boot.h"
+
+extern struct sev_boot sev_boot_info;
+
+static inline enum sev_mode sev_mode(void)
+{
+	return (enum sev_mode)sev_boot_info.mode;
+}
+
+/* The C-bit mask for page-table entries, 0 without SEV. */
+uint64_t sev_enc_mask(void);
+/* Verify the C-bit, install the #VC handler and the GHCB page (SEV-ES/SNP). */
+void sev_init(uint64_t cbit_check_copy);
+/* Page tables built later must map these pages shared (C-bit clear). */
+void sev_map_shared(struct pt_ctx *pt);
+/* The boot log lines about SEV: mode, C-bit, notes, and #VC/VMGEXIT counts. */
+void sev_print_info(void);
+void sev_print_stats(void);
+
+#endif
