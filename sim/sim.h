@@ -139,6 +139,7 @@ struct sim_vcpu {
 	bool halted_if;
 
 	uint64_t insns;
+	uint64_t exec_rip;   /* instruction the code hook last let execute (~0: none) */
 };
 
 struct sim {
@@ -151,6 +152,7 @@ struct sim {
 	unsigned cbit;         /* hardware C-bit position (modes sev and up) */
 	unsigned cbit_reported;/* what the hypervisor reports (differs with cbit-wrong) */
 	uint64_t cbit_mask;    /* 0 in mode none */
+	uint64_t alias_mask;   /* undecoded GPA bits (sim_mem.c) */
 	uint64_t ks_key;
 
 	/* launch layout */
@@ -218,6 +220,7 @@ bool sim_mem_hv_write(struct sim *s, uint64_t gpa, const void *buf, uint64_t len
 /* CPU view from vCPU v: C-bit selects the alias; paging off = private */
 bool sim_mem_cpu_read(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len);
 bool sim_mem_cpu_write(struct sim_vcpu *v, uint64_t gpa, const void *buf, uint64_t len);
+bool sim_mem_cpu_fetch(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len);
 /* launch-time load (private, plaintext) */
 void sim_mem_load(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
 bool sim_mem_is_mmio_device(uint64_t gpa);
@@ -229,6 +232,7 @@ void sim_mmu_flush(struct sim_vcpu *v);
 bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gpa);
 bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len);
+bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 
 /* sim_vcpu.c */
 int sim_vcpu_create(struct sim *s, unsigned id);

@@ -264,6 +264,9 @@ static int choose_cbit(void)
 	}
 	sim.cbit_mask = 1ull << sim.cbit;
 	sim.cbit_reported = sim.cbit;
+	for (unsigned b = lo; b <= hi; b++)
+		if (b != sim.cbit)
+			sim.alias_mask |= 1ull << b;
 	if (c->lies & SIM_LIE_CBIT_WRONG)
 		sim.cbit_reported = lo + (sim.cbit - lo + 1 + (unsigned)(sim_rand(&sim) % (n - 1))) % n;
 	return 0;

@@ -11,6 +11,17 @@
  *   - hypervisor reads/writes: ram ^ ks.
  * Private data read through the shared alias or by the hypervisor is therefore ciphertext,
  * and data written through the shared alias reads back scrambled through the private one.
+ * Instruction fetches are always private, as on hardware: code runs whether or not its
+ * page-table entry carries the C-bit. Unicorn translates code from an MMIO region one
+ * instruction at a time and reads it through the same callback as data, so the callback
+ * tells them apart by the vCPU's RIP: a read while RIP is not the instruction the code
+ * hook last let run is a translation-time fetch (sim_vcpu.c keeps exec_rip).
+ *
+ * GPA bits between the RAM size and the engine's 40 physical address bits, other than the
+ * C-bit, are not decoded (alias_mask): an access with one of them set reaches the same
+ * page through the shared alias. So a guest told a wrong C-bit still runs its code, and
+ * its data reads through the "private" mapping return ciphertext, which is what a C-bit
+ * check (amd-sev-facts.md §9) detects.
  * In mode none there is no C-bit and no keystream.
  */
 #include <stdlib.h>
@@ -85,13 +96,16 @@ void sim_mem_load(struct sim *s, uint64_t gpa, const void *buf, uint64_t len)
 
 static uint64_t shared_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
 {
-	struct sim *s = ud;
-	uint64_t val = 0;
+	struct sim_vcpu *v = ud;
+	struct sim *s = v->sim;
+	uint64_t val = 0, rip = 0;
+	bool fetch;
 
-	(void)uc;
+	uc_reg_read(uc, UC_X86_REG_RIP, &rip);
+	fetch = rip != v->exec_rip;
 	for (unsigned i = 0; i < size && i < 8; i++) {
 		uint64_t a = off + i;
-		uint8_t b = a < s->ram_size ? (uint8_t)(s->ram[a] ^ ks_byte(s, a)) : 0xff;
+		uint8_t b = a >= s->ram_size ? 0xff : fetch ? s->ram[a] : (uint8_t)(s->ram[a] ^ ks_byte(s, a));
 		val |= (uint64_t)b << (8 * i);
 	}
 	return val;
@@ -99,7 +113,8 @@ static uint64_t shared_read(uc_engine *uc, uint64_t off, unsigned size, void *ud
 
 static void shared_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *ud)
 {
-	struct sim *s = ud;
+	struct sim_vcpu *v = ud;
+	struct sim *s = v->sim;
 
 	(void)uc;
 	for (unsigned i = 0; i < size && i < 8; i++) {
@@ -135,7 +150,7 @@ int sim_mem_set_low(struct sim_vcpu *v, bool private)
 		if (private)
 			e = uc_mem_map_ptr(v->uc, 0, s->ram_size, UC_PROT_ALL, s->ram);
 		else
-			e = uc_mmio_map(v->uc, 0, s->ram_size, shared_read, s, shared_write, s);
+			e = uc_mmio_map(v->uc, 0, s->ram_size, shared_read, v, shared_write, v);
 	}
 	if (e != UC_ERR_OK) {
 		sim_fail(s, "vcpu%u: re-mapping the low alias failed: %s", v->id, uc_strerror(e));
@@ -156,6 +171,9 @@ int sim_mem_map_vcpu(struct sim_vcpu *v)
 	v->low_private = true;
 	if (e == UC_ERR_OK && s->cbit_mask)
 		e = uc_mem_map_ptr(v->uc, s->cbit_mask, s->ram_size, UC_PROT_ALL, s->ram);
+	for (unsigned b = 0; b < 64 && e == UC_ERR_OK; b++)
+		if (s->alias_mask & (1ull << b))
+			e = uc_mmio_map(v->uc, 1ull << b, s->ram_size, shared_read, v, shared_write, v);
 	if (e == UC_ERR_OK)
 		e = uc_mem_map_ptr(v->uc, SIM_SPECIAL_BASE, SIM_SPECIAL_SIZE, UC_PROT_ALL, s->special);
 	if (e == UC_ERR_OK && s->cfg.mode <= SIM_MODE_SEV)
@@ -193,7 +211,8 @@ bool sim_mem_hv_write(struct sim *s, uint64_t gpa, const void *buf, uint64_t len
 
 /* ---- CPU view (what a load/store by vCPU v at this physical address returns) ---- */
 
-static bool cpu_access(struct sim_vcpu *v, uint64_t gpa, uint8_t *buf, uint64_t len, bool write)
+static bool cpu_access(struct sim_vcpu *v, uint64_t gpa, uint8_t *buf, uint64_t len, bool write,
+		       bool fetch)
 {
 	struct sim *s = v->sim;
 
@@ -202,9 +221,13 @@ static bool cpu_access(struct sim_vcpu *v, uint64_t gpa, uint8_t *buf, uint64_t 
 		bool private = true;
 		uint8_t *p;
 
-		if (s->cbit_mask && (a & s->cbit_mask))
+		uint64_t undecoded = a & s->alias_mask;
+		if (undecoded && !(a & s->cbit_mask) && !(undecoded & (undecoded - 1))) {
+			a &= ~undecoded; /* one undecoded bit: the shared alias */
+			private = fetch;
+		} else if (s->cbit_mask && (a & s->cbit_mask))
 			a &= ~s->cbit_mask;
-		else if (s->cbit_mask && !v->low_private)
+		else if (s->cbit_mask && !v->low_private && !fetch)
 			private = false;
 		if (a < s->ram_size) {
 			p = &s->ram[a];
@@ -224,10 +247,15 @@ static bool cpu_access(struct sim_vcpu *v, uint64_t gpa, uint8_t *buf, uint64_t 
 
 bool sim_mem_cpu_read(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len)
 {
-	return cpu_access(v, gpa, buf, len, false);
+	return cpu_access(v, gpa, buf, len, false, false);
+}
+
+bool sim_mem_cpu_fetch(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len)
+{
+	return cpu_access(v, gpa, buf, len, false, true);
 }
 
 bool sim_mem_cpu_write(struct sim_vcpu *v, uint64_t gpa, const void *buf, uint64_t len)
 {
-	return cpu_access(v, gpa, (uint8_t *)(uintptr_t)buf, len, true);
+	return cpu_access(v, gpa, (uint8_t *)(uintptr_t)buf, len, true, false);
 }

@@ -116,7 +116,8 @@ bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gp
 	return true;
 }
 
-static bool mmu_access(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len, bool write)
+static bool mmu_access(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len, bool write,
+		       bool fetch)
 {
 	uint8_t *p = buf;
 
@@ -126,7 +127,8 @@ static bool mmu_access(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len,
 			chunk = len;
 		if (!sim_mmu_translate(v, la, write, &gpa))
 			return false;
-		if (write ? !sim_mem_cpu_write(v, gpa, p, chunk) : !sim_mem_cpu_read(v, gpa, p, chunk))
+		if (write ? !sim_mem_cpu_write(v, gpa, p, chunk) :
+		    fetch ? !sim_mem_cpu_fetch(v, gpa, p, chunk) : !sim_mem_cpu_read(v, gpa, p, chunk))
 			return false;
 		la += chunk;
 		p += chunk;
@@ -137,10 +139,15 @@ static bool mmu_access(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len,
 
 bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len)
 {
-	return mmu_access(v, la, buf, len, false);
+	return mmu_access(v, la, buf, len, false, false);
+}
+
+bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len)
+{
+	return mmu_access(v, la, buf, len, false, true);
 }
 
 bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len)
 {
-	return mmu_access(v, la, (void *)(uintptr_t)buf, len, true);
+	return mmu_access(v, la, (void *)(uintptr_t)buf, len, true, false);
 }

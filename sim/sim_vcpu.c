@@ -79,6 +79,7 @@ static void stop(struct sim_vcpu *v, enum sim_ev_kind kind, uint64_t code, unsig
 
 static void count_insn(struct sim_vcpu *v)
 {
+	v->exec_rip = ~0ull;
 	v->insns++;
 	v->sim->insns_total++;
 	if (v->slice_left)
@@ -128,12 +129,13 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	unsigned n = size;
 	if (n == 0 || n > 15) {
 		n = 15;
-		if (!sim_mmu_read(v, addr, b, n))
+		if (!sim_mmu_fetch(v, addr, b, n))
 			n = 4096 - (unsigned)(addr & 0xfff) < 15 ? 4096 - (unsigned)(addr & 0xfff) : 15;
 	}
-	if (!sim_mmu_read(v, addr, b, n) ||
+	if (!sim_mmu_fetch(v, addr, b, n) ||
 	    !sim_insn_decode(b, n, (v->efer & EFER_LMA) != 0, true, &in)) {
 		count_insn(v); /* let Unicorn fault on it as the hardware would */
+		v->exec_rip = addr;
 		return;
 	}
 
@@ -230,6 +232,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		break;
 	}
 	count_insn(v);
+	v->exec_rip = addr;
 }
 
 /* ---- native instruction hooks (modes none and sev) ---- */
@@ -340,9 +343,10 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 		stop(v, SIM_EV_VC, SVM_EXIT_NPF, 0, rip);
 		return false;
 	}
-	sim_fail(s, "vcpu%u: rip %#" PRIx64 ": %s of %d bytes at GPA %#" PRIx64
-		 " (linear %#" PRIx64 "): no RAM or device there", v->id, rip,
-		 fetch ? "instruction fetch" : write ? "write" : "read", size, gpa, addr);
+	/* What KVM does with a guest access it cannot emulate: it stops the guest. */
+	sim_hv_terminate(s, "vcpu%u: rip %#" PRIx64 ": %s of %d bytes at GPA %#" PRIx64
+			 " (linear %#" PRIx64 "): no RAM or device there", v->id, rip,
+			 fetch ? "instruction fetch" : write ? "write" : "read", size, gpa, addr);
 	stop(v, SIM_EV_NONE, 0, 0, rip);
 	return false;
 }
@@ -605,6 +609,7 @@ static void run_slice(struct sim_vcpu *v)
 		uc_err e;
 
 		memset(&v->ev, 0, sizeof(v->ev));
+		v->exec_rip = ~0ull;
 		e = uc_emu_start(v->uc, rip, RUN_UNTIL, 0, 0);
 		if (s->result != SIM_RES_RUNNING && v->ev.kind == SIM_EV_NONE)
 			return;
