@@ -7,9 +7,13 @@
  *     mml/kernel          the PVH ELF to launch (cocoboot.elf)
  *     mml/mod<N>          module N (N = 0..9), in order
  *     mml/mod<N>.cmdline  its command line (optional)
+ *     mml/xl-layout       (optional, empty) pack the modules right after the
+ *                         kernel's image, page aligned, in order, the way
+ *                         libxenguest places them (facts §0 item 3, §1.8)
  * loads mml/kernel at its p_paddr, builds an hvm_start_info (its own command
- * line, QEMU's memory map and RSDP, the modules in place) and enters it in
- * the PVH state it got itself (32-bit protected mode, paging off).
+ * line, QEMU's memory map and RSDP, the modules in place or packed) and enters
+ * it in the PVH state it got itself (32-bit protected mode, paging off).
+ * mml itself lives at 96 MiB (mml.ld), out of the way of all of them.
  * It reuses cocoboot's parsers (payload/elf.c, payload/pvh_info.c), built -m32.
  * Reports on port 0xe9 ("mml: ..."); a failure ends the run with 0x11.
  */
@@ -103,6 +107,7 @@ void mml_main(uint32_t start_info)
 	const uint8_t *kernel = NULL;
 	uint32_t kernel_size = 0;
 	unsigned nmods = 0;
+	bool xl_layout = false;
 
 	while (off + 110 <= size) {
 		const char *h = a + off;
@@ -111,7 +116,9 @@ void mml_main(uint32_t start_info)
 		uint32_t data = (off + 110 + nsize + 3) & ~3u;
 		if (streq(name, "TRAILER!!!"))
 			break;
-		if (streq(name, "mml/kernel")) {
+		if (streq(name, "mml/xl-layout")) {
+			xl_layout = true;
+		} else if (streq(name, "mml/kernel")) {
 			kernel = (const uint8_t *)a + data;
 			kernel_size = fsize;
 		} else if (name[0] == 'm' && name[4] == 'm' && name[5] == 'o' && name[6] == 'd' &&
@@ -138,6 +145,18 @@ void mml_main(uint32_t start_info)
 	struct payload_error err;
 	if (elf_parse(kernel, kernel_size, &plan, &err))
 		die(err.field);
+	if (xl_layout) {
+		/* Packed after the kernel: the archive sits at the top of RAM, far
+		 * above, so copying upwards-to-downwards never overlaps. */
+		uint64_t at = (plan.kend + 4095) & ~4095ull;
+		for (unsigned i = 0; i < nmods; i++) {
+			memcpy((void *)(uintptr_t)at, (const void *)(uintptr_t)mods[i].paddr, (size_t)mods[i].size);
+			mods[i].paddr = at;
+			at = (at + mods[i].size + 4095) & ~4095ull;
+		}
+		if (at > ml[0].paddr)
+			die("xl-layout: modules would overlap the archive (give QEMU more memory)");
+	}
 	for (unsigned i = 0; i < plan.nseg; i++) {
 		uint8_t *dst = (uint8_t *)(uintptr_t)plan.seg[i].paddr;
 		memcpy(dst, kernel + plan.seg[i].file_off, (size_t)plan.seg[i].file_size);

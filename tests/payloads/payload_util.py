@@ -24,8 +24,9 @@ def mkbundle(out, kernel, cmdline=None, initrd=None, nested=None):
     return out
 
 
-def mkmml(out, kernel, modules):
-    """modules: list of (path, cmdline or None)."""
+def mkmml(out, kernel, modules, xl_layout=False):
+    """modules: list of (path, cmdline or None). xl_layout packs them right
+    after the kernel image, as libxenguest does."""
     args = ["tests/payloads/mkmml.sh", out, kernel]
     for i, (path, cl) in enumerate(modules):
         if i:
@@ -33,7 +34,7 @@ def mkmml(out, kernel, modules):
         args.append(path)
         if cl is not None:
             args.append(cl)
-    subprocess.run(args, check=True)
+    subprocess.run(args, check=True, env={**os.environ, "MML_XL_LAYOUT": "1" if xl_layout else "0"})
     return out
 
 
