@@ -72,9 +72,19 @@ idt32_common:
 	call early32_sev32_vc
 	add esp, 4
 .out:
+	; Return without IRET: no privilege or stack change happens here, so
+	; POPFD; RET does the same, and some hypervisors' instruction emulators
+	; (this machine's KVM among them) cannot emulate a 32-bit IRET.
 	popad
-	add esp, 8                          ; vector, error code
-	iretd
+	add esp, 8                          ; vector, error code: [EIP][CS][EFLAGS]
+	push eax
+	mov eax, [esp + 4]                  ; EIP
+	xchg eax, [esp + 12]                ; EFLAGS slot <- EIP, eax <- EFLAGS
+	mov [esp + 8], eax                  ; CS slot <- EFLAGS
+	pop eax
+	add esp, 4                          ; [EFLAGS][EIP]
+	popfd
+	ret
 .fault:
 	push ebp
 	call early32_sev32_fault            ; does not return

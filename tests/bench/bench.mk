@@ -1,0 +1,1 @@
+BENCH_SCRIPTS += tests/bench/qemu-boot.sh
