@@ -97,7 +97,7 @@ static uint64_t alloc_pages(uint64_t bytes, uint64_t limit, const char *what)
 {
 	uint64_t pa = pmm_alloc(&boot_pmm, page_up(bytes) / PAGE, PAGE, limit);
 	if (!pa)
-		fail_at("payload", what, bytes, "no free RAM for it below the address limit");
+		fail_at("memory", what, bytes, "no free RAM for it below the address limit");
 	return pa;
 }
 
@@ -125,7 +125,7 @@ static void keep_blob(struct payload_blob *b, const char *what, uint64_t dbase, 
 static void copy_cmdline(void)
 {
 	if (src.cmdline_len >= sizeof cmdline_copy)
-		fail_at("payload", "command line length", src.cmdline_len, "longer than 4095 bytes");
+		fail_at("cmdline", "length", src.cmdline_len, "longer than 4095 bytes");
 	memcpy(cmdline_copy, src.cmdline, src.cmdline_len);
 	cmdline_copy[src.cmdline_len] = 0;
 	src.cmdline = cmdline_copy;
@@ -314,6 +314,6 @@ void payload_boot(const struct pvh_info *info, const struct boot_options *bo)
 	uint32_t magic = 0;
 	for (unsigned i = 0; i < 4 && i < src.kernel.size; i++)
 		magic |= (uint32_t)k[i] << (8 * i);
-	fail_at("payload", "kernel first bytes", magic,
+	fail_at("module", "kernel first bytes", magic,
 		"neither a PVH ELF (\\x7fELF) nor a bzImage (0xAA55 and HdrS) nor a bundle (070701)");
 }

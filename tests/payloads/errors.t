@@ -32,7 +32,7 @@ with pu.tmpdir() as d:
         return pu.mkbundle(os.path.join(d, name), k, cmdline=cmdline, initrd=data, **kw)
 
     junk = pu.write(os.path.join(d, "junk"), b"\x01\x02\x03\x04" * 100)
-    expect(boot(initrd=junk), r"payload: payload: kernel first bytes = 0x4030201: neither",
+    expect(boot(initrd=junk), r"payload: module: kernel first bytes = 0x4030201: neither",
            "a module that is no kernel: 'kernel first bytes' named with its value")
 
     nok = pu.write(os.path.join(d, "nokernel"), pu.cpio([("cocoboot/cmdline", 0o100644, b"x")]))
