@@ -6,11 +6,11 @@ cmd='console=xen loglevel=debug cocoboot.xentest="two words" -- payload args'
 xen_boot cmdline --memory 96 --cmdline "$cmd"
 echo "1..7"
 claim_common
-tap_xen "cocoboot saw the configured command line byte for byte" \
+tap_ok "cocoboot saw the configured command line byte for byte" \
 	has GC "^cocoboot: cmdline: \"$(sed 's/[][\.*^$]/\\&/g' <<<"$cmd")\"\$"
-tap_xen "start_info: memory map has exactly memory=96 MiB of RAM" has GC '^cocoboot: RAM total: 98304 KiB$'
-tap_xen "console=xen leaves port 0xe9 silent after the command line is read" \
+tap_ok "start_info: memory map has exactly memory=96 MiB of RAM" has GC '^cocoboot: RAM total: 98304 KiB$'
+tap_ok "console=xen leaves port 0xe9 silent after the command line is read" \
 	hasnt E9 '^cocoboot: (RAM total|boot complete)'
-tap_xen "loglevel=debug from the command line took effect (debug lines on the PV console)" \
+tap_ok "loglevel=debug from the command line took effect (debug lines on the PV console)" \
 	has GC '^cocoboot: memory: '
-tap_xen "the domain ended by poweroff (xl: reason code 0)" ended_by 0
+tap_ok "the domain ended by poweroff (xl: reason code 0)" ended_by 0

@@ -7,8 +7,8 @@ xen_boot crash --memory 64 --cmdline 'cocoboot.fault=ud'
 echo "1..6"
 claim_common
 tap_ok "cocoboot's crash handler reported the #UD (port 0xe9)" has E9 'FATAL: .*#UD'
-tap_xen "the crash report arrived through the PV console, to its last line" \
+tap_ok "the crash report arrived through the PV console, to its last line" \
 	eval 'has GC "FATAL: .*#UD" && has GC "^cocoboot: boot failed"'
-tap_xen "the domain ended as a crash (xl: reason code 3), not poweroff or reboot" ended_by 3
+tap_ok "the domain ended as a crash (xl: reason code 3), not poweroff or reboot" ended_by 3
 tap_ok "no triple fault: Xen did not invoke an HVM shutdown action" \
 	hasnt DMESG 'Triple fault'

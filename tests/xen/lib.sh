@@ -94,23 +94,6 @@ ended_by() {
 	return 1
 }
 
-# cocoboot's Xen support (xen/) is active when the boot log says it found Xen. Until
-# boot/main.c calls xen_init(), claims that need it are TODO, not failures: the guest
-# then still ends (HLT with interrupts off), but always as a poweroff, only via 0xe9.
-xen_wired() {
-	grep -qE '^xen: Xen [0-9]+\.[0-9]+ ' <<<"$E9$GC"
-}
-# tap_xen CLAIM COMMAND...: tap_ok, marked TODO while xen_init() is not wired in.
-tap_xen() {
-	if xen_wired; then
-		tap_ok "$@"
-	else
-		local claim=$1
-		shift
-		tap_ok "$claim # TODO cocoboot does not call xen_init() yet (boot/main.c)" "$@"
-	fi
-}
-
 # Claims every case makes.
 claim_common() {
 	tap_ok "dom0 ran xl create and the guest ended by itself (no timeout)" has DOM0 '^guest ended after'

@@ -7,5 +7,5 @@ echo "1..5"
 claim_common
 tap_ok "Xen built the domain with a second vCPU (HVM d1v1 state in xl dmesg)" \
 	has DMESG 'HVM d[0-9]+v1 save: CPU'
-tap_xen "cocoboot booted to the end on vCPU 0 (PV console)" has GC '^cocoboot: boot complete'
-tap_xen "the domain ended by poweroff although vCPU 1 never ran (xl: reason code 0)" ended_by 0
+tap_ok "cocoboot booted to the end on vCPU 0 (PV console)" has GC '^cocoboot: boot complete'
+tap_ok "the domain ended by poweroff although vCPU 1 never ran (xl: reason code 0)" ended_by 0
