@@ -76,7 +76,7 @@ enum sim_ev_kind {
 	SIM_EV_NONE,
 	SIM_EV_SLICE,       /* slice budget used up */
 	SIM_EV_TIMEOUT,     /* --max-insns reached */
-	SIM_EV_REMAP,       /* paging state changed: re-map the low alias */
+	SIM_EV_REMAP,       /* paging state changed: re-classify shared/private pages */
 	SIM_EV_VC,          /* raise #VC with ev.code */
 	SIM_EV_VMGEXIT,     /* F3 0F 01 D9 in an SEV-ES/SNP guest */
 	SIM_EV_HYPERCALL,   /* VMMCALL in a mode without #VC */
@@ -114,6 +114,11 @@ struct sim_vcpu_init {
 	uint64_t rip, rsp, rbx, rsi;
 };
 
+struct sim_shared_desc {
+	struct sim_vcpu *v;
+	uint64_t base;
+};
+
 struct sim_vcpu {
 	struct sim *sim;
 	unsigned id;
@@ -125,7 +130,10 @@ struct sim_vcpu {
 
 	/* paging state cached for sim_mmu.c; refreshed when a CR/EFER write or INVLPG ran */
 	bool paging_dirty;
-	bool low_private;    /* low alias currently mapped as private RAM (paging off) */
+	uint8_t *page_shared; /* per RAM page: mapped shared now (sim_mem.c) */
+	uint8_t *page_want;
+	uint8_t *page_is_table; /* per RAM page: holds the guest's page tables */
+	struct sim_shared_desc *shared_desc;
 	uint64_t cr0, cr3, cr4, efer;
 	struct sim_tlb_entry tlb[SIM_TLB_SIZE];
 
@@ -153,6 +161,8 @@ struct sim {
 	unsigned cbit_reported;/* what the hypervisor reports (differs with cbit-wrong) */
 	uint64_t cbit_mask;    /* 0 in mode none */
 	uint64_t alias_mask;   /* undecoded GPA bits (sim_mem.c) */
+	uint64_t non_identity; /* leaf pages in [0, RAM) not mapped at their own GPA */
+	uint64_t non_identity_va, non_identity_gpa;
 	uint64_t ks_key;
 
 	/* launch layout */
@@ -212,15 +222,16 @@ int sim_load(struct sim *s);
 int sim_mem_init(struct sim *s);
 void sim_mem_free(struct sim *s);
 int sim_mem_map_vcpu(struct sim_vcpu *v);
-int sim_mem_set_low(struct sim_vcpu *v, bool private);
+int sim_mem_classify(struct sim_vcpu *v);
+bool sim_mem_page_shared(const struct sim_vcpu *v, uint64_t gpa);
 bool sim_mem_is_ram(const struct sim *s, uint64_t gpa, uint64_t len);
 /* hypervisor view: raw (encrypted) bytes; gpa without C-bit; false if not RAM */
 bool sim_mem_hv_read(struct sim *s, uint64_t gpa, void *buf, uint64_t len);
 bool sim_mem_hv_write(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
-/* CPU view from vCPU v: C-bit selects the alias; paging off = private */
-bool sim_mem_cpu_read(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len);
-bool sim_mem_cpu_write(struct sim_vcpu *v, uint64_t gpa, const void *buf, uint64_t len);
-bool sim_mem_cpu_fetch(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len);
+/* CPU view from vCPU v (sim_mem.c explains the rules per kind of access) */
+enum sim_access { SIM_ACC_DATA, SIM_ACC_FETCH, SIM_ACC_WALK };
+bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len,
+			enum sim_access kind, bool write);
 /* launch-time load (private, plaintext) */
 void sim_mem_load(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
 bool sim_mem_is_mmio_device(uint64_t gpa);
@@ -250,6 +261,7 @@ struct sim_insn {
 	unsigned len;
 	unsigned opcode;     /* see SIM_OP_* */
 	unsigned modrm_reg;
+	unsigned modrm_rm;   /* register operand of MOV to/from CR/DR */
 	bool rep, rep_ne, opsize, adsize;
 	unsigned rex;
 };

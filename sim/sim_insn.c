@@ -66,6 +66,7 @@ bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struc
 		in->modrm_reg = (b[i + 2] >> 3) & 7;
 		if (in->rex & 4)
 			in->modrm_reg += 8;
+		in->modrm_rm = (b[i + 2] & 7) | ((in->rex & 1) ? 8 : 0);
 		in->opcode = op2 == 0x21 ? SIM_OP_MOV_FROM_DR :
 			     op2 == 0x23 ? SIM_OP_MOV_TO_DR : SIM_OP_MOV_TO_CR;
 		in->len = i + 3;

@@ -37,7 +37,7 @@ void sim_mmu_refresh(struct sim_vcpu *v)
 
 static bool rd64(struct sim_vcpu *v, uint64_t gpa, uint64_t *e)
 {
-	return sim_mem_cpu_read(v, gpa, e, 8);
+	return sim_mem_cpu_access(v, gpa, e, 8, SIM_ACC_WALK, false);
 }
 
 static bool walk(struct sim_vcpu *v, uint64_t la, uint64_t *gpa)
@@ -83,14 +83,16 @@ static bool walk(struct sim_vcpu *v, uint64_t la, uint64_t *gpa)
 	}
 	/* legacy 32-bit paging */
 	uint32_t e32;
-	if (!sim_mem_cpu_read(v, (v->cr3 & 0xfffff000ull) + ((la >> 22) & 0x3ff) * 4, &e32, 4) ||
+	if (!sim_mem_cpu_access(v, (v->cr3 & 0xfffff000ull) + ((la >> 22) & 0x3ff) * 4, &e32, 4,
+				SIM_ACC_WALK, false) ||
 	    !(e32 & PTE_P))
 		return false;
 	if ((e32 & PTE_PS) && (v->cr4 & (1ull << 4))) {
 		*gpa = (e32 & 0xffc00000ull) | (la & 0x3fffff);
 		return true;
 	}
-	if (!sim_mem_cpu_read(v, (e32 & 0xfffff000ull) + ((la >> 12) & 0x3ff) * 4, &e32, 4) ||
+	if (!sim_mem_cpu_access(v, (e32 & 0xfffff000ull) + ((la >> 12) & 0x3ff) * 4, &e32, 4,
+				SIM_ACC_WALK, false) ||
 	    !(e32 & PTE_P))
 		return false;
 	*gpa = (e32 & 0xfffff000ull) | (la & 0xfff);
@@ -127,8 +129,7 @@ static bool mmu_access(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len,
 			chunk = len;
 		if (!sim_mmu_translate(v, la, write, &gpa))
 			return false;
-		if (write ? !sim_mem_cpu_write(v, gpa, p, chunk) :
-		    fetch ? !sim_mem_cpu_fetch(v, gpa, p, chunk) : !sim_mem_cpu_read(v, gpa, p, chunk))
+		if (!sim_mem_cpu_access(v, gpa, p, chunk, fetch ? SIM_ACC_FETCH : SIM_ACC_DATA, write))
 			return false;
 		la += chunk;
 		p += chunk;

@@ -108,7 +108,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	}
 	if (v->paging_dirty) {
 		sim_mmu_refresh(v);
-		if (s->cbit_mask && v->low_private != !(v->cr0 & CR0_PG)) {
+		if (s->cbit_mask) {
 			stop(v, SIM_EV_REMAP, 0, 0, addr);
 			return;
 		}
@@ -221,8 +221,10 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		}
 		break; /* the IN/OUT insn hooks serve the port */
 	case SIM_OP_MOV_TO_CR:
-	case SIM_OP_INVLPG:
 		v->paging_dirty = true; /* refreshed before the next instruction */
+		break;
+	case SIM_OP_INVLPG:
+		v->paging_dirty = true;
 		break;
 	case SIM_OP_PVALIDATE:
 		if (s->cfg.mode == SIM_MODE_SEV_SNP) {
@@ -532,7 +534,7 @@ static void handle_event(struct sim_vcpu *v)
 		sim_end(s, SIM_RES_TIMEOUT);
 		break;
 	case SIM_EV_REMAP:
-		sim_mem_set_low(v, !(v->cr0 & CR0_PG));
+		sim_mem_classify(v);
 		sim_mmu_flush(v);
 		break;
 	case SIM_EV_VC:
