@@ -129,6 +129,9 @@ void sim_json_print(struct sim *s, FILE *f)
 	fprintf(f, ",\"vcpu_instructions\":[");
 	for (unsigned i = 0; i < s->nr_vcpus; i++)
 		fprintf(f, "%s%" PRIu64, i ? "," : "", s->vcpu[i].insns);
+	fprintf(f, "],\"vcpu_rip\":[");
+	for (unsigned i = 0; i < s->nr_vcpus; i++)
+		fprintf(f, "%s%" PRIu64, i ? "," : "", s->vcpu[i].uc ? sim_reg(&s->vcpu[i], UC_X86_REG_RIP) : 0);
 	fprintf(f, "]");
 	if (sev)
 		fprintf(f, ",\"cbit\":%u,\"cbit_reported\":%u", s->cbit, s->cbit_reported);
@@ -141,8 +144,8 @@ void sim_json_print(struct sim *s, FILE *f)
 			fprintf(f, "%s", n++ ? "," : "");
 			str(f, lie_names[i]);
 		}
-	fprintf(f, "],\"console_bytes\":%" PRIu64 ",\"remaps\":%" PRIu64, s->console_bytes,
-		s->remaps);
+	fprintf(f, "],\"console_bytes\":%" PRIu64 ",\"remaps\":%" PRIu64
+		",\"non_identity_pages\":%" PRIu64, s->console_bytes, s->remaps, s->non_identity);
 	fprintf(f, ",\"error\":");
 	str(f, s->error[0] ? s->error : NULL);
 	fprintf(f, ",\"seconds\":%.3f,\"insns_per_second\":%.0f}\n", s->seconds,
