@@ -44,6 +44,10 @@ xen_boot() {
 	E9=$(tr -d '\r' <"$LOG" | sed -n 's/^@dm| ([dD][0-9]*) //p')
 	DMESG=$(tr -d '\r' <"$LOG" | sed -n 's/^@dm| //p')
 	DOM0=$(tr -d '\r' <"$LOG" | sed -n 's/^@@ //p')
+	if [ "$rc" != 0 ]; then
+		echo "# tools/xen-run exited $rc$([ "$rc" = 124 ] && echo ' (QEMU killed by its timeout)'); log: $LOG"
+		sed 's/^/#   /' "$XEN_LOGDIR/$case.err" | tail -5
+	fi
 	# For tests/xen/timings: one line per boot.
 	echo "$case $BOOT_MS" >>"$XEN_LOGDIR/timings"
 }
