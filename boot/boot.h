@@ -24,6 +24,8 @@ extern struct boot_options boot_opts;
 
 void console_early_init(void);
 void cpu_init_bsp(void);
+/* CPUID features (through #VC under SEV-ES), and SEV's CPUID checks. */
+void cpu_probe(void);
 void boot_read_start_info(uint32_t start_info_pa, struct pvh_info *info);
 void boot_apply_cmdline(const struct pvh_info *info, struct boot_options *bo);
 void boot_print_start_info(const struct pvh_info *info);

@@ -13,8 +13,8 @@
 ; This file does only what cannot wait for C: load our GDT and a 32-bit IDT
 ; (boot/idt32.asm: #VC before the first CPUID), get a stack, check the
 ; start_info magic, learn the SEV mode and C-bit (boot/sev_entry_32.c), build the
-; first identity page tables (0-4 GiB, with the C-bit), enter long mode and call
-; cocoboot_main(start_info_pa, cbit_check_copy). Everything else is 64-bit C.
+; first identity page tables (0-4 GiB, with the C-bit), enter long mode, check
+; the C-bit and call cocoboot_main(start_info_pa). Everything else is 64-bit C.
 
 %include "boot/layout.inc"
 
@@ -71,8 +71,10 @@ pvh_start32:
 
 	call build_early_page_tables
 
-	; Keep the copy of the check value in registers across the switch: memory
-	; read through a wrong C-bit could match itself (boot/sev.c).
+	; The C-bit check (facts §9.4) needs the mode and the expected value in
+	; registers: once paging is on, every data read goes through the new
+	; tables, and through a wrong C-bit it would read ciphertext.
+	mov ebx, [sev_boot_info + SEV_BOOT_MODE]
 	mov esi, [sev_boot_info + SEV_BOOT_CHECK]
 	mov edi, [sev_boot_info + SEV_BOOT_CHECK + 4]
 
@@ -89,7 +91,37 @@ pvh_start32:
 	mov eax, cr0
 	or eax, CR0_PG | CR0_PE
 	mov cr0, eax
+
+	; Paging is on (compatibility mode). Before anything reads memory, and
+	; the far jump reads the GDT, compare the value stored with paging off
+	; (private) with what the C-bit tables now show. Instruction fetches are
+	; always private, so this code runs even when the C-bit is wrong; the
+	; 32-bit IDT is no use in this mode, so nothing here may fault.
+	test ebx, ebx
+	jz .cbit_ok
+	cmp esi, [sev_cbit_check]
+	jne .cbit_bad
+	cmp edi, [sev_cbit_check + 4]
+	jne .cbit_bad
+.cbit_ok:
 	jmp SEL_CODE64:long_entry
+
+.cbit_bad:
+	cmp ebx, SEV_MODE_ES
+	jb .cbit_bad_sev
+	; GHCB MSR protocol termination request (facts §2): code 0x100,
+	; reason set [15:12] = cocoboot's 0xC, reason [23:16] = 0x01 C-bit check.
+	mov ecx, MSR_SEV_GHCB
+	mov eax, 0x100 | (CB_TERM_SET << 12) | (CB_TERM_CBIT_VERIFY << 16)
+	xor edx, edx
+	wrmsr
+	db 0xf3, 0x0f, 0x01, 0xd9       ; VMGEXIT
+	jmp .halt
+.cbit_bad_sev:
+	; Plain SEV has no GHCB; port I/O works: QEMU's debug exit, failure.
+	mov al, DEBUG_EXIT_FAILURE
+	out DEBUG_EXIT_PORT, al
+	jmp .halt
 
 .bad_magic:
 	mov esi, bad_magic_msg
@@ -123,6 +155,9 @@ build_early_page_tables:
 .no_cbit:
 	mov dword [early_pml4], early_pdpt + PTE_P_RW
 	mov [early_pml4 + 4], ebp
+	; Under SEV-ES each CPUID here costs four exits: use 2 MiB pages instead.
+	cmp dword [sev_boot_info + SEV_BOOT_MODE], SEV_MODE_ES
+	jae .use_2m
 	mov eax, 0x80000000
 	cpuid
 	cmp eax, 0x80000001
@@ -181,11 +216,6 @@ long_entry:
 	mov gs, eax
 	mov rsp, boot_stack_top
 	xor ebp, ebp
-	mov eax, esi                        ; check value copy, low half
-	mov edx, edi                        ; high half
-	shl rdx, 32
-	or rax, rdx
-	mov rsi, rax
 	mov edi, [pvh_start_info_pa]
 	extern cocoboot_main
 	call cocoboot_main
@@ -207,7 +237,7 @@ align 8
 global sev_boot_info
 sev_boot_info: times SEV_BOOT_SIZE db 0
 
-; The C-bit check value, on a page of its own (boot/sev.c reads it back).
+; The C-bit check value, on a page of its own, read back right after paging.
 section .data.cbit_check write align=4096
 global sev_cbit_check
 sev_cbit_check: dq 0

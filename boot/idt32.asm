@@ -5,6 +5,7 @@
 ; guest survives probing SEV_STATUS (#GP, vector 13, on a CPU without it).
 ;   #VC  -> early32_sev32_vc: the #VC core, i386 build, MSR protocol only
 ;   #GP  -> fixup when it is the guarded RDMSR (boot/sev_entry_32.c rdmsr_safe)
+;   #UD  -> fixup when it is the guarded RDRAND (boot/sev_entry_32.c rdrand32)
 ;   else -> early32_sev32_fault: terminate (SEV-ES) or halt
 ; Gate format: AMD APM vol. 2, 4.8.3 (32-bit interrupt gate, type 0xE).
 
@@ -17,6 +18,8 @@ extern early32_sev32_vc
 extern early32_sev32_fault
 extern early32_rdmsr_safe_insn
 extern early32_rdmsr_faulted
+extern early32_rdrand_safe_insn
+extern early32_rdrand_faulted
 
 global idt32_load
 idt32_load:
@@ -66,6 +69,14 @@ idt32_common:
 	add dword [ebp + 40], 2             ; skip the 2-byte RDMSR
 	jmp .out
 .not_gp:
+	cmp eax, 6
+	jne .not_ud
+	cmp dword [ebp + 40], early32_rdrand_safe_insn
+	jne .fault
+	mov dword [early32_rdrand_faulted], 1
+	add dword [ebp + 40], 3             ; skip the 3-byte RDRAND
+	jmp .out
+.not_ud:
 	cmp eax, 29
 	jne .fault
 	push ebp

@@ -6,7 +6,6 @@
  * Under SEV-ES nothing that raises #VC (CPUID, port I/O) may run before
  * sev_init() has installed the handler, hence the order of the first steps.
  */
-#include "arch/x86/cpu.h"
 #include "boot/boot.h"
 #include "boot/sev.h"
 #include "xen/xen.h"
@@ -14,12 +13,12 @@
 struct pvh_info boot_info;
 struct boot_options boot_opts = { .loglevel = LOG_INFO };
 
-__attribute__((noreturn)) void cocoboot_main(uint32_t start_info_pa, uint64_t cbit_check);
-void cocoboot_main(uint32_t start_info_pa, uint64_t cbit_check)
+__attribute__((noreturn)) void cocoboot_main(uint32_t start_info_pa);
+void cocoboot_main(uint32_t start_info_pa)
 {
 	cpu_init_bsp();                                  /* GDT, TSS/IST stacks, IDT */
-	sev_init(cbit_check);                            /* C-bit check, #VC, GHCB page */
-	cpu_features_init();                             /* CPUID (via #VC under SEV-ES) */
+	sev_init();                                      /* #VC handler, GHCB page */
+	cpu_probe();                                     /* CPUID (via #VC under SEV-ES) */
 	console_early_init();                            /* port 0xe9 and COM1 */
 	xen_init();                                      /* hypercalls, PV console, shutdown */
 	boot_read_start_info(start_info_pa, &boot_info); /* copy out, check every field */

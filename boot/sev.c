@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * SEV in the 64-bit boot, right after the IDT exists and before anything that
- * could raise #VC (CPUID, port I/O):
- *  1. verify the C-bit: the value the 32-bit entry stored with paging off must
- *     read back equal through the C-bit page tables (facts §9.4); a wrong C-bit
- *     reads ciphertext and the guest terminates;
- *  2. SEV-ES/SNP: the #VC handler, MSR protocol first (ghcb/sev_es.c);
- *  3. the BSP's GHCB page, mapped shared (C-bit clear) and zeroed; from then on
+ * could raise #VC (CPUID, port I/O). The C-bit was verified by the entry code
+ * (boot/entry32.asm) right after paging came on.
+ *  1. SEV-ES/SNP: the #VC handler, MSR protocol first (ghcb/sev_es.c);
+ *  2. the BSP's GHCB page, mapped shared (C-bit clear) and zeroed; from then on
  *     the #VC core uses the GHCB page protocol (facts §3);
- *  4. Xen hypercalls go through the GHCB (VMMCALL NAE event, docs/abi.md).
+ *  3. Xen hypercalls go through the GHCB (VMMCALL NAE event, docs/abi.md).
+ * Plain SEV has no #VC and no GHCB, but the hypervisor still cannot read
+ * private memory: the same page, shared, bounces hypercall arguments.
  */
 #include "boot/sev.h"
 
@@ -18,12 +18,13 @@
 #include "lib/console.h"
 #include "lib/string.h"
 #include "sev/term.h"
+#include "xen/bounce.h"
 #include "xen/hypercall.h"
 
-extern volatile uint64_t sev_cbit_check;     /* boot/entry32.asm, own page */
 extern uint64_t early_pml4[];                /* boot/entry32.asm */
 
-/* The BSP's GHCB: one page of the image, shared with the hypervisor. */
+/* The BSP's GHCB (plain SEV: the hypercall bounce page): one page of the
+ * image, shared with the hypervisor. */
 static uint8_t ghcb_page[4096] __attribute__((aligned(4096)));
 /* Table pages for splitting the early 1 GiB / 2 MiB mapping around the GHCB. */
 static uint8_t early_pool[3][4096] __attribute__((aligned(4096)));
@@ -63,7 +64,9 @@ static bool mmio_is_shared(uint64_t la, uint64_t n)
 	return true;
 }
 
-static void setup_ghcb(void)
+/* Map the page shared in the early tables and zero it through that mapping:
+ * what the hypervisor reads there must be plaintext zeros. */
+static void share_ghcb_page(void)
 {
 	uint64_t pa = (uint64_t)(uintptr_t)ghcb_page;
 
@@ -74,11 +77,33 @@ static void setup_ghcb(void)
 		.phys_to_ptr = identity,
 		.allow_1g = true, /* only read back what entry32.asm built */
 	};
-	if (pt_map(&early_pt, pa, pa, 4096, PT_WRITE | PT_SHARED) != PT_OK)
-		sev_es_fatal(CB_TERM_PAGING, "cannot map the GHCB shared");
+	if (pt_map(&early_pt, pa, pa, 4096, PT_WRITE | PT_SHARED) != PT_OK) {
+		if (sev_mode() >= SEV_MODE_ES)
+			sev_es_fatal(CB_TERM_PAGING, "cannot map the GHCB shared");
+		power_off(POWER_FAILURE, CB_TERM_PAGING);
+	}
 	__asm__ volatile("invlpg (%0)" : : "r"(pa) : "memory");
-	/* Zero it through the shared mapping: the hypervisor must read zeros. */
 	memset(ghcb_page, 0, sizeof(ghcb_page));
+}
+
+static long sev_vmmcall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			uint64_t a5)
+{
+	uint64_t args[5] = { a1, a2, a3, a4, a5 };
+
+	xen_bounce_args(nr, args, ghcb_page, (uint64_t)(uintptr_t)ghcb_page, sizeof(ghcb_page));
+	return xen_transport_vmmcall.call(nr, args[0], args[1], args[2], args[3], args[4]);
+}
+
+/* Plain SEV: VMMCALL with registers, pointer arguments bounced (no hypercall
+ * page either: Xen would write it through its own, unencrypted view). */
+static const struct xen_transport xen_transport_sev = {
+	.name = "vmmcall+bounce", .call = sev_vmmcall, .private_memory = true
+};
+
+static void setup_ghcb(void)
+{
+	uint64_t pa = (uint64_t)(uintptr_t)ghcb_page;
 	int err = sev_es_use_ghcb((volatile struct ghcb *)ghcb_page, pa, sev_mode() == SEV_MODE_SNP);
 
 	if (err)
@@ -87,30 +112,46 @@ static void setup_ghcb(void)
 	xen_set_transport(&xen_transport_ghcb);
 }
 
-void sev_init(uint64_t cbit_check_copy)
+void sev_init(void)
 {
 	if (sev_mode() == SEV_MODE_NONE)
 		return;
 	if (sev_mode() >= SEV_MODE_ES)
 		sev_es_init_early(sev_boot_info.version);
-	if (sev_cbit_check != cbit_check_copy) {
-		if (sev_mode() >= SEV_MODE_ES)
-			sev_es_fatal(CB_TERM_CBIT_VERIFY, "C-bit verification");
-		/* Plain SEV has no GHCB: no termination request, just stop. */
-		power_off(POWER_FAILURE, CB_TERM_CBIT_VERIFY);
-	}
+	share_ghcb_page();
 	if (sev_mode() >= SEV_MODE_ES)
 		setup_ghcb();
+	else
+		xen_set_transport(&xen_transport_sev);
+}
+
+void sev_check_cpuid(void)
+{
+	if (sev_mode() < SEV_MODE_ES)
+		return;
+	/* Plain SEV checked these in the 32-bit entry (boot/sev_entry_32.c). */
+	if (cpu_features.max_ext_leaf < 0x8000001fu)
+		sev_es_fatal(CB_TERM_NO_SEV, "CPUID 0x80000000 says leaf 0x8000001F does not exist");
+	struct cpuid_regs r = cpuid(0x8000001fu);
+
+	if (!(r.eax & (1u << 1)))
+		sev_es_fatal(CB_TERM_NO_SEV, "CPUID 0x8000001F EAX bit 1 (SEV) is clear");
+	if ((r.ebx & 0x3f) != sev_boot_info.cbit)
+		sev_es_fatal(CB_TERM_CBIT_INCONSISTENT,
+			     "CPUID 0x8000001F and the SEV information name different C-bits");
 }
 
 void sev_map_shared(struct pt_ctx *pt)
 {
 	uint64_t pa = (uint64_t)(uintptr_t)ghcb_page;
 
-	if (sev_mode() < SEV_MODE_ES)
+	if (sev_mode() == SEV_MODE_NONE)
 		return;
-	if (pt_map(pt, pa, pa, 4096, PT_WRITE | PT_SHARED) != PT_OK)
-		sev_es_fatal(CB_TERM_PAGING, "cannot map the GHCB shared");
+	if (pt_map(pt, pa, pa, 4096, PT_WRITE | PT_SHARED) != PT_OK) {
+		if (sev_mode() >= SEV_MODE_ES)
+			sev_es_fatal(CB_TERM_PAGING, "cannot map the GHCB shared");
+		power_off(POWER_FAILURE, CB_TERM_PAGING);
+	}
 	live_pt = pt;
 }
 

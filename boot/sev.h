@@ -18,8 +18,11 @@ static inline enum sev_mode sev_mode(void)
 
 /* The C-bit mask for page-table entries, 0 without SEV. */
 uint64_t sev_enc_mask(void);
-/* Verify the C-bit, install the #VC handler and the GHCB page (SEV-ES/SNP). */
-void sev_init(uint64_t cbit_check_copy);
+/* The #VC handler and the GHCB page (SEV-ES/SNP), the hypercall transport. */
+void sev_init(void);
+/* SEV-ES/SNP: CPUID 0x8000001F must report SEV and the C-bit the SEV
+ * information gave (plain SEV checked it before paging). */
+void sev_check_cpuid(void);
 /* Page tables built later must map these pages shared (C-bit clear). */
 void sev_map_shared(struct pt_ctx *pt);
 /* The boot log lines about SEV: mode, C-bit, notes, and #VC/VMGEXIT counts. */

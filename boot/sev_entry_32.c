@@ -11,10 +11,15 @@
  *  - SIF_HVM_GHCB (RFC) says "SEV-ES/SNP guest: no CPUID before a #VC handler".
  *    It is a hint: the #VC handler is installed before the first CPUID whether the
  *    flag is there or not, and SEV_STATUS, read with a #GP fixup, is the truth.
- *  - SEV-ES: negotiate the GHCB protocol with the SEV-information request; the
- *    C-bit it reports must equal CPUID 0x8000001F EBX[5:0].
- *  - Any SEV: CPUID 0x8000001F must exist and report SEV (EAX bit 1), else the
- *    hypervisor hides SEV and the guest terminates (Linux does the same, §9.2).
+ *  - SEV-ES: negotiate the GHCB protocol from the SEV-information response.
+ *    The GHCB MSR holds one at launch (the RFC's reason for the flag, facts
+ *    §6.1): when its code is 0x001 it is used as is, saving an exit; else the
+ *    request (0x002) is sent. Its C-bit must equal CPUID 0x8000001F EBX[5:0],
+ *    checked in 64-bit C where CPUID costs one exit instead of four
+ *    (boot/sev.c), like every other CPUID of an SEV-ES boot.
+ *  - Plain SEV: CPUID works without #VC; 0x8000001F must exist and report SEV
+ *    (EAX bit 1), else the hypervisor hides SEV and the guest terminates
+ *    (Linux does the same, §9.2); it gives the C-bit.
  *  - The C-bit is verified after paging is on (boot/sev.c): a random value is
  *    stored now, while paging is off and every access is private, and must read
  *    back equal through the new C-bit page tables (§9.4).
@@ -36,9 +41,10 @@ struct frame32 {
 	uint32_t eip, cs, eflags;
 };
 
-/* Set by the #GP fixup (boot/sev_entry32.asm) when the guarded RDMSR faulted. */
+/* Set by the fixups of boot/idt32.asm when the guarded RDMSR raised #GP or the
+ * guarded RDRAND raised #UD. */
 volatile uint32_t rdmsr_faulted;
-extern const char rdmsr_safe_insn[]; /* the guarded RDMSR, see rdmsr_safe() */
+volatile uint32_t rdrand_faulted;
 
 static struct vc_cpu vc32;
 static struct sev_boot *boot_out;
@@ -64,6 +70,15 @@ static size_t fetch(void *ctx, uint64_t la, uint8_t *buf, size_t n)
 	for (size_t i = 0; i < n; i++)
 		buf[i] = ((const volatile uint8_t *)(uintptr_t)la)[i];
 	return n;
+}
+
+/* The GHCB MSR as the hypervisor left it: at launch, the SEV-information response. */
+static uint64_t msr_exchange_read(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_SEV_GHCB));
+	return ((uint64_t)hi << 32) | lo;
 }
 
 static const struct vc_ops ops32 = { .msr_exchange = msr_exchange, .fetch = fetch };
@@ -139,28 +154,37 @@ void sev32_fault(struct frame32 *f)
 		__asm__ volatile("cli; hlt");
 }
 
+/* RDRAND, 3 bytes (0F C7 F0): #UD on a CPU without it is skipped by the fixup. */
+static bool rdrand32(uint32_t *v)
+{
+	uint8_t ok = 0;
+
+	rdrand_faulted = 0;
+	*v = 0;
+	__asm__ volatile(".globl rdrand_safe_insn\n"
+			 "rdrand_safe_insn: rdrand %%eax\n\t"
+			 "setc %1"
+			 : "+a"(*v), "+qm"(ok) : : "cc", "memory");
+	return !rdrand_faulted && ok;
+}
+
+/* The C-bit check value: RDRAND without asking CPUID first (under SEV-ES that
+ * would cost four exits; the instruction itself raises no #VC). */
 static uint64_t random64(struct sev_boot *b)
 {
-	uint32_t r[4];
 	uint32_t lo, hi;
 
-	cpuid32(1, r);
-	if (r[2] & (1u << 30)) { /* CPUID.1:ECX[30] RDRAND */
-		uint8_t ok;
-
-		do {
-			__asm__ volatile("rdrand %0; setc %1" : "=r"(lo), "=qm"(ok));
-		} while (!ok);
-		do {
-			__asm__ volatile("rdrand %0; setc %1" : "=r"(hi), "=qm"(ok));
-		} while (!ok);
-	} else {
-		/* Weaker: the hypervisor may predict the TSC. Noted at boot. */
-		b->notes |= SEV_NOTE_NO_RDRAND;
-		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-		hi ^= 0x9e3779b9u;
-		lo ^= (uint32_t)(uintptr_t)b * 0x85ebca6bu;
+	for (int tries = 0; tries < 100; tries++) {
+		if (rdrand32(&lo) && rdrand32(&hi))
+			return ((uint64_t)hi << 32) | lo;
+		if (rdrand_faulted)
+			break;
 	}
+	/* Weaker: the hypervisor may predict the TSC. Noted at boot. */
+	b->notes |= SEV_NOTE_NO_RDRAND;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	hi ^= 0x9e3779b9u;
+	lo ^= (uint32_t)(uintptr_t)b * 0x85ebca6bu;
 	return ((uint64_t)hi << 32) | lo;
 }
 
@@ -201,13 +225,14 @@ void sev32_detect(struct sev_boot *b, uint32_t start_info_flags, volatile uint64
 	if ((b->status & SEV_STATUS_SEV_ES) && !(b->status & SEV_STATUS_SEV))
 		terminate(CB_TERM_SEV_STATUS); /* ES without SEV cannot be */
 
-	unsigned info_cbit = 0;
-
 	if (b->mode >= SEV_MODE_ES) {
 		struct ghcb_sev_info info;
-		uint64_t resp = msr_exchange(0, ghcb_msr_sev_info_req());
+		uint64_t resp = msr_exchange_read();
 
-		vc32.stats.vmgexits++;
+		if (ghcb_msr_code(resp) != GHCB_MSR_SEV_INFO_RESP) {
+			resp = msr_exchange(0, ghcb_msr_sev_info_req());
+			vc32.stats.vmgexits++;
+		}
 		int err = ghcb_check_sev_info(resp, &info);
 
 		if (err) {
@@ -220,18 +245,16 @@ void sev32_detect(struct sev_boot *b, uint32_t start_info_flags, volatile uint64
 		b->hv_min = info.hv_min;
 		b->hv_max = info.hv_max;
 		vc32.version = info.version;
-		info_cbit = info.cbit;
+		b->cbit = info.cbit;
+	} else {
+		cpuid32(0x80000000u, r);
+		if (r[0] < 0x8000001fu)
+			terminate(CB_TERM_NO_SEV);
+		cpuid32(0x8000001fu, r);
+		if (!(r[0] & (1u << 1)))
+			terminate(CB_TERM_NO_SEV);
+		b->cbit = r[1] & 0x3f;
 	}
-	/* The first CPUID: under SEV-ES it raises #VC and the core answers it. */
-	cpuid32(0x80000000u, r);
-	if (r[0] < 0x8000001fu)
-		terminate(CB_TERM_NO_SEV);
-	cpuid32(0x8000001fu, r);
-	if (!(r[0] & (1u << 1)))
-		terminate(CB_TERM_NO_SEV);
-	b->cbit = r[1] & 0x3f;
-	if (b->mode >= SEV_MODE_ES && b->cbit != info_cbit)
-		terminate(CB_TERM_CBIT_INCONSISTENT);
 	/* The early page tables put the C-bit in the high half of each entry. */
 	if (b->cbit < 32 || b->cbit > GHCB_CBIT_MAX)
 		terminate(CB_TERM_CBIT_RANGE);

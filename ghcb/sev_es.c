@@ -17,6 +17,7 @@
 #include "sev/exit_codes.h"
 #include "sev/msr_protocol.h"
 #include "sev/term.h"
+#include "xen/bounce.h"
 #include "xen/hypercall.h"
 
 static struct vc_cpu bsp;
@@ -197,29 +198,17 @@ struct vc_cpu *sev_es_bsp(void)
  * payload runs (console_io write, sched_op) are bounced through the GHCB shared buffer and
  * passed as its guest-physical address. Other calls must pass shared GPAs themselves.
  */
-#define CONSOLEIO_write 0
-
 static long ghcb_call(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		      uint64_t a5)
 {
 	uint64_t args[5] = { a1, a2, a3, a4, a5 };
 	uint64_t ret = (uint64_t)-XEN_ENOSYS;
-	uint8_t *buf = (uint8_t *)(uintptr_t)&bsp.ghcb->shared_buffer[0];
-	uint64_t buf_gpa = bsp.ghcb_gpa + GHCB_SHARED_BUF_OFFSET;
-	size_t n = 0;
 	int err;
 
 	if (!bsp.ghcb)
 		return -XEN_ENOSYS;
-	if (nr == __HYPERVISOR_console_io && a1 == CONSOLEIO_write) {
-		n = a2 < GHCB_SHARED_BUF_SIZE ? (size_t)a2 : GHCB_SHARED_BUF_SIZE;
-		args[1] = n;
-		args[2] = buf_gpa;
-		hw_read(NULL, a3, buf, n);
-	} else if (nr == __HYPERVISOR_sched_op && a2) {
-		hw_read(NULL, a2, buf, 16);     /* sched_shutdown and friends are <= 16 bytes */
-		args[1] = buf_gpa;
-	}
+	xen_bounce_args(nr, args, (uint8_t *)(uintptr_t)&bsp.ghcb->shared_buffer[0],
+			bsp.ghcb_gpa + GHCB_SHARED_BUF_OFFSET, GHCB_SHARED_BUF_SIZE);
 	if (bsp.busy)
 		sev_es_fatal(CB_TERM_VC_NESTED, "hypercall");
 	bsp.busy = true;
@@ -230,7 +219,7 @@ static long ghcb_call(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, ui
 	return (long)ret;
 }
 
-const struct xen_transport xen_transport_ghcb = { .name = "ghcb", .call = ghcb_call };
+const struct xen_transport xen_transport_ghcb = { .name = "ghcb", .call = ghcb_call, .private_memory = true };
 
 void sev_es_print_stats(void)
 {

@@ -55,6 +55,7 @@ struct sim_config {
 	struct sim_module modules[SIM_MAX_MODULES];
 	unsigned nr_modules;
 	bool no_ghcb_flag;
+	bool ghcb_flag; /* --ghcb-flag: set SIF_HVM_GHCB in any mode (a lying toolstack) */
 	unsigned lies;
 	bool trace;
 	uint64_t max_insns;

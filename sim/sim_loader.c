@@ -292,7 +292,7 @@ int sim_load(struct sim *s)
 	}
 	si.magic = XEN_HVM_START_MAGIC_VALUE;
 	si.version = 1;
-	if (s->cfg.mode >= SIM_MODE_SEV_ES && !s->cfg.no_ghcb_flag)
+	if ((s->cfg.mode >= SIM_MODE_SEV_ES && !s->cfg.no_ghcb_flag) || s->cfg.ghcb_flag)
 		si.flags |= SIF_HVM_GHCB;
 	si.nr_modules = s->cfg.nr_modules;
 	si.modlist_paddr = s->cfg.nr_modules ? mods_at : 0;

@@ -3,7 +3,7 @@
  * sevsim command line, set-up, and the exit status.
  *
  *   build/sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]
- *                [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--no-ghcb-flag]
+ *                [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]
  *                [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
@@ -66,7 +66,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]\n"
-		"              [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--no-ghcb-flag]\n"
+		"              [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]\n"
 		"              [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
 		"              KERNEL.elf\n"
 		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
@@ -206,6 +206,8 @@ static int parse_args(int argc, char **argv)
 			c->nr_modules++;
 		} else if (OPT("--no-ghcb-flag")) {
 			c->no_ghcb_flag = true;
+		} else if (OPT("--ghcb-flag")) {
+			c->ghcb_flag = true;
 		} else if (OPT("--lie")) {
 			NEED_VAL();
 			if (parse_lies(val) < 0)

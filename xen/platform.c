@@ -68,7 +68,14 @@ bool xen_init(void)
 			xen_set_transport(direct_transport());
 	}
 
-	xen_state.pvcons = xen_pvcons_init(&xen_state.pvcons_why);
+	if (xen_get_transport()->private_memory) {
+		/* HVMOP_get_param writes its answer into guest memory the hypervisor
+		 * cannot reach under SEV; no PV console there (yet). */
+		xen_state.pvcons = false;
+		xen_state.pvcons_why = "the hypervisor cannot read private memory (SEV): no HVM params";
+	} else {
+		xen_state.pvcons = xen_pvcons_init(&xen_state.pvcons_why);
+	}
 	if (xen_state.pvcons) {
 		/* Default consoles on Xen: the PV console (xl console, xenconsoled's log)
 		 * and port 0xe9 (xl dmesg with guest_loglvl=all). There is no UART in a

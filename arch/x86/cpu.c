@@ -8,14 +8,9 @@ void cpu_features_init(void)
 	struct cpuid_regs r = cpuid(0x80000000u);
 
 	cpu_features.max_ext_leaf = r.eax;
-	cpu_features.phys_addr_bits = 36; /* architectural default without leaf 0x80000008 */
 	if (r.eax >= 0x80000001u) {
 		r = cpuid(0x80000001u);
 		cpu_features.nx = !!(r.edx & CPUID_80000001_EDX_NX);
 		cpu_features.page1gb = !!(r.edx & CPUID_80000001_EDX_PAGE1GB);
-	}
-	if (cpu_features.max_ext_leaf >= 0x80000008u) {
-		r = cpuid(0x80000008u);
-		cpu_features.phys_addr_bits = r.eax & 0xff;
 	}
 }

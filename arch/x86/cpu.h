@@ -105,7 +105,6 @@ static inline void cpu_pause(void)
 /* CPUID feature bits the boot cares about, read once on the BSP. */
 struct cpu_features {
 	uint32_t max_ext_leaf;
-	int phys_addr_bits;
 	int nx;
 	int page1gb;
 };

@@ -17,6 +17,7 @@
 #ifndef COCOBOOT_XEN_HYPERCALL_H
 #define COCOBOOT_XEN_HYPERCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* xen.h: __HYPERVISOR_* (the ones an HVM/PVH guest may use; facts §2.3). */
@@ -44,6 +45,9 @@
 
 struct xen_transport {
 	const char *name; /* for the boot log: "page", "vmmcall", "vmcall", "ghcb" */
+	/* The hypervisor cannot read guest memory (SEV): only the pointer arguments
+	 * the transport bounces (console_io write, sched_op) reach it. */
+	bool private_memory;
 	/* Issue hypercall nr with up to five arguments; returns Xen's RAX. Pointer
 	 * arguments are guest linear addresses (hvm.c copy_from_user_hvm). */
 	long (*call)(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
