@@ -1,1 +1,2 @@
 BENCH_SCRIPTS += tests/bench/qemu-boot.sh
+BENCH_SCRIPTS += tests/bench/sevsim.sh
