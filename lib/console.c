@@ -114,6 +114,14 @@ void console_flush(void)
 	line_len = 0;
 }
 
+void console_sync(void)
+{
+	console_flush();
+	for (size_t k = 0; k < nr_backends; k++)
+		if (backends[k]->enabled && backends[k]->sync)
+			backends[k]->sync();
+}
+
 void console_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -18,6 +18,9 @@ struct console_backend {
 	const char *name;            /* as written in console= */
 	const char *alias;           /* a second accepted name, or NULL */
 	void (*write)(const char *s, size_t n);
+	/* Wait until what was written has left the guest's hands (a ring the
+	 * other side drains), or NULL when write() already did that. */
+	void (*sync)(void);
 	bool enabled;
 };
 
@@ -39,6 +42,9 @@ bool console_select(const char *list, size_t len, const char **bad, size_t *bad_
 void console_describe(char *buf, size_t size);
 void console_write(const char *s, size_t n);
 void console_flush(void);
+/* console_flush(), then wait for every enabled backend to drain: before the
+ * machine is handed to a payload that may overwrite our buffers. */
+void console_sync(void);
 
 void console_set_level(enum log_level level);
 enum log_level console_level(void);

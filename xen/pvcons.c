@@ -92,6 +92,7 @@ struct console_backend xen_console = {
 	.name = "xen",
 	.alias = "hvc",
 	.write = pvcons_write,
+	.sync = xen_pvcons_flush,
 };
 
 static bool get_param(uint32_t index, uint64_t *value)

@@ -240,6 +240,28 @@ static void console_writes_whole_lines(void **st)
 	assert_string_equal(out_b, "shown\nfatal\nalways\n");
 }
 
+static int syncs_a, syncs_b;
+static void sync_a(void) { syncs_a++; }
+static void sync_b(void) { syncs_b++; }
+
+static void console_sync_flushes_then_drains_enabled_backends(void **st)
+{
+	(void)st;
+	struct console_backend a = { .name = "e9", .write = write_a, .sync = sync_a };
+	struct console_backend b = { .name = "xen", .write = write_b, .sync = sync_b };
+
+	console_reset();
+	console_register(&a, true);
+	console_register(&b, false);
+	out_a[0] = 0;
+	syncs_a = syncs_b = 0;
+	cprintf("no newline yet");
+	console_sync();
+	assert_string_equal(out_a, "no newline yet"); /* the partial line went out first */
+	assert_int_equal(syncs_a, 1);
+	assert_int_equal(syncs_b, 0); /* a disabled backend is not waited for */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +274,7 @@ int main(void)
 		cmocka_unit_test(fault_option_names_the_exception),
 		cmocka_unit_test(console_choice_by_name_alias_or_all),
 		cmocka_unit_test(console_writes_whole_lines),
+		cmocka_unit_test(console_sync_flushes_then_drains_enabled_backends),
 	};
 	return UNIT_RUN(tests);
 }
