@@ -57,3 +57,4 @@ $(UKT_BUNDLE): $(UKT) tools/mkbundle
 .PHONY: run-ukt
 run-ukt: $(BUILD)/cocoboot.elf $(UKT_BUNDLE)
 	tools/qemu-run -a tcg -i $(UKT_BUNDLE) $(BUILD)/cocoboot.elf
+TESTS += tests/payloads/sevsim.t
