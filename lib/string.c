@@ -7,13 +7,17 @@
 
 #include <stdint.h>
 
+/*
+ * REP MOVSB / STOSB: one instruction for the whole block, fast on CPUs with
+ * ERMS and under QEMU's TCG (which runs it as a helper loop instead of one
+ * translated iteration per byte), and it raises no #VC under SEV-ES. Payload
+ * loading copies tens of MiB, where a C byte loop cost over 100 ms under TCG.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 
@@ -24,22 +28,20 @@ void *memmove(void *dst, const void *src, size_t n)
 
 	if (d == s || n == 0)
 		return dst;
-	if ((uintptr_t)d < (uintptr_t)s) {
-		while (n--)
-			*d++ = *s++;
-	} else {
-		while (n--)
-			d[n] = s[n];
-	}
+	if ((uintptr_t)d < (uintptr_t)s || (uintptr_t)d >= (uintptr_t)s + n)
+		return memcpy(dst, src, n);
+	/* Overlapping with dst above src: copy backwards (DF=1), then restore DF. */
+	d += n - 1;
+	s += n - 1;
+	__asm__ volatile("std\n\trep movsb\n\tcld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
 	return dst;
 }
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 
