@@ -23,6 +23,7 @@ N = int(os.environ.get("BENCH_N", "5"))
 ACCEL = os.environ.get("BENCH_ACCEL", "tcg")
 cache = os.environ.get("LINUX_CACHE", os.path.join(pu.BUILD, "linux-cache"))
 MARKER = b"COCOBOOT-LINUX-MARKER"
+HANDOFF = b"cocoboot: handing off"
 CMDLINE = "console=ttyS0 quiet"
 
 
@@ -33,13 +34,14 @@ def qemu_base():
 
 
 def time_to_marker(args, timeout=120):
-    """Seconds from spawning QEMU to the marker on the serial line, or None."""
+    """(seconds from spawning QEMU to the marker on the serial line or None,
+    seconds to cocoboot's "handing off" line or None)."""
     t0 = time.monotonic()
     p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL)
     sel = selectors.DefaultSelector()
     sel.register(p.stdout, selectors.EVENT_READ)
-    buf, found = b"", None
+    buf, found, handoff = b"", None, None
     while found is None and time.monotonic() - t0 < timeout:
         if not sel.select(timeout=1):
             continue
@@ -47,11 +49,13 @@ def time_to_marker(args, timeout=120):
         if not chunk:
             break
         buf += chunk
+        if handoff is None and HANDOFF in buf:
+            handoff = time.monotonic() - t0
         if MARKER in buf:
             found = time.monotonic() - t0
     p.kill()
     p.wait()
-    return found
+    return found, handoff
 
 
 def main():
@@ -66,8 +70,8 @@ def main():
         vmb = pu.mkbundle(os.path.join(d, "vm"), vm, cmdline=CMDLINE, initrd=rd)
         linux = ["-initrd", rd, "-append", CMDLINE]
         paths = [
-            ("cocoboot -> bzImage (bundle)", ["-kernel", pu.COCOBOOT, "-initrd", bzb, "-append", "loglevel=quiet"]),
-            ("cocoboot -> vmlinux PVH (bundle)", ["-kernel", pu.COCOBOOT, "-initrd", vmb, "-append", "loglevel=quiet"]),
+            ("cocoboot -> bzImage (bundle)", ["-kernel", pu.COCOBOOT, "-initrd", bzb, "-append", "loglevel=info"]),
+            ("cocoboot -> vmlinux PVH (bundle)", ["-kernel", pu.COCOBOOT, "-initrd", vmb, "-append", "loglevel=info"]),
             ("QEMU direct PVH (-kernel vmlinux)", ["-kernel", vm] + linux),
             ("SeaBIOS + linuxboot (-kernel bzImage)", ["-kernel", bz] + linux),
         ]
@@ -77,15 +81,21 @@ def main():
             paths.append(("OVMF (-kernel bzImage, EFI stub)", ["-bios", "/usr/share/qemu/OVMF.fd", "-kernel", bz] + linux))
         print(f"bench: QEMU start to Linux marker, {ACCEL}, 512 MiB, 2 vCPUs, median of {N} "
               f"(kernel {open(os.path.join(cache, 'kernel.version')).read().strip()})")
-        results = {}
+        results, handoffs = {}, {}
         for name, extra in paths:
-            times = [time_to_marker(qemu_base() + extra) for _ in range(N)]
+            runs = [time_to_marker(qemu_base() + extra) for _ in range(N)]
+            times = [m for m, _ in runs]
+            ho = [h for _, h in runs if h is not None]
+            if ho:
+                handoffs[name] = statistics.median(ho)
             ok = [x for x in times if x is not None]
             results[name] = statistics.median(ok) if ok else None
             missed = len(times) - len(ok)
             print(f"  {name:40s} {results[name] * 1000 if ok else float('nan'):8.0f} ms"
                   f"{'' if not missed else f'  ({missed} runs never reached the marker)'}",
                   flush=True)
+        for name, v in handoffs.items():
+            print(f"  {name}: cocoboot hands off {v * 1000:.0f} ms after QEMU start")
         base = results.get("QEMU direct PVH (-kernel vmlinux)")
         if base:
             print("  ratios to QEMU direct PVH:")
