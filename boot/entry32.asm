@@ -39,13 +39,7 @@ pvh_start32:
 	lgdt [boot_gdt_ptr]
 	jmp SEL_CODE32:.flat
 .flat:
-	mov eax, SEL_DATA
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
-	xor eax, eax
-	mov fs, eax
-	mov gs, eax
+	LOAD_FLAT_DATA_SEGMENTS
 
 	; Clear .bss (loaders zero it too, but the ABI does not promise it).
 	mov edi, __bss_start
@@ -207,13 +201,7 @@ build_early_page_tables:
 
 bits 64
 long_entry:
-	mov eax, SEL_DATA
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
-	xor eax, eax
-	mov fs, eax
-	mov gs, eax
+	LOAD_FLAT_DATA_SEGMENTS
 	mov rsp, boot_stack_top
 	xor ebp, ebp
 	mov edi, [pvh_start_info_pa]

@@ -27,7 +27,7 @@ idt32_load:
 .gate:
 	mov eax, ecx
 	shl eax, 4
-	add eax, idt32_stubs               ; stub address
+	add eax, idt32_stubs               ; stub address (EXC_STUB_SIZE apart)
 	mov [idt32 + ecx * 8], ax
 	mov word [idt32 + ecx * 8 + 2], SEL_CODE32
 	mov word [idt32 + ecx * 8 + 4], 0x8e00 ; present, DPL 0, 32-bit interrupt gate
@@ -39,21 +39,22 @@ idt32_load:
 	lidt [idt32_ptr]
 	ret
 
-; Vectors whose exceptions push an error code (AMD APM vol. 2, 8.2).
-%define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+%include "arch/x86/exc_stubs.inc"
 
-align 16
-idt32_stubs:
-%assign v 0
-%rep 32
-align 16
-%if HAS_ERR(v) == 0
-	push 0
-%endif
-	push v
-	jmp idt32_common
-%assign v v+1
-%endrep
+EXC_STUBS idt32_stubs, idt32_common
+
+; SKIP_GUARDED vector, insn, flag, len: when exception `vector` hit the guarded
+; instruction `insn`, set `flag` and resume after its `len` bytes.
+%macro SKIP_GUARDED 4
+	cmp eax, %1
+	jne %%no
+	cmp dword [ebp + 40], %2
+	jne .fault
+	mov dword [%3], 1
+	add dword [ebp + 40], %4
+	jmp .out
+%%no:
+%endmacro
 
 ; Frame: PUSHAD, vector, error code, EIP, CS, EFLAGS (struct frame32).
 idt32_common:
@@ -61,22 +62,8 @@ idt32_common:
 	cld
 	mov ebp, esp
 	mov eax, [ebp + 32]                 ; vector
-	cmp eax, 13
-	jne .not_gp
-	cmp dword [ebp + 40], early32_rdmsr_safe_insn
-	jne .fault
-	mov dword [early32_rdmsr_faulted], 1
-	add dword [ebp + 40], 2             ; skip the 2-byte RDMSR
-	jmp .out
-.not_gp:
-	cmp eax, 6
-	jne .not_ud
-	cmp dword [ebp + 40], early32_rdrand_safe_insn
-	jne .fault
-	mov dword [early32_rdrand_faulted], 1
-	add dword [ebp + 40], 3             ; skip the 3-byte RDRAND
-	jmp .out
-.not_ud:
+	SKIP_GUARDED 13, early32_rdmsr_safe_insn, early32_rdmsr_faulted, 2  ; #GP: RDMSR
+	SKIP_GUARDED 6, early32_rdrand_safe_insn, early32_rdrand_faulted, 3 ; #UD: RDRAND
 	cmp eax, 29
 	jne .fault
 	push ebp

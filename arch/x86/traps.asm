@@ -1,7 +1,7 @@
 ; SPDX-License-Identifier: MIT
-; Exception entry stubs for vectors 0-31. Each pushes a dummy error code where
-; the CPU pushes none (AMD APM vol. 2, 8.2; Intel SDM vol. 3A, 6.13), then the
-; vector, then every general-purpose register, and calls trap_dispatch(frame).
+; Exception entry for vectors 0-31 (stubs: arch/x86/exc_stubs.inc): every
+; general-purpose register is pushed after the vector and error code, then
+; trap_dispatch(frame) runs.
 ; Layout: struct trap_frame in arch/x86/desc.h.
 
 bits 64
@@ -10,22 +10,9 @@ section .text
 extern trap_dispatch
 global trap_stubs
 
-; Vectors whose exceptions push an error code: #DF 8, #TS 10, #NP 11, #SS 12,
-; #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30.
-%define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+%include "arch/x86/exc_stubs.inc"
 
-align 16
-trap_stubs:
-%assign v 0
-%rep 32
-align 16
-%if HAS_ERR(v) == 0
-	push 0
-%endif
-	push v
-	jmp trap_common
-%assign v v+1
-%endrep
+EXC_STUBS trap_stubs, trap_common
 
 trap_common:
 	push rax
