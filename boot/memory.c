@@ -31,7 +31,7 @@ static uint64_t pt_alloc_page(void *opaque)
 	return pa;
 }
 
-static void *pt_phys_to_ptr(void *opaque, uint64_t pa)
+void *mem_phys_to_ptr(void *opaque, uint64_t pa)
 {
 	(void)opaque;
 	return (void *)(uintptr_t)pa;
@@ -82,7 +82,7 @@ static void build_page_tables(const struct pvh_info *info)
 		.enc_mask = sev_enc_mask(),
 		.nx_ok = cpu_features.nx,
 		.alloc_page = pt_alloc_page,
-		.phys_to_ptr = pt_phys_to_ptr,
+		.phys_to_ptr = mem_phys_to_ptr,
 	};
 	if (pt_init(&boot_pt) != PT_OK)
 		boot_fatal(BOOT_ERR_PAGING, "paging: no memory for the root table");

@@ -9,6 +9,8 @@
 extern struct pmm boot_pmm;
 extern struct pt_ctx boot_pt;
 
+/* Identity: physical memory is mapped 1:1 (pt_ctx.phys_to_ptr). */
+void *mem_phys_to_ptr(void *opaque, uint64_t pa);
 /* Map more memory into the live tables (identity). Returns false on error. */
 bool mem_map(uint64_t base, uint64_t len, unsigned opts);
 

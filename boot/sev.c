@@ -14,6 +14,7 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/power.h"
+#include "boot/memory.h"
 #include "ghcb/sev_es.h"
 #include "lib/console.h"
 #include "lib/string.h"
@@ -45,12 +46,6 @@ static uint64_t early_alloc(void *opaque)
 	return (uint64_t)(uintptr_t)early_pool[early_pool_used++];
 }
 
-static void *identity(void *opaque, uint64_t pa)
-{
-	(void)opaque;
-	return (void *)(uintptr_t)pa;
-}
-
 /* MMIO emulation only for addresses the live tables map shared. */
 static struct pt_ctx *live_pt = &early_pt;
 
@@ -74,7 +69,7 @@ static void share_ghcb_page(void)
 		.root = (uint64_t)(uintptr_t)early_pml4,
 		.enc_mask = sev_enc_mask(),
 		.alloc_page = early_alloc,
-		.phys_to_ptr = identity,
+		.phys_to_ptr = mem_phys_to_ptr,
 		.allow_1g = true, /* only read back what entry32.asm built */
 	};
 	if (pt_map(&early_pt, pa, pa, 4096, PT_WRITE | PT_SHARED) != PT_OK) {
