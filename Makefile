@@ -56,7 +56,7 @@ FUZZ_PROGS   :=
 # A test or fuzz harness names the sources it links on a line /* SOURCES: a.c b.c */
 unit_sources = $(shell sed -n 's|.*SOURCES:\(.*\)\*/.*|\1|p' $(1))
 
-.PHONY: all check bench fuzz fuzz-smoke run clean deps
+.PHONY: all check bench fuzz fuzz-smoke run run-stub clean deps
 all: $(BUILD)/cocoboot.elf
 
 -include $(sort $(wildcard */*.mk */*/*.mk))
@@ -97,7 +97,12 @@ bench: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(BENCH_DEPS)
 fuzz: $(FUZZ_PROGS)
 	$(Q)for f in $(FUZZ_PROGS); do echo "== $$f (60 s)"; $$f -max_total_time=60 $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; done
 
-run: $(BUILD)/cocoboot.elf
+# make run: cocoboot hands off to the in-tree test unikernel (run-ukt,
+# tests/payloads/payloads.mk), which checks what it was given and ends the run.
+# make run-stub: cocoboot alone (KVM when usable, else TCG), ending "no payload".
+run: run-ukt
+
+run-stub: $(BUILD)/cocoboot.elf
 	tools/qemu-run $(BUILD)/cocoboot.elf
 
 deps:

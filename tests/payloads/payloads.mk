@@ -47,7 +47,7 @@ TESTS += tests/payloads/errors.t
 
 # make run-ukt: cocoboot hands off to the test unikernel from a bundle, under TCG
 # (the KVM here hangs on ukt's LAR checks with paging off; docs/payloads.md).
-# The issue wants this to become `make run`'s default; the top Makefile owns `run`.
+# It is `make run`'s default (top Makefile).
 UKT_BUNDLE := $(BUILD)/tests/payloads/ukt.bundle
 UKT_RUN_CMDLINE ?= ukt.modules=1 ukt.mod0=cocoboot-test-module ukt.rsdp=1
 $(UKT_BUNDLE): $(UKT) tools/mkbundle
