@@ -23,6 +23,7 @@ enum sim_result {
 	SIM_RES_TRIPLE_FAULT,
 	SIM_RES_TIMEOUT,
 	SIM_RES_ERROR,
+	SIM_RES_HANDOFF,    /* --check-handoff: a vCPU reached code outside the kernel image */
 };
 
 /* --lie switches: each makes the hypervisor model misbehave in one way. */
@@ -61,6 +62,46 @@ struct sim_config {
 	uint64_t max_insns;
 	bool intercept_tsc;   /* RDTSC/RDTSCP raise #VC (hypervisor intercepts them) */
 	const char *kernel;
+	bool check_handoff;          /* stop at the first fetch outside the image, check the ABI */
+	const char *expect_cmdline;  /* NULL: derive (docs/payloads.md order) */
+	int expect_modules;          /* -1: derive from the modules given */
+};
+
+/* What cocoboot was given to chainload, parsed on the host (sim_payload.c). */
+enum sim_pl_kind { SIM_PL_NONE, SIM_PL_PVH, SIM_PL_LINUX };
+#define SIM_PL_MAX_SEGS 16
+struct sim_pl_blob {
+	const uint8_t *data;
+	uint64_t size;
+	const char *cmdline;  /* module command line expected (NULL: none) */
+};
+struct sim_payload {
+	enum sim_pl_kind kind;
+	bool bundle;
+	const uint8_t *kernel;       /* the payload file (inside file[0]) */
+	uint64_t kernel_len;
+	bool entry_known;
+	uint64_t entry;              /* PVH: XEN_ELFNOTE_PHYS32_ENTRY */
+	unsigned nseg;
+	struct { uint64_t start, end; } seg[SIM_PL_MAX_SEGS];  /* PVH PT_LOAD ranges */
+	const char *bundle_cmdline;
+	uint64_t bundle_cmdline_len;
+	char cmdline[4096];          /* expected payload command line */
+	unsigned nblobs;             /* PVH: modules expected; Linux: blob[0] = initrd */
+	struct sim_pl_blob blob[SIM_MAX_MODULES + 1];
+	uint8_t *file[SIM_MAX_MODULES];
+	uint64_t file_len[SIM_MAX_MODULES];
+};
+
+/* The handoff checker's findings (sim_handoff.c). */
+#define SIM_HANDOFF_MAX_CHECKS 64
+struct sim_handoff {
+	bool done;
+	const char *abi;             /* "pvh" or "linux64" */
+	uint64_t entry;
+	uint64_t ghcb_msr;           /* sev-es/snp: the GHCB MSR at handoff (reported only) */
+	unsigned n, failed;
+	struct { const char *name; bool ok; char detail[96]; } c[SIM_HANDOFF_MAX_CHECKS];
 };
 
 /* A small map from a code to a count, printed as a JSON object. */
@@ -87,6 +128,7 @@ enum sim_ev_kind {
 	SIM_EV_PVALIDATE,
 	SIM_EV_EXCEPTION,   /* raise a plain exception (ev.code = vector) */
 	SIM_EV_FETCH_FAULT, /* instruction bytes could not be read */
+	SIM_EV_HANDOFF,     /* --check-handoff: first instruction outside the kernel image */
 };
 
 struct sim_event {
@@ -171,6 +213,10 @@ struct sim {
 	uint64_t start_info_gpa;
 	uint64_t kernel_start, kernel_end;
 	uint64_t launch_end;   /* end of modules + start_info blob */
+	uint32_t launch_flags; /* hvm_start_info.flags given to the kernel */
+
+	struct sim_payload payload;
+	struct sim_handoff handoff;
 
 	struct sim_vcpu vcpu[SIM_MAX_VCPUS];
 	unsigned nr_vcpus;
@@ -324,9 +370,16 @@ void sim_rmp_init(struct sim *s);
 uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool validate, bool *cf);
 int sim_rmp_set_shared(struct sim *s, uint64_t gfn, bool shared);
 
+/* sim_payload.c, sim_handoff.c */
+void sim_payload_parse(struct sim *s);
+void sim_payload_free(struct sim *s);
+void sim_handoff_check(struct sim_vcpu *v, uint64_t rip);
+void sim_handoff_json(const struct sim *s, FILE *f);
+
 /* sim_json.c */
 void sim_json_print(struct sim *s, FILE *f);
 const char *sim_result_name(enum sim_result r);
+void sim_json_str(FILE *f, const char *s); /* a JSON string, or null */
 unsigned sim_lie_bit(const char *name); /* 0 if unknown */
 
 /* the launch-time special page region (xl's HVM special pages, facts §1.8) */

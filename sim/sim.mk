@@ -5,7 +5,8 @@ SIM_SRCS := $(sort $(wildcard sim/*.c))
 SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/sim_reset.o
 SEVSIM   := $(BUILD)/sevsim
 
-$(BUILD)/sim/%.o: sim/%.c sim/sim.h $(wildcard include/sev/*.h) include/xen/start_info.h
+$(BUILD)/sim/%.o: sim/%.c sim/sim.h $(wildcard include/sev/*.h) include/xen/start_info.h \
+		include/linux/boot_params.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $<")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@

@@ -40,6 +40,7 @@ const char *sim_result_name(enum sim_result r)
 	case SIM_RES_TRIPLE_FAULT: return "triple-fault";
 	case SIM_RES_TIMEOUT:      return "timeout";
 	case SIM_RES_ERROR:        return "error";
+	case SIM_RES_HANDOFF:      return "handoff";
 	default:                   return "running";
 	}
 }
@@ -71,6 +72,11 @@ static void str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+void sim_json_str(FILE *f, const char *s)
+{
+	str(f, s);
 }
 
 static void counter(FILE *f, const struct sim_counter *c, bool hex)
@@ -148,6 +154,10 @@ void sim_json_print(struct sim *s, FILE *f)
 		",\"non_identity_pages\":%" PRIu64, s->console_bytes, s->remaps, s->non_identity);
 	fprintf(f, ",\"error\":");
 	str(f, s->error[0] ? s->error : NULL);
+	if (s->cfg.check_handoff) {
+		fprintf(f, ",\"handoff\":");
+		sim_handoff_json(s, f);
+	}
 	fprintf(f, ",\"seconds\":%.3f,\"insns_per_second\":%.0f}\n", s->seconds,
 		s->seconds > 0 ? (double)s->insns_total / s->seconds : 0.0);
 }

@@ -326,5 +326,6 @@ int sim_load(struct sim *s)
 	sim_mem_load(s, base, &si, sizeof(si));
 	s->start_info_gpa = base;
 	s->launch_end = p;
+	s->launch_flags = si.flags;
 	return 0;
 }

@@ -4,11 +4,13 @@
  *
  *   build/sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]
  *                [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]
- *                [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc] KERNEL.elf
+ *                [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]
+ *                [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
  * hypervisor), 3 triple fault, 4 timeout, 5 guest-reported failure (SCHEDOP_shutdown
- * crash/watchdog, isa-debug-exit with a value other than 0x10), 1 simulator error.
+ * crash/watchdog, isa-debug-exit with a value other than 0x10; a handoff with a failed
+ * check), 1 simulator error. --check-handoff: a handoff whose checks all hold is 0.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -68,6 +70,7 @@ static void usage(FILE *f)
 		"usage: sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]\n"
 		"              [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]\n"
 		"              [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
+		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
 		"              KERNEL.elf\n"
 		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
 		"      ghcb-garbage-cpuid msr-bad-response\n"
@@ -220,6 +223,23 @@ static int parse_args(int argc, char **argv)
 				return -1;
 		} else if (OPT("--intercept-tsc")) {
 			c->intercept_tsc = true;
+		} else if (OPT("--check-handoff")) {
+			c->check_handoff = true;
+		} else if (OPT("--expect-cmdline")) {
+			NEED_VAL();
+			c->expect_cmdline = val;
+			c->check_handoff = true;
+		} else if (OPT("--expect-modules")) {
+			NEED_VAL();
+			if (parse_u64("--expect-modules", val, &v, false) < 0)
+				return -1;
+			if (v > SIM_MAX_MODULES + 1) {
+				sim_fail(&sim, "--expect-modules: %" PRIu64 " out of range (0..%u)", v,
+					 SIM_MAX_MODULES + 1);
+				return -1;
+			}
+			c->expect_modules = (int)v;
+			c->check_handoff = true;
 		} else {
 			sim_fail(&sim, "unknown option '%s' (see --help)", a);
 			return -1;
@@ -288,6 +308,7 @@ static int exit_status(const struct sim *s)
 	case SIM_RES_TERMINATED:   return 2;
 	case SIM_RES_TRIPLE_FAULT: return 3;
 	case SIM_RES_TIMEOUT:      return 4;
+	case SIM_RES_HANDOFF:      return s->handoff.failed ? 5 : 0;
 	default:                   return 1;
 	}
 }
@@ -302,11 +323,14 @@ int main(int argc, char **argv)
 	sim.cfg.vcpus = 1;
 	sim.cfg.cbit = -1;
 	sim.cfg.max_insns = DEFAULT_MAX_INSNS;
+	sim.cfg.expect_modules = -1;
 	sim.reason_set = sim.reason_code = -1;
 
 	if (parse_args(argc, argv) == 0) {
 		sim.rng = sim.cfg.seed;
 		sim.nr_vcpus = sim.cfg.vcpus;
+		if (sim.cfg.check_handoff)
+			sim_payload_parse(&sim);
 		if (choose_cbit() == 0 && sim_mem_init(&sim) == 0 && sim_load(&sim) == 0) {
 			sim_cpuid_probe(&sim);
 			if (sim.cfg.mode == SIM_MODE_SEV_SNP)
@@ -343,6 +367,7 @@ int main(int argc, char **argv)
 			uc_close(sim.vcpu[i].uc);
 	for (unsigned i = 0; i < sim.cfg.nr_modules; i++)
 		free((void *)sim.cfg.modules[i].path);
+	sim_payload_free(&sim);
 	sim_mem_free(&sim);
 	return status;
 }

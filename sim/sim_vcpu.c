@@ -113,6 +113,10 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			return;
 		}
 	}
+	if (s->cfg.check_handoff && (addr < s->kernel_start || addr >= s->kernel_end)) {
+		stop(v, SIM_EV_HANDOFF, 0, 0, addr);
+		return;
+	}
 	if (s->insns_total >= s->cfg.max_insns) {
 		stop(v, SIM_EV_TIMEOUT, 0, 0, addr);
 		return;
@@ -597,6 +601,11 @@ static void handle_event(struct sim_vcpu *v)
 		break;
 	}
 	case SIM_EV_FETCH_FAULT:
+		break;
+	case SIM_EV_HANDOFF:
+		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
+		sim_handoff_check(v, v->ev.rip);
+		sim_end(s, SIM_RES_HANDOFF);
 		break;
 	}
 }
