@@ -13,7 +13,8 @@
   ends as before with "handoff": null;
 - Debian's bzImage (when tests/linux/fetch.sh has cached it) is entered through
   the 64-bit boot protocol in modes none and sev-es: abi "linux64", every check
-  true, within a few million instructions.
+  true, within a few million instructions; its vmlinux (PVH ELF) through the
+  PVH entry.
 """
 import os
 import sys
@@ -135,6 +136,15 @@ with tempfile.TemporaryDirectory(prefix="sevsim-handoff-") as d:
                  f"({r['instructions']} instructions, {r['seconds']} s)", r)
         r = Run(["--mem=512M", "--check-handoff", f"--module={bz},{lcl}", f"--module={initrd}", IMG], timeout=120)
         t.ok(all_ok(r, "linux64"), "bzImage and initrd as two plain modules: every check true", r)
+        vml = os.path.join(CACHE, "vmlinux")
+        if os.path.exists(vml):
+            vb = mkbundle(os.path.join(d, "vb"), vml, cmdline="console=hvc0", initrd=initrd)
+            for mode in ("none", "sev-es"):
+                r = Run([f"--mode={mode}", "--mem=512M", "--max-insns=200000000", "--check-handoff",
+                         f"--module={vb}", IMG], timeout=180)
+                t.ok(all_ok(r, "pvh") and handoff(r)["checks"].get("modules_contents"),
+                     f"mode {mode}: cocoboot -> Debian vmlinux (PVH ELF) bundle: pvh handoff at its "
+                     f"PHYS32_ENTRY, every check true ({r['instructions']} instructions, {r['seconds']} s)", r)
         r = Run(["--mem=512M", "--expect-cmdline=quiet", f"--module={lb}", IMG], timeout=120)
         t.ok(r.status == 5 and handoff(r).get("failed") == ["cmdline_expected"],
              "linux64, --expect-cmdline=quiet: cmdline_expected false, exit 5", r)
