@@ -83,7 +83,7 @@ struct sim_payload {
 	bool entry_known;
 	uint64_t entry;              /* PVH: XEN_ELFNOTE_PHYS32_ENTRY */
 	unsigned nseg;
-	struct { uint64_t start, end; } seg[SIM_PL_MAX_SEGS];  /* PVH PT_LOAD ranges */
+	struct { uint64_t start, end, offset, filesz; } seg[SIM_PL_MAX_SEGS]; /* PVH PT_LOADs */
 	const char *bundle_cmdline;
 	uint64_t bundle_cmdline_len;
 	char cmdline[4096];          /* expected payload command line */

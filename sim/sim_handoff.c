@@ -177,6 +177,24 @@ static void chk_ranges_pvh(struct sim_vcpu *v, const struct range *r, unsigned n
 	    bad_seg);
 }
 
+/* Every PT_LOAD of the payload is in place: file bytes loaded, the rest zeroed. */
+static bool payload_image(struct sim_vcpu *v)
+{
+	const struct sim_payload *pl = &v->sim->payload;
+	static const uint8_t zero[4096];
+
+	for (unsigned i = 0; i < pl->nseg; i++) {
+		uint64_t start = pl->seg[i].start, end = pl->seg[i].end, fsz = pl->seg[i].filesz;
+		if (fsz == ~0ull || end < start || end > v->sim->ram_size ||
+		    !same(v, start, pl->kernel + pl->seg[i].offset, fsz))
+			return false;
+		for (uint64_t a = start + fsz; a < end; a += sizeof(zero))
+			if (!same(v, a, zero, end - a < sizeof(zero) ? end - a : sizeof(zero)))
+				return false;
+	}
+	return pl->nseg > 0;
+}
+
 static void chk_memmap(struct sim_vcpu *v, const struct hvm_start_info *si, struct range *r,
 		       unsigned *nr)
 {
@@ -185,6 +203,7 @@ static void chk_memmap(struct sim_vcpu *v, const struct hvm_start_info *si, stru
 	uint32_t n = si->memmap_entries;
 	bool sane = true, ram_ok = true, readable = true;
 	uint64_t prev_end = 0, ram = 0;
+	unsigned seg_in_ram = 0;
 
 	chk(h, "memmap_present", si->version >= 1 && si->memmap_paddr && n >= 1 && n <= 1024,
 	    "%u entries at %#" PRIx64, n, (uint64_t)si->memmap_paddr);
@@ -205,11 +224,16 @@ static void chk_memmap(struct sim_vcpu *v, const struct hvm_start_info *si, stru
 			ram += m.size;
 			if (!in_ram(s, (struct range){ m.addr, m.addr + m.size }))
 				ram_ok = false;
+			for (unsigned j = 0; j < s->payload.nseg; j++)
+				seg_in_ram += s->payload.seg[j].start >= m.addr &&
+					      s->payload.seg[j].end <= m.addr + m.size;
 		}
 	}
 	chk(h, "memmap_sane", readable && sane, "sorted, non-overlapping, sized, types 1..7, reserved 0");
 	chk(h, "memmap_ram_in_ram", readable && ram_ok && ram,
 	    "every RAM entry inside guest RAM [0, %#" PRIx64 "); %#" PRIx64 " bytes offered", s->ram_size, ram);
+	chk(h, "memmap_payload_ram", readable && sane && s->payload.nseg && seg_in_ram == s->payload.nseg,
+	    "%u of the payload's %u PT_LOAD ranges inside a RAM entry", seg_in_ram, s->payload.nseg);
 }
 
 static void chk_modules(struct sim_vcpu *v, const struct hvm_start_info *si, struct range *r,
@@ -277,6 +301,7 @@ static void check_pvh(struct sim_vcpu *v, uint64_t rip)
 
 	chk(h, "entry", pl->entry_known && rip == pl->entry, "rip %#" PRIx64 ", PHYS32_ENTRY %#" PRIx64 "%s",
 	    rip, pl->entry, pl->entry_known ? "" : " (payload has no PHYS32_ENTRY note)");
+	chk(h, "payload_image", payload_image(v), "every PT_LOAD's file bytes at p_paddr, the rest zero");
 	chk(h, "cr0", (cr0 & CR0_PE) && !(cr0 & CR0_PG) && !(cr0 & ~(CR0_PE | CR0_ET)),
 	    "cr0 %#" PRIx64 ": PE=1, PG=0, no other writable bit", cr0);
 	chk(h, "cr4", cr4 == 0, "cr4 %#" PRIx64, cr4);
@@ -323,7 +348,7 @@ static bool identity(struct sim_vcpu *v, struct range r, bool *priv)
 {
 	uint64_t cmask = v->sim->cbit_mask, gpa;
 
-	if (r.end <= r.start)
+	if (r.end <= r.start || r.end > v->sim->ram_size)
 		return false;
 	for (uint64_t va = r.start & ~0xfffull; va < r.end; va += 4096) {
 		if (!sim_mmu_translate(v, va, false, &gpa) || (gpa & ~cmask) != va)

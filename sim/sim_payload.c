@@ -96,6 +96,8 @@ static void parse_elf(struct sim_payload *pl, const uint8_t *f, uint64_t len)
 		if (type == PT_LOAD && pl->nseg < SIM_PL_MAX_SEGS) {
 			pl->seg[pl->nseg].start = paddr;
 			pl->seg[pl->nseg].end = paddr + memsz;
+			pl->seg[pl->nseg].offset = off;
+			pl->seg[pl->nseg].filesz = in_file(len, off, filesz) && filesz <= memsz ? filesz : ~0ull;
 			pl->nseg++;
 		}
 	}

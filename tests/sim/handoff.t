@@ -79,8 +79,10 @@ with tempfile.TemporaryDirectory(prefix="sevsim-handoff-") as d:
         if mode == "sev-es":
             t.ok(handoff(r).get("ghcb_msr") is not None and handoff(r)["checks"].get("start_info_flags"),
                  "sev-es: the payload's start_info keeps SIF_HVM_GHCB; the GHCB MSR is reported", r)
-    want = {"entry", "cr0", "cr4", "efer", "eflags", "cs", "ds", "es", "ss", "tr", "start_info_magic",
-            "start_info_version", "memmap_present", "memmap_sane", "memmap_ram_in_ram", "cmdline_terminated",
+    want = {"entry", "payload_image", "cr0", "cr4", "efer", "eflags", "cs", "ds", "es", "ss", "tr",
+            "start_info_magic",
+            "start_info_version", "memmap_present", "memmap_sane", "memmap_ram_in_ram", "memmap_payload_ram",
+            "cmdline_terminated",
             "cmdline_expected", "modules_count", "modules_contents", "boot_data_in_ram",
             "boot_data_outside_payload"}
     t.ok(pvh_checks is not None and want <= pvh_checks,
@@ -108,7 +110,7 @@ with tempfile.TemporaryDirectory(prefix="sevsim-handoff-") as d:
     r = Run(["--check-handoff", guest("guest_badhandoff")])
     h = handoff(r)
     t.ok(r.status == 5 and h.get("entry") == 0x300000 and h.get("abi") == "pvh"
-         and set(h.get("failed", [])) == {"entry", "cr4", "eflags", "ds", "es", "ss", "start_info_magic"}
+         and set(h.get("failed", [])) == {"entry", "payload_image", "cr4", "eflags", "ds", "es", "ss", "start_info_magic"}
          and all(h["checks"].get(k) for k in ("cr0", "efer", "cs", "tr")),
          "a handoff with CR4.PGE, IF=1, 256-byte DS/ES/SS and EBX=0 fails exactly those checks, exit 5", r)
 
