@@ -4,7 +4,7 @@
 
 - cocoboot hands the in-tree test unikernel (ukt, a PVH ELF) over in the PVH
   entry state, from a bundle (tools/mkbundle) and as plain modules, in modes
-  none and sev-es: result "handoff", abi "pvh", every check true, exit 0;
+  none, sev (bundle) and sev-es: result "handoff", abi "pvh", every check true, exit 0;
 - the expected command line follows docs/payloads.md (bundle, module 0,
   ` -- ` part of cocoboot's command line);
 - a wrong expectation (--expect-cmdline, --expect-modules) fails exactly the
@@ -12,7 +12,7 @@
 - without --check-handoff nothing changes; with it, a run without a payload
   ends as before with "handoff": null;
 - Debian's bzImage (when tests/linux/fetch.sh has cached it) is entered through
-  the 64-bit boot protocol in modes none and sev-es: abi "linux64", every check
+  the 64-bit boot protocol in modes none, sev and sev-es: abi "linux64", every check
   true, within a few million instructions; its vmlinux (PVH ELF) through the
   PVH entry.
 """
@@ -69,7 +69,7 @@ with tempfile.TemporaryDirectory(prefix="sevsim-handoff-") as d:
     bundle = mkbundle(os.path.join(d, "b"), UKT, cmdline=cl, initrd=data)
 
     pvh_checks = None
-    for mode in ("none", "sev-es"):
+    for mode in ("none", "sev", "sev-es"):
         r = Run([f"--mode={mode}", "--check-handoff", f"--module={bundle}", IMG])
         t.ok(all_ok(r, "pvh") and handoff(r)["checks"].get("entry") and handoff(r)["entry"] == 0x400000,
              f"mode {mode}: cocoboot -> ukt bundle: result handoff at ukt's PHYS32_ENTRY, every PVH check true", r)
@@ -128,7 +128,7 @@ with tempfile.TemporaryDirectory(prefix="sevsim-handoff-") as d:
     else:
         lcl = "console=ttyS0 quiet"
         lb = mkbundle(os.path.join(d, "lb"), bz, cmdline=lcl, initrd=initrd)
-        for mode in ("none", "sev-es"):
+        for mode in ("none", "sev", "sev-es"):
             r = Run([f"--mode={mode}", "--mem=512M", "--max-insns=100000000", "--check-handoff",
                      f"--module={lb}", IMG], timeout=120)
             h = handoff(r)
