@@ -610,6 +610,25 @@ static void handle_event(struct sim_vcpu *v)
 	}
 }
 
+/* The exception an instruction Unicorn stopped on silently raises: UD2 -> #UD,
+ * DIV/IDIV (F6/F7 /6, /7) -> #DE; -1 for anything else. */
+static int silent_fault_vector(struct sim_vcpu *v, uint64_t rip)
+{
+	uint8_t b[15];
+	unsigned i = 0;
+
+	if (!sim_mmu_fetch(v, rip, b, sizeof(b)))
+		return -1;
+	while (i < 14 && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf2 || b[i] == 0xf3 ||
+			  ((v->efer & EFER_LMA) && (b[i] & 0xf0) == 0x40)))
+		i++;
+	if (b[i] == 0x0f && i + 1 < sizeof(b) && b[i + 1] == 0x0b)
+		return 6;
+	if ((b[i] == 0xf6 || b[i] == 0xf7) && i + 1 < sizeof(b) && ((b[i + 1] >> 3) & 7) >= 6)
+		return 0;
+	return -1;
+}
+
 static void run_slice(struct sim_vcpu *v)
 {
 	struct sim *s = v->sim;
@@ -624,6 +643,17 @@ static void run_slice(struct sim_vcpu *v)
 		e = uc_emu_start(v->uc, rip, RUN_UNTIL, 0, 0);
 		if (s->result != SIM_RES_RUNNING && v->ev.kind == SIM_EV_NONE)
 			return;
+		if (v->ev.kind == SIM_EV_NONE && e == UC_ERR_OK && s->insns_total == before + 1 &&
+		    sim_reg(v, UC_X86_REG_RIP) == rip) {
+			/* Unicorn 2.0.1 swallows #UD (UD2) and #DE: it stops at the faulting
+			 * instruction with no hook and no error. Derive the fault from the bytes. */
+			int vec = silent_fault_vector(v, rip);
+
+			if (vec >= 0) {
+				v->ev.gpa = 0;
+				stop(v, SIM_EV_EXCEPTION, (unsigned)vec, 0, rip);
+			}
+		}
 		if (v->ev.kind == SIM_EV_NONE) {
 			if (e == UC_ERR_OK && s->insns_total != before)
 				continue; /* Unicorn stopped on its own (e.g. after a hook wrote RIP) */

@@ -106,8 +106,9 @@ t.ok(r["result"] == "shutdown" and r["debug_exit"] == 0x11 and "boot complete" n
      "plain SEV, --lie=cbit-wrong: no GHCB to terminate with, so the failure status on isa-debug-exit", r)
 
 # A fatal error under SEV-ES prints where a console works, then terminates with its reason.
-r = Run(["--mode=sev-es", "--cmdline=cocoboot.fault=pf", IMG])
-t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x20
-     and "#PF Page Fault" in r.console and "CR2=00007ffffffff000" in r.console,
-     "sev-es: a crash (#PF) prints its report, then terminates with reason 0x20 (crash)", r)
+for fault, name in (("pf", "#PF Page Fault"), ("ud", "#UD Invalid Opcode"), ("de", "#DE Divide Error")):
+    r = Run(["--mode=sev-es", f"--cmdline=cocoboot.fault={fault}", IMG])
+    t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x20
+         and f"exception {name}" in r.console and "RIP=" in r.console,
+         f"sev-es: a crash ({name}) prints its report, then terminates with reason 0x20 (crash)", r)
 t.done()
