@@ -52,16 +52,19 @@ pvh_start32:
 	mov esp, boot_stack_top
 	call idt32_load
 
+	; SEV mode, C-bit, C-bit check value (paging is off: this store is
+	; private). First, so that even a bad start_info is reported the way the
+	; platform allows; the flags are only a hint, read before the magic check.
 	mov ebx, [pvh_start_info_pa]
-	cmp dword [ebx], XEN_HVM_START_MAGIC
-	jne .bad_magic
-
-	; SEV mode, C-bit, C-bit check value (paging is off: this store is private)
 	push sev_cbit_check
 	push dword [ebx + 8]                ; start_info.flags (SIF_HVM_GHCB)
 	push sev_boot_info
 	call early32_sev32_detect
 	add esp, 12
+
+	mov ebx, [pvh_start_info_pa]
+	cmp dword [ebx], XEN_HVM_START_MAGIC
+	jne .bad_magic
 
 	call build_early_page_tables
 
@@ -103,14 +106,8 @@ pvh_start32:
 .cbit_bad:
 	cmp ebx, SEV_MODE_ES
 	jb .cbit_bad_sev
-	; GHCB MSR protocol termination request (facts §2): code 0x100,
-	; reason set [15:12] = cocoboot's 0xC, reason [23:16] = 0x01 C-bit check.
-	mov ecx, MSR_SEV_GHCB
-	mov eax, 0x100 | (CB_TERM_SET << 12) | (CB_TERM_CBIT_VERIFY << 16)
-	xor edx, edx
-	wrmsr
-	db 0xf3, 0x0f, 0x01, 0xd9       ; VMGEXIT
-	jmp .halt
+	mov eax, CB_TERM_CBIT_VERIFY
+	jmp .terminate
 .cbit_bad_sev:
 	; Plain SEV has no GHCB; port I/O works: QEMU's debug exit, failure.
 	mov al, DEBUG_EXIT_FAILURE
@@ -118,18 +115,41 @@ pvh_start32:
 	jmp .halt
 
 .bad_magic:
+	; Under SEV-ES port I/O would raise #VC: terminate instead.
+	cmp dword [sev_boot_info + SEV_BOOT_MODE], SEV_MODE_ES
+	jb .bad_magic_print
+	mov eax, CB_TERM_START_INFO
+	jmp .terminate
+.bad_magic_print:
+	; The message on port 0xe9, then on COM1 (one whole line each).
+	mov dx, 0xe9
+.next_port:
 	mov esi, bad_magic_msg
 .puts:
 	lodsb
 	test al, al
-	jz .stop
-	out 0xe9, al
-	mov dx, 0x3f8
+	jz .port_done
 	out dx, al
 	jmp .puts
+.port_done:
+	cmp dx, 0x3f8
+	je .stop
+	mov dx, 0x3f8
+	jmp .next_port
 .stop:
 	mov al, DEBUG_EXIT_FAILURE
 	out DEBUG_EXIT_PORT, al
+	jmp .halt
+
+; GHCB MSR protocol termination request (facts §2), reason in eax: code 0x100,
+; reason set [15:12] = cocoboot's 0xC, reason code [23:16].
+.terminate:
+	shl eax, 16
+	or eax, 0x100 | (CB_TERM_SET << 12)
+	mov ecx, MSR_SEV_GHCB
+	xor edx, edx
+	wrmsr
+	db 0xf3, 0x0f, 0x01, 0xd9       ; VMGEXIT
 .halt:
 	hlt
 	jmp .halt

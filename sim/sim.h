@@ -35,6 +35,7 @@ enum sim_lie {
 	SIM_LIE_GHCB_MISSING_VALID = 1u << 4, /* NAE answers omit register valid bits */
 	SIM_LIE_GHCB_GARBAGE_CPUID = 1u << 5, /* GHCB CPUID answers are absurd */
 	SIM_LIE_MSR_BAD_RESPONSE   = 1u << 6, /* MSR protocol answers carry a wrong code */
+	SIM_LIE_START_INFO_MAGIC   = 1u << 7, /* the toolstack writes a wrong start_info magic */
 };
 
 #define SIM_MAX_MODULES   16

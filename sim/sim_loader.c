@@ -291,6 +291,8 @@ int sim_load(struct sim *s)
 		return -1;
 	}
 	si.magic = XEN_HVM_START_MAGIC_VALUE;
+	if (s->cfg.lies & SIM_LIE_START_INFO_MAGIC)
+		si.magic ^= 0x80; /* "xEn3" without the bit 7 of its 'E' */
 	si.version = 1;
 	if ((s->cfg.mode >= SIM_MODE_SEV_ES && !s->cfg.no_ghcb_flag) || s->cfg.ghcb_flag)
 		si.flags |= SIF_HVM_GHCB;

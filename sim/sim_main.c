@@ -73,7 +73,7 @@ static void usage(FILE *f)
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
 		"              KERNEL.elf\n"
 		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
-		"      ghcb-garbage-cpuid msr-bad-response\n"
+		"      ghcb-garbage-cpuid msr-bad-response start-info-magic\n"
 		"See docs/sevsim.md.\n");
 }
 
@@ -126,7 +126,7 @@ static int parse_lies(const char *arg)
 		if (!bit) {
 			sim_fail(&sim, "--lie: unknown lie '%s' (known: cbit-wrong cpuid-nosev "
 				 "version-mismatch ghcb-error ghcb-missing-valid ghcb-garbage-cpuid "
-				 "msr-bad-response)", tok);
+				 "msr-bad-response start-info-magic)", tok);
 			return -1;
 		}
 		sim.cfg.lies |= bit;

@@ -105,6 +105,16 @@ r = Run(["--mode=sev", "--lie=cbit-wrong", IMG])
 t.ok(r["result"] == "shutdown" and r["debug_exit"] == 0x11 and "boot complete" not in r.console,
      "plain SEV, --lie=cbit-wrong: no GHCB to terminate with, so the failure status on isa-debug-exit", r)
 
+# A start_info with a bad magic: the entry says so on port 0xe9, or, under
+# SEV-ES where port I/O would raise #VC, terminates with reason 0x10.
+r = Run(["--mode=none", "--lie=start-info-magic", IMG])
+t.ok(r["result"] == "shutdown" and r["debug_exit"] == 0x11
+     and "start_info.magic is not 0x336ec578" in r.console,
+     "bad start_info magic: the entry prints the error and ends with the failure status", r)
+r = Run(["--mode=sev-es", "--lie=start-info-magic", IMG])
+t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x10,
+     "bad start_info magic under SEV-ES: terminates with reason 0x10 (start_info)", r)
+
 # A fatal error under SEV-ES prints where a console works, then terminates with its reason.
 for fault, name in (("pf", "#PF Page Fault"), ("ud", "#UD Invalid Opcode"), ("de", "#DE Divide Error")):
     r = Run(["--mode=sev-es", f"--cmdline=cocoboot.fault={fault}", IMG])
