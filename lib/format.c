@@ -217,7 +217,9 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 			if (!s)
 				s = "(null)";
-			while (s[n] && (sp.prec < 0 || n < sp.prec))
+			/* C11 7.21.6.1: with a precision, no byte past it is read
+			 * (the string need not be terminated). */
+			while ((sp.prec < 0 || n < sp.prec) && s[n])
 				n++;
 			out_padded(&o, &sp, "", s, n, 0);
 			break;

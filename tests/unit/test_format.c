@@ -68,6 +68,18 @@ static void truncates_safely_and_reports_full_length(void **s)
 	assert_int_equal(small[0], 0);
 }
 
+static void precision_bounds_the_bytes_read(void **s)
+{
+	(void)s;
+	/* exactly 3 bytes, no terminator: ASan flags any read past them */
+	char *raw = malloc(3);
+
+	memcpy(raw, "abc", 3);
+	EXPECT("abc", "%.*s", 3, raw);
+	EXPECT("ab", "%.2s", raw);
+	free(raw);
+}
+
 static void shows_unknown_conversions_verbatim(void **s)
 {
 	(void)s;
@@ -88,6 +100,7 @@ int main(void)
 		cmocka_unit_test(formats_integers_like_printf),
 		cmocka_unit_test(honours_width_precision_and_flags),
 		cmocka_unit_test(truncates_safely_and_reports_full_length),
+		cmocka_unit_test(precision_bounds_the_bytes_read),
 		cmocka_unit_test(shows_unknown_conversions_verbatim),
 	};
 	return UNIT_RUN(tests);
