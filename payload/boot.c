@@ -54,34 +54,6 @@ static __attribute__((noreturn)) void fail_at(const char *format, const char *fi
 	fail(&e);
 }
 
-/* Bulk copies of the kernel (tens of MB): rep movsq/stosq instead of the byte
- * loops of lib/string.c; under TCG each guest instruction counts. Backwards
- * when the ranges overlap with dst above src (memmove semantics). */
-static void bulk_move(void *to, const void *from, uint64_t n)
-{
-	uint8_t *d = to;
-	const uint8_t *s = from;
-	if (d == s || !n)
-		return;
-	if (d < s || d >= s + n) {
-		uint64_t q = n / 8, r = n % 8;
-		__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : : "memory");
-		__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(r) : : "memory");
-	} else {
-		d += n - 1;
-		s += n - 1;
-		__asm__ volatile("std; rep movsb; cld" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-	}
-}
-
-static void bulk_zero(void *to, uint64_t n)
-{
-	uint8_t *d = to;
-	uint64_t q = n / 8, r = n % 8;
-	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(0ull) : "memory");
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(0ull) : "memory");
-}
-
 static bool overlaps(uint64_t a, uint64_t al, uint64_t b, uint64_t bl)
 {
 	return a < b + bl && b < a + al;
@@ -144,7 +116,7 @@ static void keep_blob(struct payload_blob *b, const char *what, uint64_t dbase, 
 		 (unsigned long long)b->paddr, (unsigned long long)(b->paddr + b->size),
 		 (unsigned long long)to,
 		 in_way ? "in the kernel's way" : too_high ? "above the address limit" : "not page aligned");
-	bulk_move((void *)(uintptr_t)to, (const void *)(uintptr_t)b->paddr, b->size);
+	memmove((void *)(uintptr_t)to, (const void *)(uintptr_t)b->paddr, b->size);
 	b->paddr = to;
 }
 
@@ -235,7 +207,7 @@ static __attribute__((noreturn)) void boot_linux(const struct pvh_info *info)
 		fail_at("bzImage", "load address", load, "cannot map it executable");
 
 	/* Everything checked: now load. */
-	bulk_move((void *)(uintptr_t)load, img + pl.pm_offset, pl.pm_size);
+	memmove((void *)(uintptr_t)load, img + pl.pm_offset, pl.pm_size);
 	log_info("cocoboot: payload: Linux bzImage protocol %u.%02u at %#llx (init_size %#x), "
 		 "entry %#llx\n", pl.version >> 8, pl.version & 0xff, (unsigned long long)load,
 		 pl.init_size, (unsigned long long)(load + BOOT_ENTRY64_OFFSET));
@@ -302,8 +274,8 @@ static __attribute__((noreturn)) void boot_pvh(const struct pvh_info *info)
 	for (unsigned i = 0; i < pl.nseg; i++) {
 		const struct elf_seg *s = &pl.seg[i];
 		uint8_t *dst = (uint8_t *)(uintptr_t)s->paddr;
-		bulk_move(dst, img + s->file_off, s->file_size);
-		bulk_zero(dst + s->file_size, s->mem_size - s->file_size);
+		memmove(dst, img + s->file_off, s->file_size);
+		memset(dst + s->file_size, 0, s->mem_size - s->file_size);
 	}
 	log_info("cocoboot: payload: PVH ELF%u, %u segments [%#llx-%#llx), entry %#x%s\n",
 		 pl.elf_class == 2 ? 64 : 32, pl.nseg, (unsigned long long)pl.kstart,

@@ -40,6 +40,13 @@ static void copies_and_fills_like_libc(void **s)
 	assert_memory_equal(b, ref, 13);
 	assert_int_equal(b[13], a[14]);
 	assert_ptr_equal(cb_memcpy(b, a, 0), b);
+	/* quadword bulk plus byte tail, a byte value above 127 */
+	for (size_t n = 0; n < 40; n++) {
+		memset(b, 0, sizeof(b));
+		cb_memset(b + 3, 0xa5, n);
+		for (size_t i = 0; i < sizeof(b); i++)
+			assert_int_equal(b[i], i >= 3 && i < 3 + n ? 0xa5 : 0);
+	}
 }
 
 static void memmove_handles_overlap_both_ways(void **s)
