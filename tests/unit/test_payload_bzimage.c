@@ -131,23 +131,13 @@ static void entry_and_relocation_rules_checked(void **s)
 static void debian_bzimage_parses(void **s)
 {
 	(void)s;
-	const char *dir = getenv("LINUX_CACHE"), *build = getenv("BUILD");
-	char path[512];
-	if (dir)
-		snprintf(path, sizeof path, "%s/bzImage", dir);
-	else
-		snprintf(path, sizeof path, "%s/linux-cache/bzImage", build ? build : "build");
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	size_t n;
+	uint8_t *b = fx_read_cached("bzImage", &n);
+
+	if (!b) {
 		skip(); /* tests/linux/fetch.sh has not run */
 		return;
 	}
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = malloc(n);
-	assert_int_equal(fread(b, 1, n, f), (size_t)n);
-	fclose(f);
 	assert_int_equal(bzimage_parse(b, n, &plan, &err), 0);
 	assert_true(plan.version >= 0x020c);
 	assert_true(plan.init_size > plan.pm_size);

@@ -254,23 +254,13 @@ static void bad_reloc_note_rejected(void **s)
 static void debian_vmlinux_parses(void **s)
 {
 	(void)s;
-	const char *dir = getenv("LINUX_CACHE"), *build = getenv("BUILD");
-	char path[512];
-	if (dir)
-		snprintf(path, sizeof path, "%s/vmlinux", dir);
-	else
-		snprintf(path, sizeof path, "%s/linux-cache/vmlinux", build ? build : "build");
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	size_t n;
+	uint8_t *b = fx_read_cached("vmlinux", &n);
+
+	if (!b) {
 		skip(); /* tests/linux/fetch.sh has not run */
 		return;
 	}
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = malloc(n);
-	assert_int_equal(fread(b, 1, n, f), (size_t)n);
-	fclose(f);
 	assert_int_equal(elf_parse(b, n, &plan, &err), 0);
 	assert_int_equal(plan.elf_class, ELF_CLASS64);
 	assert_true(plan.entry >= plan.kstart && plan.entry < plan.kend);

@@ -169,4 +169,31 @@ static inline void fx_cpio_trailer(struct fx_cpio *c)
 #define FX_REG 0100644u
 #define FX_DIR 0040755u
 
+/* The Debian image `name` fetched by tests/linux/fetch.sh ($LINUX_CACHE, else
+ * $BUILD/linux-cache), read whole; NULL when it has not been fetched. */
+static inline uint8_t *fx_read_cached(const char *name, size_t *len)
+{
+	const char *dir = getenv("LINUX_CACHE"), *build = getenv("BUILD");
+	char path[512];
+
+	if (dir)
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+	else
+		snprintf(path, sizeof path, "%s/linux-cache/%s", build ? build : "build", name);
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+
+	fseek(f, 0, SEEK_SET);
+	uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
+
+	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return b;
+}
+
 #endif
