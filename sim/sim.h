@@ -68,7 +68,7 @@ struct sim_config {
 	int expect_modules;          /* -1: derive from the modules given */
 };
 
-/* What cocoboot was given to chainload, parsed on the host (sim_payload.c). */
+/* What cocoboot was given to chainload, parsed on the host (check/payload.c). */
 enum sim_pl_kind { SIM_PL_NONE, SIM_PL_PVH, SIM_PL_LINUX };
 #define SIM_PL_MAX_SEGS 16
 struct sim_pl_blob {
@@ -94,7 +94,7 @@ struct sim_payload {
 	uint64_t file_len[SIM_MAX_MODULES];
 };
 
-/* The handoff checker's findings (sim_handoff.c). */
+/* The handoff checker's findings (check/handoff.c). */
 #define SIM_HANDOFF_MAX_CHECKS 64
 struct sim_handoff {
 	bool done;
@@ -114,7 +114,7 @@ struct sim_counter {
 void sim_counter_add(struct sim_counter *c, uint64_t key);
 uint64_t sim_counter_get(const struct sim_counter *c, uint64_t key);
 
-/* What the code hook saw and left for the run loop to do (sim_insn.c classifies). */
+/* What the code hook saw and left for the run loop to do (cpu/insn.c classifies). */
 enum sim_ev_kind {
 	SIM_EV_NONE,
 	SIM_EV_SLICE,       /* slice budget used up */
@@ -172,9 +172,9 @@ struct sim_vcpu {
 	bool hooked;
 	bool resetting;      /* running the reset stub: hooks stand aside */
 
-	/* paging state cached for sim_mmu.c; refreshed when a CR/EFER write or INVLPG ran */
+	/* paging state cached for cpu/mmu.c; refreshed when a CR/EFER write or INVLPG ran */
 	bool paging_dirty;
-	uint8_t *page_shared; /* per RAM page: mapped shared now (sim_mem.c) */
+	uint8_t *page_shared; /* per RAM page: mapped shared now (mem/mem.c) */
 	uint8_t *page_want;
 	uint8_t *page_is_table; /* per RAM page: holds the guest's page tables */
 	struct sim_shared_desc *shared_desc;
@@ -204,7 +204,7 @@ struct sim {
 	unsigned cbit;         /* hardware C-bit position (modes sev and up) */
 	unsigned cbit_reported;/* what the hypervisor reports (differs with cbit-wrong) */
 	uint64_t cbit_mask;    /* 0 in mode none */
-	uint64_t alias_mask;   /* undecoded GPA bits (sim_mem.c) */
+	uint64_t alias_mask;   /* undecoded GPA bits (mem/mem.c) */
 	uint64_t non_identity; /* leaf pages in [0, RAM) not mapped at their own GPA */
 	uint64_t non_identity_va, non_identity_gpa;
 	uint64_t ks_key;
@@ -258,15 +258,15 @@ struct sim {
 	double seconds;
 };
 
-/* sim_main.c */
+/* main.c */
 void sim_fail(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sim_trace(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 uint64_t sim_rand(struct sim *s);
 
-/* sim_loader.c: read the kernel, place it, modules and start_info; 0 or -1 (sim->error) */
+/* fw/launch.c: read the kernel, place it, modules and start_info; 0 or -1 (sim->error) */
 int sim_load(struct sim *s);
 
-/* sim_mem.c */
+/* mem/mem.c */
 int sim_mem_init(struct sim *s);
 void sim_mem_free(struct sim *s);
 int sim_mem_map_vcpu(struct sim_vcpu *v);
@@ -276,7 +276,7 @@ bool sim_mem_is_ram(const struct sim *s, uint64_t gpa, uint64_t len);
 /* hypervisor view: raw (encrypted) bytes; gpa without C-bit; false if not RAM */
 bool sim_mem_hv_read(struct sim *s, uint64_t gpa, void *buf, uint64_t len);
 bool sim_mem_hv_write(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
-/* CPU view from vCPU v (sim_mem.c explains the rules per kind of access) */
+/* CPU view from vCPU v (mem/mem.c explains the rules per kind of access) */
 enum sim_access { SIM_ACC_DATA, SIM_ACC_FETCH, SIM_ACC_WALK };
 bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len,
 			enum sim_access kind, bool write);
@@ -284,7 +284,7 @@ bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t le
 void sim_mem_load(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
 bool sim_mem_is_mmio_device(uint64_t gpa);
 
-/* sim_mmu.c */
+/* cpu/mmu.c */
 void sim_mmu_refresh(struct sim_vcpu *v);
 void sim_mmu_flush(struct sim_vcpu *v);
 /* translate a linear address; false on a walk failure */
@@ -293,7 +293,7 @@ bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len);
 bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 
-/* sim_vcpu.c */
+/* cpu/vcpu.c */
 int sim_vcpu_create(struct sim *s, unsigned id);
 int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init);
 void sim_run(struct sim *s);
@@ -304,7 +304,7 @@ bool sim_cs64(struct sim_vcpu *v);
 unsigned sim_cpl(struct sim_vcpu *v);
 void sim_end(struct sim *s, enum sim_result r);
 
-/* sim_insn.c: classify the instruction at the hook's RIP */
+/* cpu/insn.c: classify the instruction at the hook's RIP */
 struct sim_insn {
 	unsigned len;
 	unsigned opcode;     /* see SIM_OP_* */
@@ -322,17 +322,17 @@ enum sim_op {
 };
 bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struct sim_insn *in);
 
-/* sim_exc.c: deliver an exception through the guest IDT (false: triple fault, ended) */
+/* cpu/exc.c: deliver an exception through the guest IDT (false: triple fault, ended) */
 bool sim_exc_deliver(struct sim_vcpu *v, unsigned vector, bool has_err, uint64_t err);
 bool sim_vc_raise(struct sim_vcpu *v, uint64_t exit_code);
 
-/* sim_cpuid.c */
+/* cpu/cpuid.c */
 void sim_cpuid_probe(struct sim *s);
 /* view: 0 = the CPU's own answer (modes none/sev), 1 = the hypervisor's (GHCB) answer */
 void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, bool via_ghcb,
 	       uint32_t out[4]);
 
-/* sim_msr_table.c */
+/* cpu/msr.c */
 /* true if the CPU (Unicorn) itself holds this MSR */
 bool sim_msr_native(uint32_t msr);
 /* true if RDMSR/WRMSR of msr raises #VC in SEV-ES/SNP */
@@ -345,7 +345,7 @@ bool sim_msr_hv_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val);
 bool sim_msr_hv_write(struct sim_vcpu *v, uint32_t msr, uint64_t val);
 uint64_t sim_sev_status(const struct sim *s);
 
-/* sim_io.c: port and MMIO devices of the hypervisor model */
+/* hv/io.c: port and MMIO devices of the hypervisor model */
 uint32_t sim_io_in(struct sim *s, uint16_t port, unsigned size);
 void sim_io_out(struct sim *s, uint16_t port, unsigned size, uint32_t val);
 uint64_t sim_mmio_read(struct sim *s, uint64_t gpa, unsigned size);
@@ -353,7 +353,7 @@ void sim_mmio_write(struct sim *s, uint64_t gpa, unsigned size, uint64_t val);
 void sim_console_write(struct sim *s, const void *buf, size_t len);
 void sim_console_finish(struct sim *s);
 
-/* sim_ghcb_msr.c, sim_ghcb_nae.c */
+/* hv/ghcb_msr.c, hv/ghcb_nae.c */
 void sim_vmgexit(struct sim_vcpu *v);
 void sim_ghcb_msr_protocol(struct sim_vcpu *v);
 void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa);
@@ -363,21 +363,21 @@ void sim_terminate_request(struct sim *s, unsigned set, unsigned code);
 #define SIM_MSR_PROTO_KEY (1ull << 62) /* vmgexits_by_code key of an MSR-protocol request */
 void sim_hv_terminate(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* sim_hypercall.c: args[0..4] = RDI RSI RDX R10 R8; returns RAX */
+/* hv/hypercall.c: args[0..4] = RDI RSI RDX R10 R8; returns RAX */
 int64_t sim_hypercall(struct sim_vcpu *v, uint64_t nr, const uint64_t args[5], unsigned cpl);
 
-/* sim_snp.c */
+/* mem/rmp.c */
 void sim_rmp_init(struct sim *s);
 uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool validate, bool *cf);
 int sim_rmp_set_shared(struct sim *s, uint64_t gfn, bool shared);
 
-/* sim_payload.c, sim_handoff.c */
+/* check/payload.c, check/handoff.c */
 void sim_payload_parse(struct sim *s);
 void sim_payload_free(struct sim *s);
 void sim_handoff_check(struct sim_vcpu *v, uint64_t rip);
 void sim_handoff_json(const struct sim *s, FILE *f);
 
-/* sim_json.c */
+/* json.c */
 void sim_json_print(struct sim *s, FILE *f);
 const char *sim_result_name(enum sim_result r);
 void sim_json_str(FILE *f, const char *s); /* a JSON string, or null */

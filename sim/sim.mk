@@ -1,17 +1,21 @@
 # sevsim: the SEV-ES/SNP machine + hypervisor model (docs/sevsim.md), and its own tests
 # (tests/sim/: hand-written NASM guests, one PVH ELF each, checked by TAP scripts).
 
-SIM_SRCS := $(sort $(wildcard sim/*.c))
-SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/sim_reset.o
+# Rooms that mirror the machine (docs/sevsim.md, "Layout"): cpu/ (vCPUs, MMU, exceptions,
+# decoder, CPUID, MSRs), mem/ (encryption views, RMP), hv/ (the hypervisor: GHCB MSR and
+# NAE handlers, hypercalls, devices), fw/ (launch), check/ (the handoff checker).
+SIM_SRCS := $(sort $(wildcard sim/*.c sim/*/*.c))
+SIM_HDRS := $(sort $(wildcard sim/*.h sim/*/*.h))
+SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/cpu/reset.o
 SEVSIM   := $(BUILD)/sevsim
 
-$(BUILD)/sim/%.o: sim/%.c sim/sim.h $(wildcard include/sev/*.h) include/xen/start_info.h \
+$(BUILD)/sim/%.o: sim/%.c $(SIM_HDRS) $(wildcard include/sev/*.h) include/xen/start_info.h \
 		include/linux/boot_params.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $<")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(BUILD)/sim/sim_reset.o: sim/sim_reset.asm
+$(BUILD)/sim/cpu/reset.o: sim/cpu/reset.asm
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  NASM    $<")
 	$(Q)$(NASM) -f elf64 -o $@ $<

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vCPUs: one Unicorn engine (UC_MODE_64) per vCPU, all mapping the same guest memory.
- * A code hook looks at every instruction before it runs (sim_insn.c) and either lets
+ * A code hook looks at every instruction before it runs (cpu/insn.c) and either lets
  * Unicorn execute it or stops the engine and leaves an event; the run loop handles the
  * event (raise #VC, run the hypervisor model, emulate, halt) and resumes the vCPU.
  * A deterministic scheduler picks the vCPU and the length of its slice from the seed.
@@ -12,7 +12,7 @@
 #include "sim/sim.h"
 #include "sev/exit_codes.h"
 
-/* sim_reset.asm */
+/* cpu/reset.asm */
 extern const uint8_t sim_reset_stub[], sim_reset_stub_end[], sim_reset_stub_done[];
 
 #define RUN_UNTIL   0x8000000000000000ull /* non-canonical: never reached */

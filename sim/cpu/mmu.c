@@ -7,7 +7,7 @@
  * does, so a table level without the C-bit reads ciphertext here too.
  *
  * A small direct-mapped TLB caches translations. Like a real TLB it is flushed when the
- * guest writes CR0/CR3/CR4 or EFER, or executes INVLPG (sim_vcpu.c notices those).
+ * guest writes CR0/CR3/CR4 or EFER, or executes INVLPG (cpu/vcpu.c notices those).
  */
 #include <string.h>
 

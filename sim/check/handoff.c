@@ -7,7 +7,7 @@
  * for the Linux 64-bit entry). Memory is read the way the payload will read it: through
  * the vCPU (paging off: private; paging on: through its tables). Expectations (entry,
  * PT_LOAD ranges, command line, modules, initrd, kernel bytes) come from the files given
- * to sevsim (sim_payload.c). Each check has a stable name; docs/sevsim.md lists them.
+ * to sevsim (check/payload.c). Each check has a stable name; docs/sevsim.md lists them.
  */
 #include <inttypes.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
 /*
  * VMGEXIT entry and the GHCB MSR protocol (amd-sev-facts.md §2): when the GHCB MSR holds
  * a request (low 12 bits non-zero) at VMGEXIT, the hypervisor answers in the same MSR.
- * Otherwise the MSR holds the GPA of a GHCB page (sim_ghcb_nae.c).
+ * Otherwise the MSR holds the GPA of a GHCB page (hv/ghcb_nae.c).
  * Requests and responses are encoded with include/sev/msr_protocol.h.
  */
 #include <inttypes.h>

@@ -3,7 +3,7 @@
 ; paging off -- a state no real CPU has) to the PVH entry state: 32-bit protected mode,
 ; paging off, EFER.LME/LMA clear, CR0 = PE|ET, CR4 = 0, flat 32-bit CS/DS/SS.
 ; QEMU clears EFER.LMA only on a real CR0.PG 1->0 transition, so the stub first turns
-; paging on (identity map of the top 2 MiB below 4 GiB, tables built by sim_vcpu.c),
+; paging on (identity map of the top 2 MiB below 4 GiB, tables built by cpu/vcpu.c),
 ; far-returns to a 32-bit code segment, and turns paging and LME off there.
 ; The bytes are copied to SIM_SPECIAL_BASE (0xFEFF8000) and run from there.
 
