@@ -16,6 +16,7 @@ enum boot_reason {
 	BOOT_ERR_MEMORY = 0x11,
 	BOOT_ERR_PAGING = 0x12,
 	BOOT_ERR_PAYLOAD = 0x13,
+	BOOT_ERR_SMP = 0x14, /* MADT invalid, an AP did not start or lied about itself */
 	BOOT_ERR_CRASH = 0x20, /* unhandled exception: TRAP_CRASH_REASON */
 };
 

@@ -101,6 +101,29 @@ static const struct {
 	{ "pf", FAULT_PF }, { "ud", FAULT_UD }, { "gp", FAULT_GP }, { "de", FAULT_DE },
 };
 
+/* smp=off or smp=N (1 <= N <= 65535): how many CPUs to bring up. */
+static void apply_smp(const struct cmdline_opt *o, struct boot_options *bo,
+		      void (*warn)(void *, const char *), void *opaque)
+{
+	unsigned v = 0;
+	size_t i = 0;
+
+	if (o->val && word_eq(o->val, o->val_len, "off")) {
+		bo->smp_max = 1;
+		bo->smp_off = true;
+		return;
+	}
+	for (; o->val && i < o->val_len && i < 6 && o->val[i] >= '0' && o->val[i] <= '9'; i++)
+		v = v * 10 + (unsigned)(o->val[i] - '0');
+	if (!o->val || !o->val_len || i != o->val_len || v == 0 || v > 65535) {
+		warnf(warn, opaque, "cmdline: smp='%.*s' is not off or a CPU count 1-65535: all CPUs",
+		      o->val ? (int)o->val_len : 0, o->val ? o->val : "");
+		return;
+	}
+	bo->smp_max = v;
+	bo->smp_off = false;
+}
+
 void cmdline_apply(const struct cmdline_opt *opts, size_t n, struct boot_options *bo,
 		   void (*warn)(void *opaque, const char *msg), void *opaque)
 {
@@ -138,6 +161,8 @@ void cmdline_apply(const struct cmdline_opt *opts, size_t n, struct boot_options
 			if (!found)
 				warnf(warn, opaque,
 				      "cmdline: cocoboot.fault='%.*s' is not pf|ud|gp|de: ignored", vl, v);
+		} else if (cmdline_key_is(o, "smp")) {
+			apply_smp(o, bo, warn, opaque);
 		} else {
 			warnf(warn, opaque, "cmdline: unknown option '%.*s' ignored", (int)o->key_len,
 			      o->key);

@@ -34,6 +34,8 @@ struct boot_options {
 	size_t console_len;
 	enum log_level loglevel;
 	enum boot_fault fault;
+	unsigned smp_max; /* smp=: CPUs to bring up, 0 = all the MADT lists */
+	bool smp_off;     /* smp=off (smp_max is then 1) */
 	const char *payload_cmdline; /* after "--", NULL when absent */
 	size_t payload_cmdline_len;
 };

@@ -8,6 +8,7 @@
  */
 #include "boot/boot.h"
 #include "boot/sev.h"
+#include "smp/smp.h"
 #include "xen/xen.h"
 
 struct pvh_info boot_info;
@@ -25,6 +26,7 @@ void cocoboot_main(uint32_t start_info_pa)
 	boot_apply_cmdline(&boot_info, &boot_opts);      /* console=, loglevel=, ... */
 	boot_print_start_info(&boot_info);               /* memory map, modules, cmdline */
 	mem_init(&boot_info);                            /* page allocator, page tables */
+	smp_init(&boot_info, &boot_opts);                /* every CPU up, smp= */
 	fault_inject(boot_opts.fault);                   /* test hook: cocoboot.fault= */
 	boot_finish();                                   /* hand off, or end the guest */
 }

@@ -10,6 +10,28 @@ static size_t nr_backends;
 static char line[CONSOLE_LINE_MAX];
 static size_t line_len;
 static enum log_level cur_level = LOG_INFO;
+/* Several CPUs: held from a line's first byte to its newline (console_set_lock). */
+static void (*lock_acquire)(void);
+static void (*lock_release)(void);
+
+void console_set_lock(void (*acquire)(void), void (*release)(void))
+{
+	lock_acquire = acquire;
+	lock_release = release;
+}
+
+static void line_lock(void)
+{
+	if (lock_acquire)
+		lock_acquire();
+}
+
+/* Let go only between lines: a partial line keeps the console. */
+static void line_unlock(void)
+{
+	if (lock_release && !line_len)
+		lock_release();
+}
 
 void console_register(struct console_backend *b, bool enabled)
 {
@@ -104,7 +126,7 @@ void console_describe(char *buf, size_t size)
 	}
 }
 
-void console_flush(void)
+static void flush_line(void)
 {
 	if (!line_len)
 		return;
@@ -112,6 +134,13 @@ void console_flush(void)
 		if (backends[k]->enabled)
 			backends[k]->write(line, line_len);
 	line_len = 0;
+}
+
+void console_flush(void)
+{
+	line_lock();
+	flush_line();
+	line_unlock();
 }
 
 void console_sync(void)
@@ -124,11 +153,13 @@ void console_sync(void)
 
 void console_write(const char *s, size_t n)
 {
+	line_lock();
 	for (size_t i = 0; i < n; i++) {
 		line[line_len++] = s[i];
 		if (s[i] == '\n' || line_len == sizeof(line))
-			console_flush();
+			flush_line();
 	}
+	line_unlock();
 }
 
 void console_set_level(enum log_level level)

@@ -46,6 +46,11 @@ void console_flush(void);
  * machine is handed to a payload that may overwrite our buffers. */
 void console_sync(void);
 
+/* Several CPUs print: acquire() is called before a CPU adds to the line buffer
+ * (it must let the CPU that already holds the lock in again), release() once
+ * the buffer is empty again, so a line is never mixed with another CPU's. */
+void console_set_lock(void (*acquire)(void), void (*release)(void));
+
 void console_set_level(enum log_level level);
 enum log_level console_level(void);
 /* Parse a loglevel= value: quiet|error|warn|info|debug or 0..4. */

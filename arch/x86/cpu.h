@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #define MSR_EFER        0xc0000080u
+#define MSR_GS_BASE     0xc0000101u
 #define EFER_SCE        (1u << 0)
 #define EFER_LME        (1u << 8)
 #define EFER_LMA        (1u << 10)
@@ -95,6 +96,14 @@ static inline void cpu_cli(void)
 static inline void cpu_hlt(void)
 {
 	__asm__ volatile("hlt" ::: "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
 }
 
 static inline void cpu_pause(void)

@@ -52,21 +52,22 @@ static uint64_t seg_desc(uint32_t flags_type)
 	return 0x000f00000000ffffull | ((uint64_t)flags_type << 40);
 }
 
-static void gdt_init(void)
+/* g has 6 entries; t is this CPU's TSS. */
+static void gdt_init(uint64_t *g, struct tss64 *t)
 {
-	uint64_t base = (uint64_t)(uintptr_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
+	uint64_t base = (uint64_t)(uintptr_t)t;
+	uint64_t limit = sizeof(*t) - 1;
 
-	gdt[0] = 0;
-	gdt[SEL_CODE32 / 8] = seg_desc(0xc09b); /* 32-bit code, D=1 G=1 */
-	gdt[SEL_DATA / 8] = seg_desc(0xc093);   /* data, writable */
-	gdt[SEL_CODE64 / 8] = seg_desc(0xa09b); /* 64-bit code, L=1 */
+	g[0] = 0;
+	g[SEL_CODE32 / 8] = seg_desc(0xc09b); /* 32-bit code, D=1 G=1 */
+	g[SEL_DATA / 8] = seg_desc(0xc093);   /* data, writable */
+	g[SEL_CODE64 / 8] = seg_desc(0xa09b); /* 64-bit code, L=1 */
 	/* 16-byte available 64-bit TSS descriptor (type 9) */
-	gdt[SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+	g[SEL_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
 			   (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-	gdt[SEL_TSS / 8 + 1] = base >> 32;
+	g[SEL_TSS / 8 + 1] = base >> 32;
 
-	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)g };
 
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
@@ -84,11 +85,11 @@ static void gdt_init(void)
 			 : : "m"(p), "i"(SEL_CODE64), "i"(SEL_DATA) : "rax", "memory");
 }
 
-static void tss_init(void)
+static void tss_init(struct tss64 *t, const uint64_t ist_top[4])
 {
 	for (int i = 0; i < 4; i++)
-		tss.ist[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
-	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
+		t->ist[i] = ist_top[i];
+	t->iomap_base = sizeof(*t); /* no I/O permission bitmap */
 	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
 }
 
@@ -108,6 +109,13 @@ static uint8_t ist_for(unsigned v)
 	}
 }
 
+static void idt_load(void)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
 static void idt_init(void)
 {
 	for (unsigned v = 0; v < NR_EXCEPTIONS; v++) {
@@ -122,16 +130,30 @@ static void idt_init(void)
 			.off_hi = off >> 32,
 		};
 	}
-	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
-
-	__asm__ volatile("lidt %0" : : "m"(p));
+	idt_load();
 }
 
 void desc_init_bsp(void)
 {
-	gdt_init();
-	tss_init();
+	uint64_t ist_top[4];
+
+	for (int i = 0; i < 4; i++)
+		ist_top[i] = (uint64_t)(uintptr_t)(ist_stacks[i] + IST_STACK_SIZE);
+	gdt_init(gdt, &tss);
+	tss_init(&tss, ist_top);
 	idt_init();
+}
+
+_Static_assert(sizeof(((struct desc_cpu *)0)->gdt) == sizeof(gdt), "an AP's GDT is the BSP's");
+_Static_assert(sizeof(((struct desc_cpu *)0)->tss) == sizeof(struct tss64), "desc_cpu.tss");
+
+void desc_init_ap(struct desc_cpu *d, const uint64_t ist_top[4])
+{
+	struct tss64 *t = (struct tss64 *)d->tss;
+
+	gdt_init(d->gdt, t);
+	tss_init(t, ist_top);
+	idt_load();
 }
 
 void trap_set_handler(unsigned vector, trap_handler_t h)

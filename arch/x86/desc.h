@@ -45,6 +45,16 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
 typedef void (*trap_handler_t)(struct trap_frame *f);
 
 void desc_init_bsp(void);
+
+/* An AP's own GDT and TSS: LTR marks the TSS descriptor busy, so every CPU needs
+ * its own; the IDT is shared. */
+struct desc_cpu {
+	uint64_t gdt[6];
+	uint8_t tss[104] __attribute__((aligned(16)));
+} __attribute__((aligned(16)));
+/* Load this CPU's GDT (reloading every segment), its TSS with the given IST
+ * stack tops (IST1-4: #DF, NMI, #MC, #VC) and the shared IDT. */
+void desc_init_ap(struct desc_cpu *d, const uint64_t ist_top[4]);
 void trap_set_handler(unsigned vector, trap_handler_t h);
 const char *trap_name(unsigned vector);
 /* Termination reason of an unhandled exception (docs/abi.md). */

@@ -1,0 +1,23 @@
+; SPDX-License-Identifier: MIT
+; The 64-bit entry every AP reaches, whatever started it (the INIT-SIPI
+; trampoline, VCPUOP_initialise's vcpu_hvm_context): long mode, our page
+; tables, RDI = its struct smp_cpu. GDTR and IDTR may be anything (Xen does
+; not load them, facts 2.5): nothing here may fault. smp_ap_main loads them.
+%include "smp/smp.inc"
+
+bits 64
+section .text
+global smp_ap_entry64
+extern smp_ap_main
+
+smp_ap_entry64:
+	cli
+	cld
+	mov rsp, [rdi + SMP_CPU_STACK_TOP]
+	and rsp, -16
+	xor ebp, ebp
+	call smp_ap_main
+.halt:
+	cli
+	hlt
+	jmp .halt

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SMP: bring every CPU up (the methods in smp/, chosen by smp/select.c), then
+ * park them for the payload. boot/main.c calls smp_init() after the page
+ * tables exist and boot/finish.c calls smp_park() before the hand-off.
+ */
+#ifndef COCOBOOT_SMP_SMP_H
+#define COCOBOOT_SMP_SMP_H
+
+#include "boot/cmdline.h"
+#include "xen/pvh.h"
+
+/* Count the CPUs (ACPI MADT), start up to bo->smp_max of them (0: all), wait
+ * for every one to report, log the method and the count. A hostile MADT, an
+ * AP that does not report in time or reports the wrong identity ends the boot
+ * (BOOT_ERR_SMP) with a message naming the CPU and what it last reported. */
+void smp_init(const struct pvh_info *info, const struct boot_options *bo);
+/* Leave every AP in the state payloads expect (docs/payloads.md): after an
+ * INIT it waits for a Startup IPI; on Xen it is also down, so VCPUOP_initialise
+ * works again. */
+void smp_park(void);
+/* Number of CPUs running (1 until smp_init started APs). */
+unsigned smp_cpus_up(void);
+
+void smp_console_lock_init(void);
+
+#endif
