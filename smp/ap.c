@@ -2,7 +2,8 @@
 /*
  * What every AP does in C, whichever method started it: report that it runs,
  * load its own GDT/TSS/IDT, check that it is the CPU it was started as, report
- * online, and halt until smp_park()'s INIT takes it.
+ * online, and halt until smp_park()'s INIT takes it (after the BSP's check,
+ * when the method asks for that: struct smp_method.hold_for_check).
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/power.h"
@@ -45,5 +46,7 @@ void smp_ap_main(struct smp_cpu *c)
 	}
 	log_debug("cocoboot: smp: CPU %u (APIC ID %#x) online\n", c->index, apic_id);
 	report(c, SMP_STATE_ONLINE);
+	while (!__atomic_load_n(&smp_aps_may_halt, __ATOMIC_ACQUIRE))
+		cpu_pause();
 	cpu_halt_forever();
 }

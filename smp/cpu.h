@@ -51,6 +51,7 @@ _Static_assert(offsetof(struct smp_cpu, stack_top) == 16, "SMP_CPU_STACK_TOP");
 extern struct smp_cpu smp_cpus[SMP_MAX_CPUS];
 extern unsigned smp_nr_cpus; /* CPUs this boot brings up, the BSP included */
 extern struct lapic smp_lapic;
+extern volatile uint32_t smp_aps_may_halt; /* set by the BSP: online APs may halt */
 
 /* A way to start APs. start() starts smp_cpus[1..n) without waiting for them
  * (parallel: the BSP waits once for all, in smp/smp.c); false and err when it
@@ -60,6 +61,10 @@ struct smp_method {
 	const char *name;
 	bool (*start)(unsigned n, char *err, size_t err_size);
 	bool (*check)(unsigned n, char *err, size_t err_size);
+	/* The APs must stay running (spin, not halt) until check() ran: on Xen a
+	 * vCPU that halts with interrupts off goes down (hvm.c hvm_hlt), which
+	 * check() could not tell from one that never came up. */
+	bool hold_for_check;
 	/* After smp_park() sent INIT to every AP: check the platform agrees they
 	 * are parked (may be NULL). */
 	bool (*parked)(unsigned n, char *err, size_t err_size);

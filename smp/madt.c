@@ -120,6 +120,8 @@ bool madt_find(madt_read_fn read, void *opaque, uint64_t rsdp_pa, uint8_t *buf, 
 	if ((h.length - sizeof(h)) % esz)
 		return ERR("acpi: %s at %#llx: length=%u leaves a partial %u-byte entry", sdt_name,
 			   (unsigned long long)sdt_pa, h.length, esz);
+	uint64_t found = 0;
+
 	for (uint32_t i = 0; i < (h.length - sizeof(h)) / esz; i++) {
 		uint64_t pa = 0;
 		struct acpi_sdt_header t;
@@ -131,19 +133,25 @@ bool madt_find(madt_read_fn read, void *opaque, uint64_t rsdp_pa, uint8_t *buf, 
 				   i, (unsigned long long)pa);
 		if (memcmp(t.signature, "APIC", 4) != 0)
 			continue;
-		uint32_t max = buf_size < MADT_MAX_LEN ? (uint32_t)buf_size : MADT_MAX_LEN;
-
-		if (!sdt_check(read, opaque, pa, "MADT", sizeof(struct acpi_madt), max, &t, err,
-			       err_size))
-			return false;
-		if (!read(opaque, pa, buf, t.length))
-			return ERR("acpi: MADT at %#llx unreadable", (unsigned long long)pa);
-		*len = t.length;
-		*madt_pa = pa;
-		return true;
+		/* Two MADTs would be two answers to "which CPUs exist": take neither. */
+		if (found)
+			return ERR("acpi: %s entry[%u]=%#llx is a second MADT (the first is at %#llx)",
+				   sdt_name, i, (unsigned long long)pa, (unsigned long long)found);
+		found = pa;
 	}
-	return ERR("acpi: no MADT (\"APIC\") among the %u entries of the %s at %#llx",
-		   (h.length - (uint32_t)sizeof(h)) / esz, sdt_name, (unsigned long long)sdt_pa);
+	if (!found)
+		return ERR("acpi: no MADT (\"APIC\") among the %u entries of the %s at %#llx",
+			   (h.length - (uint32_t)sizeof(h)) / esz, sdt_name, (unsigned long long)sdt_pa);
+
+	uint32_t max = buf_size < MADT_MAX_LEN ? (uint32_t)buf_size : MADT_MAX_LEN;
+
+	if (!sdt_check(read, opaque, found, "MADT", sizeof(struct acpi_madt), max, &h, err, err_size))
+		return false;
+	if (!read(opaque, found, buf, h.length))
+		return ERR("acpi: MADT at %#llx unreadable", (unsigned long long)found);
+	*len = h.length;
+	*madt_pa = found;
+	return true;
 }
 
 int madt_cpu_index(const struct madt_info *info, uint32_t apic_id)

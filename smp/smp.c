@@ -19,6 +19,7 @@
 struct smp_cpu smp_cpus[SMP_MAX_CPUS];
 unsigned smp_nr_cpus = 1;
 struct lapic smp_lapic;
+volatile uint32_t smp_aps_may_halt;
 static const struct smp_method *method;
 static struct madt_info madt;
 static uint8_t madt_buf[MADT_MAX_LEN];
@@ -72,7 +73,7 @@ static void percpu_alloc(struct smp_cpu *c)
 	uint64_t pa = pmm_alloc(&boot_pmm, size / PMM_PAGE_SIZE, PMM_PAGE_SIZE, FOUR_GIB);
 
 	if (!pa)
-		boot_fatal(BOOT_ERR_MEMORY, "cocoboot: smp: no memory for CPU %u's stacks (%llu KiB)", c->index,
+		boot_fatal(BOOT_ERR_MEMORY, "smp: no memory for CPU %u's stacks (%llu KiB)", c->index,
 			   (unsigned long long)(size >> 10));
 	c->stack_top = pa + SMP_STACK_SIZE;
 	for (unsigned i = 0; i < SMP_IST_STACKS; i++)
@@ -86,7 +87,7 @@ static unsigned plan_cpus(uint32_t bsp_apic_id, unsigned max)
 	unsigned n = 1;
 
 	if (bsp < 0)
-		boot_fatal(BOOT_ERR_SMP, "cocoboot: smp: the boot CPU's APIC ID %#x is not among the MADT's %u CPUs",
+		boot_fatal(BOOT_ERR_SMP, "smp: the boot CPU's APIC ID %#x is not among the MADT's %u CPUs",
 			   bsp_apic_id, madt.nr_cpus);
 	smp_cpus[0] = (struct smp_cpu){ .index = 0, .apic_id = bsp_apic_id,
 					 .vcpu_id = madt.cpus[bsp].uid, .state = SMP_STATE_ONLINE };
@@ -128,11 +129,11 @@ static void wait_for_aps(unsigned n)
 
 		if (s == SMP_STATE_ERR_ID)
 			boot_fatal(BOOT_ERR_SMP,
-				   "cocoboot: smp: CPU %u started as APIC ID %#x / vCPU %u runs with id %#llx",
+				   "smp: CPU %u started as APIC ID %#x / vCPU %u runs with id %#llx",
 				   c->index, c->apic_id, c->vcpu_id, (unsigned long long)c->report);
 		if (s != SMP_STATE_ONLINE)
 			boot_fatal(BOOT_ERR_SMP,
-				   "cocoboot: smp: CPU %u (APIC ID %#x, vCPU %u) did not report within %u ms: "
+				   "smp: CPU %u (APIC ID %#x, vCPU %u) did not report within %u ms: "
 				   "last state %u (%s); %s said %ld when asked to start it",
 				   c->index, c->apic_id, c->vcpu_id, SMP_TIMEOUT_MS, s, state_name(s),
 				   method->name, c->start_rc);
@@ -162,13 +163,13 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 	if (!madt_find(acpi_read, (void *)info, info->rsdp_paddr, madt_buf, sizeof(madt_buf), &len,
 		       &madt_pa, err, sizeof(err)) ||
 	    !madt_parse(madt_buf, len, &madt, err, sizeof(err)))
-		boot_fatal(BOOT_ERR_SMP, "cocoboot: smp: %s", err);
+		boot_fatal(BOOT_ERR_SMP, "smp: %s", err);
 	madt.madt_paddr = madt_pa;
 	if (madt.nr_dropped)
 		log_warn("cocoboot: smp: warning: the MADT lists %u more CPUs than cocoboot supports (%u)\n",
 			 madt.nr_dropped, SMP_MAX_CPUS);
 	if (!lapic_init(&smp_lapic, &why))
-		boot_fatal(BOOT_ERR_SMP, "cocoboot: smp: local APIC: %s (IA32_APIC_BASE=%#llx)", why,
+		boot_fatal(BOOT_ERR_SMP, "smp: local APIC: %s (IA32_APIC_BASE=%#llx)", why,
 			   (unsigned long long)rdmsr(MSR_APIC_BASE));
 
 	unsigned max = bo->smp_max ? bo->smp_max : SMP_MAX_CPUS;
@@ -183,15 +184,17 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 		uint64_t per_ms = smp_tsc_per_ms(&src);
 
 		smp_console_lock_init();
+		smp_aps_may_halt = !method->hold_for_check;
 		uint64_t t0 = rdtsc();
 
 		if (!method->start(n, err, sizeof(err)))
-			boot_fatal(BOOT_ERR_SMP, "cocoboot: smp: %s: %s", method->name, err);
+			boot_fatal(BOOT_ERR_SMP, "smp: %s: %s", method->name, err);
 		wait_for_aps(n);
 		uint64_t ticks = rdtsc() - t0;
 
 		if (method->check && !method->check(n, err, sizeof(err)))
-			boot_fatal(BOOT_ERR_SMP, "cocoboot: smp: %s: %s", method->name, err);
+			boot_fatal(BOOT_ERR_SMP, "smp: %s: %s", method->name, err);
+		__atomic_store_n(&smp_aps_may_halt, 1, __ATOMIC_RELEASE);
 		smp_nr_cpus = n;
 		log_info("cocoboot: smp: %u of %u CPUs up by %s in %llu us (%llu TSC ticks, %s)%s\n", n,
 			 madt.nr_cpus, method->name, (unsigned long long)(ticks * 1000 / per_ms),
@@ -208,12 +211,12 @@ void smp_park(void)
 		return;
 	for (unsigned i = 1; i < smp_nr_cpus; i++)
 		if (!lapic_send_init(&smp_lapic, smp_cpus[i].apic_id))
-			boot_fatal(BOOT_ERR_SMP, "cocoboot: smp: INIT to CPU %u (APIC ID %#x) not delivered",
+			boot_fatal(BOOT_ERR_SMP, "smp: INIT to CPU %u (APIC ID %#x) not delivered",
 				   i, smp_cpus[i].apic_id);
 	char err[200];
 
 	if (method->parked && !method->parked(smp_nr_cpus, err, sizeof(err)))
-		boot_fatal(BOOT_ERR_SMP, "cocoboot: smp: parking: %s", err);
+		boot_fatal(BOOT_ERR_SMP, "smp: parking: %s", err);
 	log_info("cocoboot: smp: %u APs parked by INIT: waiting for a Startup IPI%s\n", smp_nr_cpus - 1,
 		 method == &smp_method_vcpuop ? "; Xen: down, VCPUOP_initialise possible" : "");
 }

@@ -72,7 +72,8 @@ static bool vcpuop_start(unsigned n, char *err, size_t err_size)
 	return true;
 }
 
-/* Xen must agree with what the APs reported: each one is up. */
+/* Xen must agree with what the APs reported: each one is up (they spin until
+ * this ran: hold_for_check). */
 static bool vcpuop_check(unsigned n, char *err, size_t err_size)
 {
 	for (unsigned i = 1; i < n; i++) {
@@ -113,5 +114,6 @@ const struct smp_method smp_method_vcpuop = {
 	.name = "VCPUOP_initialise+VCPUOP_up",
 	.start = vcpuop_start,
 	.check = vcpuop_check,
+	.hold_for_check = true,
 	.parked = vcpuop_parked,
 };

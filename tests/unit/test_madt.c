@@ -193,6 +193,14 @@ static void xsdt_and_madt_lengths_and_checksums_are_checked(void **st)
 	memcpy(mem + XSDT + 36, &far, 8);
 	fix_sum(mem + XSDT, 44, 9);
 	REFUSED("entry[0]=0x100000");
+	build(2);
+	struct acpi_sdt_header *x = (struct acpi_sdt_header *)(mem + XSDT);
+	uint64_t again = MADT;
+
+	memcpy(mem + XSDT + 44, &again, 8); /* the same MADT listed twice */
+	x->length += 8;
+	fix_sum(mem + XSDT, x->length, 9);
+	REFUSED("entry[1]=0x400 is a second MADT (the first is at 0x400)");
 }
 
 static void bad_entries_are_refused_with_their_offset(void **st)
