@@ -30,13 +30,13 @@ SMP = 2
 t = Tap()
 
 
-def linux_ok(b, cmdline, extra):
+def linux_ok(b, cmdline, extra, cpus=SMP):
     """Marker with the CPU count, the command line, the initrd's own text."""
     s = b.serial
     m = re.search(r"^COCOBOOT-LINUX-MARKER cpus=(\d+)", s, re.M)
     cl = re.search(r"^COCOBOOT-LINUX-CMDLINE (.*)$", s, re.M)
     ex = re.search(r"^COCOBOOT-LINUX-EXTRA (.*)$", s, re.M)
-    return (m is not None and int(m.group(1)) == SMP and cl is not None
+    return (m is not None and int(m.group(1)) == cpus and cl is not None
             and cl.group(1).strip() == cmdline and ex is not None and ex.group(1).strip() == extra)
 
 
@@ -103,6 +103,17 @@ with pu.tmpdir() as d:
     b = run("bz nested", initrd=nb)
     t.ok(linux_ok(b, cl, "nested"),
          "bzImage from a bundle with a nested cocoboot/initrd: Linux gets that initrd", diag(b))
+
+    # SMP: cocoboot starts every AP, parks it by INIT, and Linux must still bring
+    # all of them up itself (INIT-SIPI-SIPI), through either entry.
+    for n, name, bundle in ((4, "bzImage", bz_bundle), (8, "PVH vmlinux", vm_bundle)):
+        b = boot(mem="512M", smp=n, timeout=180, initrd=bundle,
+                 cmdline=f"loglevel=info -- {cl}" if name == "bzImage" else None)
+        t.ok(f"cocoboot: smp: {n} of {n} CPUs up by INIT-SIPI-SIPI" in b.log + b.serial
+             and f"cocoboot: smp: {n - 1} APs parked by INIT" in b.log + b.serial
+             and linux_ok(b, cl, "appended", cpus=n),
+             f"-smp {n}: cocoboot brings up and parks {n} CPUs, then {name} sees all {n} online",
+             diag(b))
 
     # Under the 64-bit protocol ACPI is found only through boot_params.acpi_rsdp_addr
     # or a BIOS-area scan; the ACPI poweroff ending QEMU by itself shows it works.
