@@ -1,2 +1,3 @@
 BENCH_SCRIPTS += tests/bench/qemu-boot.sh
 BENCH_SCRIPTS += tests/bench/sevsim.sh
+BENCH_SCRIPTS += tests/bench/smp.sh
