@@ -8,10 +8,10 @@ $(AP_BLOB): xen/host/ap_bringup.asm
 	$(Q)$(NASM) -f bin -o $@ $<
 
 AP_TEST := $(BUILD)/tests/xen/test_ap_bringup
-$(AP_TEST): tests/xen/test_ap_bringup.c include/xen/ap_bringup.h tests/unit/unit.h
+$(AP_TEST): tests/xen/test_ap_bringup.c include/xen/ap_bringup.h tests/unit/unit.h $(BUILD)/sim/cpu/reset.o
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $@")
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LDFLAGS) -lcmocka -lcrypto
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/sim/cpu/reset.o $(HOST_LDFLAGS) -lcmocka -lcrypto -lunicorn
 HOST_PROGS += $(AP_TEST)
 CHECK_DEPS += $(AP_BLOB)
 TESTS      += $(AP_TEST)
