@@ -99,6 +99,7 @@ static const struct {
 	enum boot_fault fault;
 } fault_names[] = {
 	{ "pf", FAULT_PF }, { "ud", FAULT_UD }, { "gp", FAULT_GP }, { "de", FAULT_DE },
+	{ "ap-stuck", FAULT_AP_STUCK },
 };
 
 /* smp=off or smp=N (1 <= N <= 65535): how many CPUs to bring up. */
@@ -160,7 +161,7 @@ void cmdline_apply(const struct cmdline_opt *opts, size_t n, struct boot_options
 			}
 			if (!found)
 				warnf(warn, opaque,
-				      "cmdline: cocoboot.fault='%.*s' is not pf|ud|gp|de: ignored", vl, v);
+				      "cmdline: cocoboot.fault='%.*s' is not pf|ud|gp|de|ap-stuck: ignored", vl, v);
 		} else if (cmdline_key_is(o, "smp")) {
 			apply_smp(o, bo, warn, opaque);
 		} else {

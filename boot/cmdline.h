@@ -27,6 +27,7 @@ enum boot_fault {
 	FAULT_UD,
 	FAULT_GP,
 	FAULT_DE,
+	FAULT_AP_STUCK, /* the first AP stops before it reports online (smp timeout test) */
 };
 
 struct boot_options {

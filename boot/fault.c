@@ -10,7 +10,7 @@
 
 void fault_inject(enum boot_fault fault)
 {
-	if (fault == FAULT_NONE)
+	if (fault == FAULT_NONE || fault == FAULT_AP_STUCK) /* ap-stuck: smp/smp.c */
 		return;
 	log_info("cocoboot: cocoboot.fault: raising the requested exception\n");
 	switch (fault) {
@@ -33,6 +33,7 @@ void fault_inject(enum boot_fault fault)
 		break;
 	}
 	case FAULT_NONE:
+	case FAULT_AP_STUCK:
 		break;
 	}
 	boot_fatal(BOOT_ERR_CRASH, "cocoboot.fault: the exception did not happen");

@@ -28,6 +28,8 @@ static bool xen_vcpu_id(uint32_t *id)
 void smp_ap_main(struct smp_cpu *c)
 {
 	report(c, SMP_STATE_ENTERED);
+	if (c->stuck)
+		cpu_halt_forever();
 	desc_init_ap(&c->desc, c->ist_top);
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
 

@@ -41,6 +41,8 @@ struct smp_cpu {
 	uint64_t report;         /* with SMP_STATE_ERR_ID: the id the AP found */
 	uint64_t ist_top[SMP_IST_STACKS];
 	long start_rc;           /* what the hypervisor said when asked to start it */
+	uint64_t ghcb_paddr;     /* SEV-ES/SNP: this CPU's GHCB page (the SEV half of issue 11) */
+	bool stuck;              /* test hook cocoboot.fault=ap-stuck: stop before reporting */
 	struct desc_cpu desc;
 };
 

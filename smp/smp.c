@@ -13,7 +13,7 @@
 #include "lib/string.h"
 #include "smp/cpu.h"
 
-#define SMP_TIMEOUT_MS 10000
+#define SMP_TIMEOUT_MS 5000
 #define FOUR_GIB (4ull << 30)
 
 struct smp_cpu smp_cpus[SMP_MAX_CPUS];
@@ -174,6 +174,8 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 
 	unsigned max = bo->smp_max ? bo->smp_max : SMP_MAX_CPUS;
 	unsigned n = plan_cpus(lapic_id(&smp_lapic), max);
+
+	smp_cpus[1].stuck = bo->fault == FAULT_AP_STUCK;
 
 	log_debug("cocoboot: smp: MADT at %#llx: %u CPUs enabled, %u disabled; %s APIC\n",
 		  (unsigned long long)madt.madt_paddr, madt.nr_cpus, madt.nr_disabled,

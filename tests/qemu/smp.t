@@ -65,6 +65,15 @@ t.ok(b.line("cocoboot: warning: cmdline: smp='0' is not off or a CPU count 1-655
      is not None and b.line("cocoboot: smp: 2 of 2 CPUs up") is not None,
      "smp=0: a warning names the value, and all CPUs come up", b.diag())
 
+# An AP that never reports: the one wait times out and names it and its last state.
+b = boot(smp=4, cmdline="cocoboot.fault=ap-stuck")
+t.ok(b.rc == EXIT_FAILURE and b.line(
+    "cocoboot: FATAL: smp: CPU 1 (APIC ID 0x1, vCPU 1) did not report within 5000 ms: "
+    "last state 3 (in 64-bit C on its stack); INIT-SIPI-SIPI said 0 when asked to start it")
+     and b.line("cocoboot: boot failed (reason 0x14)"),
+     "an AP that stops before reporting: the boot ends (reason 0x14) naming the CPU, its APIC ID "
+     "and the last state it reported", b.diag())
+
 # QEMU's -acpitable adds a second "APIC" table to the RSDT beside its own MADT: which
 # CPUs exist is then ambiguous, and cocoboot must not pick one.
 with tempfile.TemporaryDirectory() as d:

@@ -262,6 +262,75 @@ static void console_sync_flushes_then_drains_enabled_backends(void **st)
 	assert_int_equal(syncs_b, 0); /* a disabled backend is not waited for */
 }
 
+static void smp_takes_off_or_a_cpu_count(void **st)
+{
+	(void)st;
+	struct parsed p;
+
+	assert_true(parse("", &p));
+	assert_int_equal(p.bo.smp_max, 0); /* default: every CPU the MADT lists */
+	assert_true(parse("smp=off", &p));
+	assert_int_equal(p.bo.smp_max, 1);
+	assert_true(p.bo.smp_off);
+	assert_true(parse("smp=2", &p));
+	assert_int_equal(p.bo.smp_max, 2);
+	assert_false(p.bo.smp_off);
+	assert_true(parse("smp=65535", &p));
+	assert_int_equal(p.bo.smp_max, 65535);
+	static const char *const bad[] = { "smp=0", "smp=65536", "smp=-1", "smp=2x", "smp=", "smp",
+					   "smp=0x10", "smp=1234567" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_true(parse(bad[i], &p));
+		assert_int_equal(p.bo.smp_max, 0);
+		assert_non_null(strstr(warnings, "is not off or a CPU count 1-65535"));
+	}
+	assert_true(parse("smp=0", &p));
+	assert_non_null(strstr(warnings, "smp='0'"));
+}
+
+static void fault_ap_stuck_is_a_known_fault(void **st)
+{
+	(void)st;
+	struct parsed p;
+
+	assert_true(parse("cocoboot.fault=ap-stuck", &p));
+	assert_int_equal(p.bo.fault, FAULT_AP_STUCK);
+	assert_string_equal(warnings, "");
+}
+
+static int lock_depth, lock_acquires;
+
+static void fake_acquire(void)
+{
+	lock_acquires++;
+	lock_depth = 1; /* re-entrant for the holder, like smp/console_lock.c */
+}
+
+static void fake_release(void)
+{
+	lock_depth = 0;
+}
+
+static void console_lock_is_held_from_a_lines_first_byte_to_its_newline(void **st)
+{
+	(void)st;
+	struct console_backend a = { .name = "e9", .write = write_a };
+
+	console_reset();
+	console_register(&a, true);
+	console_set_lock(fake_acquire, fake_release);
+	out_a[0] = 0;
+	cprintf("half a line, ");
+	assert_int_equal(lock_depth, 1); /* a partial line keeps the console */
+	cprintf("the rest\n");
+	assert_int_equal(lock_depth, 0); /* released once the line went out */
+	assert_string_equal(out_a, "half a line, the rest\n");
+	cprintf("two\nlines\n");
+	assert_int_equal(lock_depth, 0);
+	assert_true(lock_acquires >= 2);
+	console_set_lock(NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,8 +341,11 @@ int main(void)
 		cmocka_unit_test(refuses_too_many_options),
 		cmocka_unit_test(loglevel_accepts_names_and_digits_only),
 		cmocka_unit_test(fault_option_names_the_exception),
+		cmocka_unit_test(smp_takes_off_or_a_cpu_count),
+		cmocka_unit_test(fault_ap_stuck_is_a_known_fault),
 		cmocka_unit_test(console_choice_by_name_alias_or_all),
 		cmocka_unit_test(console_writes_whole_lines),
+		cmocka_unit_test(console_lock_is_held_from_a_lines_first_byte_to_its_newline),
 		cmocka_unit_test(console_sync_flushes_then_drains_enabled_backends),
 	};
 	return UNIT_RUN(tests);
