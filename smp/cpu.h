@@ -17,6 +17,7 @@
 #include "apic/lapic.h"
 #include "arch/x86/desc.h"
 #include "smp/madt.h"
+#include "xen/pvh.h"
 
 #define SMP_MAX_CPUS    MADT_MAX_CPUS
 #define SMP_STACK_SIZE  16384
@@ -53,6 +54,7 @@ _Static_assert(offsetof(struct smp_cpu, stack_top) == 16, "SMP_CPU_STACK_TOP");
 extern struct smp_cpu smp_cpus[SMP_MAX_CPUS];
 extern unsigned smp_nr_cpus; /* CPUs this boot brings up, the BSP included */
 extern struct lapic smp_lapic;
+extern const struct pvh_info *smp_info; /* start_info, as smp_init() got it */
 extern volatile uint32_t smp_aps_may_halt; /* set by the BSP: online APs may halt */
 
 /* A way to start APs. start() starts smp_cpus[1..n) without waiting for them

@@ -22,7 +22,6 @@ extern const uint8_t smp_tramp_far32[], smp_tramp_far64[], smp_tramp_pm32[], smp
 extern const uint8_t smp_tramp_cr0[], smp_tramp_cr3[], smp_tramp_cr4[], smp_tramp_efer[];
 extern const uint8_t smp_tramp_entry64[], smp_tramp_nr_ids[], smp_tramp_stray_id[];
 extern const uint8_t smp_tramp_nr_stray[], smp_tramp_ids[];
-extern struct pvh_info boot_info;
 
 #define PAGE 4096ull
 #define LOW_1M 0x100000ull
@@ -89,7 +88,7 @@ static bool tramp_install(unsigned n, char *err, size_t err_size)
 {
 	uint64_t size = (uint64_t)(smp_tramp_end - smp_tramp_start) + (n - 1) * 8ull;
 
-	page_pa = find_low_page(&boot_info);
+	page_pa = find_low_page(smp_info);
 	if (!page_pa) {
 		fmt_snprintf(err, err_size, "no free RAM page below 1 MiB for the trampoline");
 		return false;

@@ -19,6 +19,7 @@
 struct smp_cpu smp_cpus[SMP_MAX_CPUS];
 unsigned smp_nr_cpus = 1;
 struct lapic smp_lapic;
+const struct pvh_info *smp_info;
 volatile uint32_t smp_aps_may_halt;
 static const struct smp_method *method;
 static struct madt_info madt;
@@ -147,6 +148,7 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 	size_t len;
 	uint64_t madt_pa;
 
+	smp_info = info;
 	if (bo->smp_max == 1) {
 		log_info("cocoboot: smp: 1 CPU (smp=%s): APs not started\n", bo->smp_off ? "off" : "1");
 		return;
