@@ -22,9 +22,18 @@
 #include "sim/sim.h"
 
 #define DEFAULT_MEM       (128ull << 20)
-#define MAX_MEM           0xfc000000ull   /* xl's low-RAM limit; no high RAM modelled */
+#define MAX_MEM           (64ull << 30)   /* RAM above SIM_LOWMEM_MAX goes above 4 GiB */
 #define DEFAULT_MAX_INSNS 2000000000ull
-#define PHYS_BITS         40              /* Unicorn's TCG default physical address width */
+/*
+ * What AMD EPYC parts report (docs/sevsim.md, "Address model"): CPUID 0x80000008 EAX =
+ * 0x3030 (48 physical, 48 linear address bits) and 0x8000001F EBX[11:6] = 5 (the physical
+ * address bits lost to memory encryption), with the C-bit at 47 (EBX 0x16f, Naples/Rome)
+ * or 51 (EBX 0x4173, Milan). Under NPT the guest's MAXPHYADDR is the raw 48 (KVM cpuid.c:
+ * "reductions to the HPAs do not affect GPAs").
+ */
+#define PHYS_BITS         48
+#define PHYS_REDUCTION    5
+#define CBIT_MAX          51
 
 static struct sim sim;
 
@@ -253,21 +262,30 @@ static int parse_args(int argc, char **argv)
 	}
 	if (c->mem < (2ull << 20) || c->mem > MAX_MEM || (c->mem & 0xfff)) {
 		sim_fail(&sim, "--mem: %#" PRIx64 " bytes; need a multiple of 4 KiB from 2 MiB to "
-			 "%#llx", c->mem, MAX_MEM);
+			 "%#llx (RAM beyond %#llx is placed above 4 GiB)", c->mem, MAX_MEM,
+			 SIM_LOWMEM_MAX);
 		return -1;
 	}
 	return 0;
 }
 
-/* C-bit: above every RAM address and below the engine's 40 physical address bits. */
+/*
+ * The address model (docs/sevsim.md): RAM [0, top) with top < 2^lo; the C-bit in
+ * lo..51; GPA bits lo..PHYS_BITS-1 other than the C-bit are "undecoded" (the hypervisor
+ * maps those aliases to the same memory, shared), bits PHYS_BITS..51 other than the C-bit
+ * are reserved (a page-table entry with one faults).
+ */
 static int choose_cbit(void)
 {
 	struct sim_config *c = &sim.cfg;
-	unsigned lo = 32, hi = PHYS_BITS - 1, n;
+	uint64_t top = c->mem <= SIM_LOWMEM_MAX ? c->mem : SIM_HIGH_BASE + c->mem - SIM_LOWMEM_MAX;
+	unsigned lo = 32, hi = CBIT_MAX, n;
 
-	while (lo < hi && (1ull << lo) < c->mem)
+	while (lo < hi && (1ull << lo) < top)
 		lo++;
 	n = hi - lo + 1;
+	sim.phys_bits = PHYS_BITS;
+	sim.phys_reduction = PHYS_REDUCTION;
 	if (c->mode == SIM_MODE_NONE) {
 		sim.cbit = 0;
 		sim.cbit_mask = 0;
@@ -276,8 +294,8 @@ static int choose_cbit(void)
 	if (c->cbit >= 0) {
 		if ((unsigned)c->cbit < lo || (unsigned)c->cbit > hi) {
 			sim_fail(&sim, "--cbit: %d unusable; with --mem=%#" PRIx64 " the C-bit must be "
-				 "%u..%u (above RAM and the 4 GiB hole, below %u physical address bits)",
-				 c->cbit, c->mem, lo, hi, PHYS_BITS);
+				 "%u..%u (above RAM and the 4 GiB hole, at most bit %u)", c->cbit,
+				 c->mem, lo, hi, CBIT_MAX);
 			return -1;
 		}
 		sim.cbit = (unsigned)c->cbit;
@@ -286,11 +304,19 @@ static int choose_cbit(void)
 	}
 	sim.cbit_mask = 1ull << sim.cbit;
 	sim.cbit_reported = sim.cbit;
-	for (unsigned b = lo; b <= hi; b++)
+	for (unsigned b = lo; b < PHYS_BITS; b++)
 		if (b != sim.cbit)
 			sim.alias_mask |= 1ull << b;
-	if (c->lies & SIM_LIE_CBIT_WRONG)
-		sim.cbit_reported = lo + (sim.cbit - lo + 1 + (unsigned)(sim_rand(&sim) % (n - 1))) % n;
+	for (unsigned b = PHYS_BITS; b < 52; b++)
+		if (b != sim.cbit)
+			sim.rsvd_mask |= 1ull << b;
+	/* A lying hypervisor names another decodable bit: one whose alias it can map. */
+	if (c->lies & SIM_LIE_CBIT_WRONG) {
+		unsigned m = PHYS_BITS - lo, r = lo + (unsigned)(sim_rand(&sim) % m);
+		if (r == sim.cbit)
+			r = lo + (r - lo + 1) % m;
+		sim.cbit_reported = r;
+	}
 	return 0;
 }
 

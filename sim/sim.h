@@ -130,6 +130,7 @@ enum sim_ev_kind {
 	SIM_EV_EXCEPTION,   /* raise a plain exception (ev.code = vector) */
 	SIM_EV_FETCH_FAULT, /* instruction bytes could not be read */
 	SIM_EV_HANDOFF,     /* --check-handoff: first instruction outside the kernel image */
+	SIM_EV_MOV_CR3,     /* MOV to/from CR3: emulated (code = 0x100 for "to" | register) */
 };
 
 struct sim_event {
@@ -158,6 +159,10 @@ struct sim_vcpu_init {
 	uint64_t rip, rsp, rbx, rsi;
 };
 
+/* What a linear page below ram_size is in the engine's map (mem/mem.c). */
+enum sim_map { SIM_MAP_PRIVATE, SIM_MAP_SHARED, SIM_MAP_REMAP };
+#define SIM_LAZY_MAX 1024
+
 struct sim_shared_desc {
 	struct sim_vcpu *v;
 	uint64_t base;
@@ -174,10 +179,14 @@ struct sim_vcpu {
 
 	/* paging state cached for cpu/mmu.c; refreshed when a CR/EFER write or INVLPG ran */
 	bool paging_dirty;
-	uint8_t *page_shared; /* per RAM page: mapped shared now (mem/mem.c) */
-	uint8_t *page_want;
-	uint8_t *page_is_table; /* per RAM page: holds the guest's page tables */
+	uint8_t *page_map;    /* per linear page below ram_size: SIM_MAP_* now (mem/mem.c) */
+	uint8_t *page_want;   /* ... and what the guest's tables ask for */
+	uint64_t *page_tgt;   /* SIM_MAP_REMAP: the GPA page it maps (| 1: shared) */
+	uint64_t *page_tgt_now;
 	struct sim_shared_desc *shared_desc;
+	uint64_t lazy[SIM_LAZY_MAX]; /* linear pages above RAM mapped on first touch */
+	unsigned nr_lazy;
+	uint64_t guest_cr3;   /* architectural CR3; Unicorn's holds the walk window (cpu/mmu.c) */
 	uint64_t cr0, cr3, cr4, efer;
 	struct sim_tlb_entry tlb[SIM_TLB_SIZE];
 
@@ -197,14 +206,20 @@ struct sim_vcpu {
 struct sim {
 	struct sim_config cfg;
 
-	/* memory: ram holds what the guest reads through its private alias (plaintext) */
+	/* memory: ram holds what the guest reads through its private alias (plaintext).
+	 * Guest RAM is [0, low_top) and, above 4 GiB, [SIM_HIGH_BASE, ram_size); the host
+	 * buffer spans [0, ram_size) sparsely (the hole is never touched). */
 	uint8_t *ram;
 	uint64_t ram_size;
+	uint64_t low_top;
+	unsigned phys_bits;    /* CPUID 0x80000008 EAX[7:0]: guest MAXPHYADDR */
+	unsigned phys_reduction; /* CPUID 0x8000001F EBX[11:6] */
+	uint64_t rsvd_mask;    /* GPA bits [phys_bits, 52) but the C-bit: reserved (#PF) */
 	uint8_t *special;      /* special pages 0xFEFF8000.. (reset stub lives there) */
 	unsigned cbit;         /* hardware C-bit position (modes sev and up) */
 	unsigned cbit_reported;/* what the hypervisor reports (differs with cbit-wrong) */
 	uint64_t cbit_mask;    /* 0 in mode none */
-	uint64_t alias_mask;   /* undecoded GPA bits (mem/mem.c) */
+	uint64_t alias_mask;   /* undecoded GPA bits [RAM top, phys_bits) but the C-bit */
 	uint64_t non_identity; /* leaf pages in [0, RAM) not mapped at their own GPA */
 	uint64_t non_identity_va, non_identity_gpa;
 	uint64_t ks_key;
@@ -271,7 +286,6 @@ int sim_mem_init(struct sim *s);
 void sim_mem_free(struct sim *s);
 int sim_mem_map_vcpu(struct sim_vcpu *v);
 int sim_mem_classify(struct sim_vcpu *v);
-bool sim_mem_page_shared(const struct sim_vcpu *v, uint64_t gpa);
 bool sim_mem_is_ram(const struct sim *s, uint64_t gpa, uint64_t len);
 /* hypervisor view: raw (encrypted) bytes; gpa without C-bit; false if not RAM */
 bool sim_mem_hv_read(struct sim *s, uint64_t gpa, void *buf, uint64_t len);
@@ -283,10 +297,21 @@ bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t le
 /* launch-time load (private, plaintext) */
 void sim_mem_load(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
 bool sim_mem_is_mmio_device(uint64_t gpa);
+/* Decode a GPA as the CPU does: strip the C-bit (*priv = it was set) and undecoded alias
+ * bits; ~0 if a reserved bit (rsvd_mask) is set. */
+uint64_t sim_mem_decode_gpa(const struct sim *s, uint64_t gpa, bool *priv);
+/* first touch of a linear page outside [0, ram_size) that maps RAM: map it (true) */
+bool sim_mem_map_lazy(struct sim_vcpu *v, uint64_t la, uint64_t gpa);
+void sim_mem_unmap_lazy(struct sim_vcpu *v);
 
 /* cpu/mmu.c */
 void sim_mmu_refresh(struct sim_vcpu *v);
 void sim_mmu_flush(struct sim_vcpu *v);
+/* set the architectural CR3; Unicorn's CR3 points into the walk window */
+bool sim_mmu_set_cr3(struct sim_vcpu *v, uint64_t cr3);
+/* the walk window: Unicorn's page walker reads guest tables here (mem/mem.c maps it) */
+uint64_t sim_mmu_window_read(uc_engine *uc, uint64_t off, unsigned size, void *ud);
+void sim_mmu_window_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *ud);
 /* translate a linear address; false on a walk failure */
 bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gpa);
 bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
@@ -318,7 +343,7 @@ enum sim_op {
 	SIM_OP_RDPMC, SIM_OP_VMMCALL, SIM_OP_VMGEXIT, SIM_OP_WBINVD, SIM_OP_INVD,
 	SIM_OP_MOV_FROM_DR, SIM_OP_MOV_TO_DR, SIM_OP_MONITOR, SIM_OP_MWAIT, SIM_OP_HLT,
 	SIM_OP_IN, SIM_OP_OUT, SIM_OP_INS, SIM_OP_OUTS, SIM_OP_MOV_TO_CR, SIM_OP_INVLPG,
-	SIM_OP_PVALIDATE,
+	SIM_OP_PVALIDATE, SIM_OP_MOV_FROM_CR,
 };
 bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struct sim_insn *in);
 
@@ -386,6 +411,11 @@ unsigned sim_lie_bit(const char *name); /* 0 if unknown */
 /* the launch-time special page region (xl's HVM special pages, facts §1.8) */
 #define SIM_SPECIAL_BASE  0xfeff8000ull
 #define SIM_SPECIAL_SIZE  0x8000ull
+/* RAM above the 4 GiB hole starts here; RAM below it ends at most at SIM_LOWMEM_MAX */
+#define SIM_HIGH_BASE     0x100000000ull
+#define SIM_LOWMEM_MAX    0xfc000000ull
+/* Unicorn's walker reads the guest's page tables through this window (cpu/mmu.c) */
+#define SIM_WALK_WINDOW   (1ull << 39)
 /* sevsim's test MMIO device (one page, not RAM) */
 #define SIM_MMIO_DEV_BASE 0xfeb00000ull
 #define SIM_MMIO_DEV_SIZE 0x1000ull

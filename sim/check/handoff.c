@@ -87,7 +87,7 @@ static bool overlap(struct range a, struct range b)
 
 static bool in_ram(const struct sim *s, struct range r)
 {
-	return r.start <= r.end && r.end <= s->ram_size;
+	return r.start <= r.end && sim_mem_is_ram(s, r.start, r.end - r.start);
 }
 
 /* ---- segments ---------------------------------------------------------- */
@@ -185,7 +185,7 @@ static bool payload_image(struct sim_vcpu *v)
 
 	for (unsigned i = 0; i < pl->nseg; i++) {
 		uint64_t start = pl->seg[i].start, end = pl->seg[i].end, fsz = pl->seg[i].filesz;
-		if (fsz == ~0ull || end < start || end > v->sim->ram_size ||
+		if (fsz == ~0ull || end < start || !sim_mem_is_ram(v->sim, start, end - start) ||
 		    !same(v, start, pl->kernel + pl->seg[i].offset, fsz))
 			return false;
 		for (uint64_t a = start + fsz; a < end; a += sizeof(zero))
@@ -348,7 +348,7 @@ static bool identity(struct sim_vcpu *v, struct range r, bool *priv)
 {
 	uint64_t cmask = v->sim->cbit_mask, gpa;
 
-	if (r.end <= r.start || r.end > v->sim->ram_size)
+	if (r.end <= r.start || !sim_mem_is_ram(v->sim, r.start, r.end - r.start))
 		return false;
 	for (uint64_t va = r.start & ~0xfffull; va < r.end; va += 4096) {
 		if (!sim_mmu_translate(v, va, false, &gpa) || (gpa & ~cmask) != va)

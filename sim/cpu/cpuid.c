@@ -7,9 +7,11 @@
  *     PAE, PGE, PAT). NX and SYSCALL stay 0 (Unicorn ignores EFER.NXE/SCE).
  *   - 0x4000_0000..5: Xen's leaves ("XenVMMXenVMM", version 4.17, hypercall MSR base,
  *     vCPU id) as in xen-pvh-linux-boot-facts.md §2.1.
- *   - 0x8000_0008: 40 physical address bits (Unicorn's TCG default), 48 linear.
+ *   - 0x8000_0008: 48 physical and 48 linear address bits, as EPYC parts report
+ *     (0x3030); in mode none too, what Unicorn's own walker supports (40) aside.
  *   - 0x8000_001F: SEV capabilities for the mode, C-bit position EBX[5:0], physical
- *     address reduction EBX[11:6] (amd-sev-facts.md §6.1).
+ *     address reduction EBX[11:6] = 5 as Naples/Rome/Milan report (amd-sev-facts.md §6.1,
+ *     docs/sevsim.md "Address model").
  * The --lie switches change the hypervisor's answers (all of CPUID in plain SEV, where the
  * hypervisor intercepts it; the GHCB answers in SEV-ES/SNP).
  */
@@ -99,7 +101,7 @@ static void sev_leaf(const struct sim *s, uint32_t out[4])
 		out[0] |= 1u << 3;
 	if (s->cfg.mode == SIM_MODE_SEV_SNP)
 		out[0] |= 1u << 4;
-	out[1] = (cbit & 0x3f) | (((40u - s->cbit) & 0x3f) << 6);
+	out[1] = (cbit & 0x3f) | ((s->phys_reduction & 0x3f) << 6);
 	out[2] = 509; /* encrypted guests supported */
 	out[3] = 1;   /* minimum SEV ASID */
 	if (s->cfg.lies & SIM_LIE_CPUID_NOSEV)
@@ -151,7 +153,7 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		if (leaf == 0x80000001u)
 			out[3] &= ~((1u << 20) | (1u << 11)); /* no NX, no SYSCALL (Unicorn) */
 		else if (leaf == 0x80000008u)
-			out[0] = (48u << 8) | 40u;
+			out[0] = (48u << 8) | (s->phys_bits ? s->phys_bits : 48u);
 		else if (leaf == 0x8000001fu)
 			sev_leaf(s, out);
 	}

@@ -60,14 +60,14 @@ bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struc
 	case 0x33: in->opcode = SIM_OP_RDPMC; in->len = i + 2; return true;
 	case 0x09: in->opcode = SIM_OP_WBINVD; in->len = i + 2; return true;
 	case 0x08: in->opcode = SIM_OP_INVD; in->len = i + 2; return true;
-	case 0x21: case 0x22: case 0x23:
+	case 0x20: case 0x21: case 0x22: case 0x23:
 		if (i + 2 >= n)
 			return false;
 		in->modrm_reg = (b[i + 2] >> 3) & 7;
 		if (in->rex & 4)
 			in->modrm_reg += 8;
 		in->modrm_rm = (b[i + 2] & 7) | ((in->rex & 1) ? 8 : 0);
-		in->opcode = op2 == 0x21 ? SIM_OP_MOV_FROM_DR :
+		in->opcode = op2 == 0x20 ? SIM_OP_MOV_FROM_CR : op2 == 0x21 ? SIM_OP_MOV_FROM_DR :
 			     op2 == 0x23 ? SIM_OP_MOV_TO_DR : SIM_OP_MOV_TO_CR;
 		in->len = i + 3;
 		return true;

@@ -8,6 +8,19 @@
  *
  * A small direct-mapped TLB caches translations. Like a real TLB it is flushed when the
  * guest writes CR0/CR3/CR4 or EFER, or executes INVLPG (cpu/vcpu.c notices those).
+ *
+ * The walk window. Unicorn 2.0.1's own walker treats physical address bits 40..51 as
+ * reserved (QEMU's TCG physical address width is 40), so a C-bit at 47 or 51 in a table
+ * entry would fault. sevsim therefore never lets it read the guest's tables directly:
+ * Unicorn's CR3 holds SIM_WALK_WINDOW + the table's GPA (MOV to/from CR3 are emulated,
+ * the guest sees its own value), and the window [SIM_WALK_WINDOW, + ram_size) is an MMIO
+ * region whose read callback returns each entry as the CPU decodes it: the C-bit and the
+ * undecoded alias bits stripped, the address moved into the window again (so the next
+ * level is read here too), and a reserved bit (>= MAXPHYADDR, not the C-bit) turned into
+ * bit 40, which Unicorn faults as reserved (#PF with RSVD). Writes (the walker's accessed
+ * and dirty bits, 32-bit stores of the low half) go to the entry unchanged. Tables are
+ * read as plaintext: walks are always private. Leaf addresses only have to be valid for
+ * Unicorn, which then uses the linear address (mem/mem.c keeps that map right).
  */
 #include <string.h>
 
@@ -27,12 +40,68 @@ void sim_mmu_refresh(struct sim_vcpu *v)
 	uc_x86_msr efer = { .rid = 0xc0000080u, .value = 0 };
 
 	v->cr0 = sim_reg(v, UC_X86_REG_CR0);
-	v->cr3 = sim_reg(v, UC_X86_REG_CR3);
+	v->cr3 = v->guest_cr3;
 	v->cr4 = sim_reg(v, UC_X86_REG_CR4);
 	uc_reg_read(v->uc, UC_X86_REG_MSR, &efer);
 	v->efer = efer.value;
 	v->paging_dirty = false;
 	sim_mmu_flush(v);
+}
+
+/* One table entry as Unicorn's walker must see it (see the top of this file). */
+static uint64_t window_entry(const struct sim *s, uint64_t e)
+{
+	uint64_t gpa;
+
+	if (!(e & PTE_P))
+		return e;
+	gpa = sim_mem_decode_gpa(s, e & ADDR_MASK, NULL);
+	if (gpa == ~0ull)
+		return e | (1ull << 40);
+	if (gpa >= SIM_WALK_WINDOW)
+		return e | (1ull << 40);
+	return (e & ~ADDR_MASK) | SIM_WALK_WINDOW | gpa;
+}
+
+uint64_t sim_mmu_window_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
+{
+	struct sim_vcpu *v = ud;
+	struct sim *s = v->sim;
+	uint64_t e = 0, val = 0, q = off & ~7ull;
+
+	(void)uc;
+	if (size > 8 || (off & 7) + size > 8 || !sim_mem_is_ram(s, q, 8))
+		return ~0ull;
+	memcpy(&e, s->ram + q, 8);
+	e = window_entry(s, e);
+	memcpy(&val, (uint8_t *)&e + (off & 7), size);
+	return val;
+}
+
+void sim_mmu_window_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *ud)
+{
+	struct sim_vcpu *v = ud;
+	struct sim *s = v->sim;
+
+	(void)uc;
+	/* The walker only sets A/D bits with 32-bit stores of the low half. */
+	if (size > 4 || (off & 7) + size > 4 || !sim_mem_is_ram(s, off, size))
+		return;
+	memcpy(s->ram + off, &val, size);
+}
+
+bool sim_mmu_set_cr3(struct sim_vcpu *v, uint64_t cr3)
+{
+	struct sim *s = v->sim;
+	uint64_t gpa = sim_mem_decode_gpa(s, cr3 & ADDR_MASK, NULL), ucr3;
+
+	if (gpa == ~0ull || (cr3 >> 52))
+		return false;
+	ucr3 = SIM_WALK_WINDOW | gpa | (cr3 & 0xfffull);
+	v->guest_cr3 = cr3;
+	uc_reg_write(v->uc, UC_X86_REG_CR3, &ucr3);
+	v->paging_dirty = true;
+	return true;
 }
 
 static bool rd64(struct sim_vcpu *v, uint64_t gpa, uint64_t *e)

@@ -108,10 +108,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	}
 	if (v->paging_dirty) {
 		sim_mmu_refresh(v);
-		if (s->cbit_mask) {
-			stop(v, SIM_EV_REMAP, 0, 0, addr);
-			return;
-		}
+		stop(v, SIM_EV_REMAP, 0, 0, addr);
+		return;
 	}
 	if (s->cfg.check_handoff && (addr < s->kernel_start || addr >= s->kernel_end)) {
 		stop(v, SIM_EV_HANDOFF, 0, 0, addr);
@@ -225,7 +223,17 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		}
 		break; /* the IN/OUT insn hooks serve the port */
 	case SIM_OP_MOV_TO_CR:
+		if (in.modrm_reg == 3) { /* emulated: Unicorn's CR3 points into the walk window */
+			stop(v, SIM_EV_MOV_CR3, 0x100 | in.modrm_rm, in.len, addr);
+			return;
+		}
 		v->paging_dirty = true; /* refreshed before the next instruction */
+		break;
+	case SIM_OP_MOV_FROM_CR:
+		if (in.modrm_reg == 3) {
+			stop(v, SIM_EV_MOV_CR3, in.modrm_rm, in.len, addr);
+			return;
+		}
 		break;
 	case SIM_OP_INVLPG:
 		v->paging_dirty = true;
@@ -337,10 +345,12 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 		stop(v, SIM_EV_EXCEPTION, 14, 0, rip);
 		return false;
 	}
-	if (sim_mem_is_ram(s, gpa & ~s->cbit_mask, 1)) {
+	if (sim_mem_map_lazy(v, addr, gpa))
+		return true; /* a linear page above RAM that maps RAM: mapped now, retried */
+	if (sim_mem_is_ram(s, sim_mem_decode_gpa(s, gpa, NULL), 1)) {
 		sim_fail(s, "vcpu%u: rip %#" PRIx64 ": linear address %#" PRIx64 " maps GPA %#" PRIx64
-			 ", but Unicorn 2.0.1 only lets guests use linear addresses that are also "
-			 "physical ones", v->id, rip, addr, gpa);
+			 ", but sevsim reserves linear [%#llx, +RAM) for its walk window", v->id, rip,
+			 addr, gpa, SIM_WALK_WINDOW);
 		stop(v, SIM_EV_NONE, 0, 0, rip);
 		return false;
 	}
@@ -418,6 +428,8 @@ static int reset_to_pm32(struct sim_vcpu *v)
 	}
 	/* The stub leaves no trace the guest could rely on: clear its pages again. */
 	memset(s->special, 0, 0x6000);
+	sim_mmu_set_cr3(v, 0);
+	sim_mmu_refresh(v);
 	return 0;
 }
 
@@ -516,6 +528,38 @@ static void advance(struct sim_vcpu *v)
 	sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip + v->ev.len);
 }
 
+static const int gpr_by_number[16] = {
+	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
+	UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9,
+	UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+	UC_X86_REG_R15,
+};
+
+/* MOV to/from CR3 (APM vol. 3 "MOV CRn"): CPL 0 only; in 64-bit mode 64-bit operands. */
+static void mov_cr3(struct sim_vcpu *v)
+{
+	int reg = gpr_by_number[v->ev.code & 15];
+	bool to = (v->ev.code & 0x100) != 0, wide = sim_long_mode(v) && sim_cs64(v);
+
+	if (sim_cpl(v) != 0) {
+		sim_exc_deliver(v, 13, true, 0);
+		return;
+	}
+	if (to) {
+		uint64_t val = sim_reg(v, reg);
+		if (!wide)
+			val = (uint32_t)val;
+		if (!sim_mmu_set_cr3(v, val)) { /* reserved bits above MAXPHYADDR: #GP(0) */
+			sim_exc_deliver(v, 13, true, 0);
+			return;
+		}
+		sim_mmu_flush(v);
+	} else {
+		sim_set_reg(v, reg, wide ? v->guest_cr3 : (uint32_t)v->guest_cr3);
+	}
+	advance(v);
+}
+
 static unsigned runnable_count(const struct sim *s)
 {
 	unsigned n = 0;
@@ -601,6 +645,9 @@ static void handle_event(struct sim_vcpu *v)
 		break;
 	}
 	case SIM_EV_FETCH_FAULT:
+		break;
+	case SIM_EV_MOV_CR3:
+		mov_cr3(v);
 		break;
 	case SIM_EV_HANDOFF:
 		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
