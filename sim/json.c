@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
-#include "sev/term.h"
+#include "sev/term.h" /* only cocoboot's names for its own reason codes (docs/abi.md) */
 
 void sim_counter_add(struct sim_counter *c, uint64_t key)
 {
@@ -125,6 +125,8 @@ void sim_json_print(struct sim *s, FILE *f)
 		fprintf(f, ",\"debug_exit\":null");
 	fprintf(f, ",\"vmgexits\":%" PRIu64 ",\"vmgexits_by_code\":", s->vmgexits);
 	counter(f, &s->vmgexits_by_code, true);
+	fprintf(f, ",\"ghcb_errors\":%" PRIu64 ",\"ghcb_last_error\":", s->ghcb_errors);
+	str(f, s->ghcb_last_error[0] ? s->ghcb_last_error : NULL);
 	fprintf(f, ",\"vc\":%" PRIu64 ",\"vc_by_code\":", s->vc);
 	counter(f, &s->vc_by_code, true);
 	fprintf(f, ",\"hypercalls\":%" PRIu64 ",\"hypercalls_by_nr\":", s->hypercalls);
@@ -143,6 +145,7 @@ void sim_json_print(struct sim *s, FILE *f)
 		fprintf(f, ",\"cbit\":%u,\"cbit_reported\":%u", s->cbit, s->cbit_reported);
 	else
 		fprintf(f, ",\"cbit\":null,\"cbit_reported\":null");
+	fprintf(f, ",\"phys_bits\":%u", s->phys_bits);
 	fprintf(f, ",\"seed\":%" PRIu64 ",\"mem\":%" PRIu64, s->cfg.seed, s->cfg.mem);
 	fprintf(f, ",\"lies\":[");
 	for (unsigned i = 0, n = 0; i < sizeof(lie_names) / sizeof(lie_names[0]); i++)

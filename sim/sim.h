@@ -257,6 +257,8 @@ struct sim {
 	bool hv_terminated;            /* the hypervisor model killed the guest */
 	uint64_t fault_rip;
 	uint64_t term_info2;
+	uint64_t ghcb_errors;          /* GHCB requests refused (hv/ghcb_nae.c) */
+	char ghcb_last_error[160];     /* the last one, naming the field */
 
 	/* statistics */
 	uint64_t insns_total;

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
-#include "sev/exit_codes.h"
+#include "sim/hv/spec.h"
 
 /* cpu/reset.asm */
 extern const uint8_t sim_reset_stub[], sim_reset_stub_end[], sim_reset_stub_done[];
@@ -149,7 +149,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		return;
 	case SIM_OP_CPUID:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, SVM_EXIT_CPUID, in.len, addr);
+			stop(v, SIM_EV_VC, SIM_EXIT_CPUID, in.len, addr);
 			return;
 		}
 		break; /* the CPUID insn hook answers */
@@ -158,7 +158,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		bool wr = in.opcode == SIM_OP_WRMSR;
 		uint32_t msr = (uint32_t)sim_reg(v, UC_X86_REG_RCX);
 		if (es(s) && sim_msr_intercepted(msr, wr)) {
-			stop(v, SIM_EV_VC, SVM_EXIT_MSR, in.len, addr);
+			stop(v, SIM_EV_VC, SIM_EXIT_MSR, in.len, addr);
 			return;
 		}
 		if (!sim_msr_native(msr)) {
@@ -172,19 +172,19 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_RDTSC:
 	case SIM_OP_RDTSCP:
 		if (es(s) && s->cfg.intercept_tsc) {
-			stop(v, SIM_EV_VC, in.opcode == SIM_OP_RDTSC ? SVM_EXIT_RDTSC : SVM_EXIT_RDTSCP,
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_RDTSC ? SIM_EXIT_RDTSC : SIM_EXIT_RDTSCP,
 			     in.len, addr);
 			return;
 		}
 		break;
 	case SIM_OP_RDPMC:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, SVM_EXIT_RDPMC, in.len, addr);
+			stop(v, SIM_EV_VC, SIM_EXIT_RDPMC, in.len, addr);
 			return;
 		}
 		break;
 	case SIM_OP_VMMCALL:
-		stop(v, es(s) ? SIM_EV_VC : SIM_EV_HYPERCALL, SVM_EXIT_VMMCALL, in.len, addr);
+		stop(v, es(s) ? SIM_EV_VC : SIM_EV_HYPERCALL, SIM_EXIT_VMMCALL, in.len, addr);
 		return;
 	case SIM_OP_VMGEXIT:
 		stop(v, es(s) ? SIM_EV_VMGEXIT : SIM_EV_HYPERCALL, 0, in.len, addr);
@@ -192,7 +192,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_WBINVD:
 	case SIM_OP_INVD:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, in.opcode == SIM_OP_WBINVD ? SVM_EXIT_WBINVD : SVM_EXIT_INVD,
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_WBINVD ? SIM_EXIT_WBINVD : SIM_EXIT_INVD,
 			     in.len, addr);
 			return;
 		}
@@ -200,15 +200,15 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_MOV_FROM_DR:
 	case SIM_OP_MOV_TO_DR:
 		if (es(s) && in.modrm_reg == 7) {
-			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MOV_FROM_DR ? SVM_EXIT_READ_DR7 :
-			     SVM_EXIT_WRITE_DR7, in.len, addr);
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MOV_FROM_DR ? SIM_EXIT_READ_DR7 :
+			     SIM_EXIT_WRITE_DR7, in.len, addr);
 			return;
 		}
 		break;
 	case SIM_OP_MONITOR:
 	case SIM_OP_MWAIT:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MONITOR ? SVM_EXIT_MONITOR : SVM_EXIT_MWAIT,
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MONITOR ? SIM_EXIT_MONITOR : SIM_EXIT_MWAIT,
 			     in.len, addr);
 			return;
 		}
@@ -218,7 +218,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_INS:
 	case SIM_OP_OUTS:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, SVM_EXIT_IOIO, in.len, addr);
+			stop(v, SIM_EV_VC, SIM_EXIT_IOIO, in.len, addr);
 			return;
 		}
 		break; /* the IN/OUT insn hooks serve the port */
@@ -356,7 +356,7 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 	}
 	if (es(s) && !fetch) {
 		v->ev.gpa = gpa;
-		stop(v, SIM_EV_VC, SVM_EXIT_NPF, 0, rip);
+		stop(v, SIM_EV_VC, SIM_EXIT_NPF, 0, rip);
 		return false;
 	}
 	/* What KVM does with a guest access it cannot emulate: it stops the guest. */
