@@ -205,9 +205,12 @@ static inline unsigned sim_nae_term_code(uint64_t info1) { return (unsigned)(inf
 #define SIM_IOIO_SZ16    (1u << 5)
 #define SIM_IOIO_SZ32    (1u << 6)
 static inline unsigned sim_ioio_port(uint64_t info1) { return (unsigned)(info1 >> 16) & 0xffff; }
+/* operand size in bytes; 0 unless exactly one size bit is set */
 static inline unsigned sim_ioio_size(uint64_t info1)
 {
-	return (info1 & SIM_IOIO_SZ32) ? 4 : (info1 & SIM_IOIO_SZ16) ? 2 : (info1 & SIM_IOIO_SZ8) ? 1 : 0;
+	unsigned sz = (unsigned)info1 & (SIM_IOIO_SZ8 | SIM_IOIO_SZ16 | SIM_IOIO_SZ32);
+
+	return sz == SIM_IOIO_SZ8 ? 1 : sz == SIM_IOIO_SZ16 ? 2 : sz == SIM_IOIO_SZ32 ? 4 : 0;
 }
 
 /* ---- page state change descriptor (facts §5.1), in the shared buffer ---- */
