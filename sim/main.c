@@ -286,6 +286,8 @@ static int choose_cbit(void)
 	n = hi - lo + 1;
 	sim.phys_bits = PHYS_BITS;
 	sim.phys_reduction = PHYS_REDUCTION;
+	for (unsigned b = PHYS_BITS; b < 52; b++)
+		sim.rsvd_mask |= 1ull << b;
 	if (c->mode == SIM_MODE_NONE) {
 		sim.cbit = 0;
 		sim.cbit_mask = 0;
@@ -307,9 +309,7 @@ static int choose_cbit(void)
 	for (unsigned b = lo; b < PHYS_BITS; b++)
 		if (b != sim.cbit)
 			sim.alias_mask |= 1ull << b;
-	for (unsigned b = PHYS_BITS; b < 52; b++)
-		if (b != sim.cbit)
-			sim.rsvd_mask |= 1ull << b;
+	sim.rsvd_mask &= ~sim.cbit_mask;
 	/* A lying hypervisor names another decodable bit: one whose alias it can map. */
 	if (c->lies & SIM_LIE_CBIT_WRONG) {
 		unsigned m = PHYS_BITS - lo, r = lo + (unsigned)(sim_rand(&sim) % m);

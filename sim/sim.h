@@ -160,7 +160,7 @@ struct sim_vcpu_init {
 };
 
 /* What a linear page below ram_size is in the engine's map (mem/mem.c). */
-enum sim_map { SIM_MAP_PRIVATE, SIM_MAP_SHARED, SIM_MAP_REMAP };
+enum sim_map { SIM_MAP_PRIVATE, SIM_MAP_SHARED, SIM_MAP_REMAP, SIM_MAP_NONE };
 #define SIM_LAZY_MAX 1024
 
 struct sim_shared_desc {
@@ -314,6 +314,8 @@ bool sim_mmu_set_cr3(struct sim_vcpu *v, uint64_t cr3);
 /* the walk window: Unicorn's page walker reads guest tables here (mem/mem.c maps it) */
 uint64_t sim_mmu_window_read(uc_engine *uc, uint64_t off, unsigned size, void *ud);
 void sim_mmu_window_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *ud);
+/* true if the 4-level walk of la stops at an entry with a reserved bit (#PF RSVD) */
+bool sim_mmu_reserved_fault(struct sim_vcpu *v, uint64_t la);
 /* translate a linear address; false on a walk failure */
 bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gpa);
 bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);

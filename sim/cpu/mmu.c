@@ -16,8 +16,10 @@
  * the guest sees its own value), and the window [SIM_WALK_WINDOW, + ram_size) is an MMIO
  * region whose read callback returns each entry as the CPU decodes it: the C-bit and the
  * undecoded alias bits stripped, the address moved into the window again (so the next
- * level is read here too), and a reserved bit (>= MAXPHYADDR, not the C-bit) turned into
- * bit 40, which Unicorn faults as reserved (#PF with RSVD). Writes (the walker's accessed
+ * level is read here too), and an entry with a reserved bit (>= MAXPHYADDR, not the C-bit)
+ * shown as not present, so Unicorn raises #PF (Unicorn 2.0.1 does not report its own
+ * reserved-bit faults through the interrupt hook; sevsim's #PF error code then gets P and
+ * RSVD from its own walk, cpu/vcpu.c). Writes (the walker's accessed
  * and dirty bits, 32-bit stores of the low half) go to the entry unchanged. Tables are
  * read as plaintext: walks are always private. Leaf addresses only have to be valid for
  * Unicorn, which then uses the linear address (mem/mem.c keeps that map right).
@@ -57,10 +59,10 @@ static uint64_t window_entry(const struct sim *s, uint64_t e)
 		return e;
 	gpa = sim_mem_decode_gpa(s, e & ADDR_MASK, NULL);
 	if (gpa == ~0ull)
-		return e | (1ull << 40);
-	if (gpa >= SIM_WALK_WINDOW)
-		return e | (1ull << 40);
-	return (e & ~ADDR_MASK) | SIM_WALK_WINDOW | gpa;
+		return e & ~PTE_P;
+	/* a GPA beyond the window is no RAM: any valid address does (the linear page is
+	 * unmapped in the engine, so the access itself ends in hook_unmapped) */
+	return (e & ~ADDR_MASK) | SIM_WALK_WINDOW | (gpa & (SIM_WALK_WINDOW - 1));
 }
 
 uint64_t sim_mmu_window_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
@@ -74,6 +76,7 @@ uint64_t sim_mmu_window_read(uc_engine *uc, uint64_t off, unsigned size, void *u
 		return ~0ull;
 	memcpy(&e, s->ram + q, 8);
 	e = window_entry(s, e);
+
 	memcpy(&val, (uint8_t *)&e + (off & 7), size);
 	return val;
 }
@@ -109,6 +112,34 @@ static bool rd64(struct sim_vcpu *v, uint64_t gpa, uint64_t *e)
 	return sim_mem_cpu_access(v, gpa, e, 8, SIM_ACC_WALK, false);
 }
 
+/* An entry with a reserved physical-address bit (>= MAXPHYADDR, not the C-bit). */
+static bool reserved(const struct sim_vcpu *v, uint64_t e)
+{
+	return (e & PTE_P) && (e & ADDR_MASK & v->sim->rsvd_mask);
+}
+
+bool sim_mmu_reserved_fault(struct sim_vcpu *v, uint64_t la)
+{
+	uint64_t e, table;
+
+	if (v->paging_dirty)
+		sim_mmu_refresh(v);
+	if (!(v->cr0 & (1ull << 31)) || !(v->efer & (1ull << 10)))
+		return false;
+	table = v->cr3 & ADDR_MASK;
+	for (int level = 3; level >= 0; level--) {
+		unsigned idx = (la >> (12 + 9 * level)) & 0x1ff;
+		if (!rd64(v, table + idx * 8, &e) || !(e & PTE_P))
+			return false;
+		if (reserved(v, e))
+			return true;
+		if (level > 0 && level < 3 && (e & PTE_PS))
+			return false;
+		table = e & ADDR_MASK;
+	}
+	return false;
+}
+
 static bool walk(struct sim_vcpu *v, uint64_t la, uint64_t *gpa)
 {
 	uint64_t e;
@@ -121,7 +152,7 @@ static bool walk(struct sim_vcpu *v, uint64_t la, uint64_t *gpa)
 		uint64_t table = v->cr3 & ADDR_MASK;
 		for (int level = 3; level >= 0; level--) {
 			unsigned idx = (la >> (12 + 9 * level)) & 0x1ff;
-			if (!rd64(v, table + idx * 8, &e) || !(e & PTE_P))
+			if (!rd64(v, table + idx * 8, &e) || !(e & PTE_P) || reserved(v, e))
 				return false;
 			if (level > 0 && level < 3 && (e & PTE_PS)) {
 				uint64_t size = 1ull << (12 + 9 * level);

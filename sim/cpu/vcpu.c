@@ -15,7 +15,7 @@
 /* cpu/reset.asm */
 extern const uint8_t sim_reset_stub[], sim_reset_stub_end[], sim_reset_stub_done[];
 
-#define RUN_UNTIL   0x8000000000000000ull /* non-canonical: never reached */
+#define RUN_UNTIL   0 /* ignored: exits are enabled and empty (open_engine) */
 #define MAX_SLICE   20000u
 #define CR0_PG      (1ull << 31)
 #define EFER_LMA    (1ull << 10)
@@ -305,6 +305,8 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 		uint64_t gpa, cr2 = sim_reg(v, UC_X86_REG_CR2);
 		if (sim_mmu_translate(v, cr2, false, &gpa))
 			err |= 1;
+		else if (sim_mmu_reserved_fault(v, cr2))
+			err |= 1 | 8; /* P and RSVD */
 	}
 	v->ev.gpa = err;
 	stop(v, SIM_EV_EXCEPTION, intno, 0, sim_reg(v, UC_X86_REG_RIP));
@@ -397,6 +399,18 @@ static int open_engine(struct sim_vcpu *v)
 		sim_fail(v->sim, "vcpu%u: uc_open: %s", v->id, uc_strerror(e));
 		return -1;
 	}
+	/*
+	 * No exit address: with an "until" address Unicorn 2.0.1 invalidates the translation
+	 * at until - 1 on every uc_emu_start, which walks the guest's page tables for that
+	 * address; a fault there (non-canonical, or not mapped) longjmps through a stale
+	 * context and the guest's next real exception is lost (the vCPU then spins on the
+	 * faulting instruction). With exits enabled and none set, nothing is walked.
+	 */
+	e = uc_ctl_exits_enable(v->uc);
+	if (e != UC_ERR_OK) {
+		sim_fail(v->sim, "vcpu%u: uc_ctl_exits_enable: %s", v->id, uc_strerror(e));
+		return -1;
+	}
 	return sim_mem_map_vcpu(v);
 }
 
@@ -408,6 +422,7 @@ static int reset_to_pm32(struct sim_vcpu *v)
 	uint64_t *pml4 = (uint64_t *)(s->special + 0x1000);
 	uint64_t *pdpt = (uint64_t *)(s->special + 0x2000);
 	uint64_t *pd = (uint64_t *)(s->special + 0x3000);
+	uint64_t done = SIM_SPECIAL_BASE + (uint64_t)(sim_reset_stub_done - sim_reset_stub);
 	uc_err e;
 
 	memcpy(s->special, sim_reset_stub, len);
@@ -417,8 +432,11 @@ static int reset_to_pm32(struct sim_vcpu *v)
 	pd[(SIM_SPECIAL_BASE >> 21) & 0x1ff] = (SIM_SPECIAL_BASE & ~0x1fffffull) | 0x83;
 	sim_set_reg(v, UC_X86_REG_RSP, SIM_SPECIAL_BASE + 0x5000);
 	v->resetting = true;
-	e = uc_emu_start(v->uc, SIM_SPECIAL_BASE,
-			 SIM_SPECIAL_BASE + (uint64_t)(sim_reset_stub_done - sim_reset_stub), 0, 0);
+	e = uc_ctl_set_exits(v->uc, &done, 1); /* the stub's only exit; none afterwards */
+	if (e == UC_ERR_OK)
+		e = uc_emu_start(v->uc, SIM_SPECIAL_BASE, done, 0, 0);
+	if (e == UC_ERR_OK)
+		e = uc_ctl_set_exits(v->uc, NULL, 0);
 	v->resetting = false;
 	sim_mmu_refresh(v);
 	if (e != UC_ERR_OK || v->cr0 != 0x11 || v->efer != 0 || v->cr4 != 0) {

@@ -257,6 +257,8 @@ static void mark_leaf(struct sim_vcpu *v, uint64_t va, uint64_t size, uint64_t e
 		} else if (sim_mem_is_ram(s, gpa + off, 4096)) {
 			v->page_want[p] = SIM_MAP_REMAP;
 			v->page_tgt[p] = (gpa + off) | !priv;
+		} else {
+			v->page_want[p] = SIM_MAP_NONE; /* MMIO or nothing: hook_unmapped decides */
 		}
 	}
 }
@@ -309,9 +311,9 @@ static bool ram_page(const struct sim *s, uint64_t p)
 static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, uint64_t gpa, bool shared)
 {
 	uint64_t base = first << 12, len = n << 12;
-	uc_err e = uc_mem_unmap(v->uc, base, len);
+	uc_err e = v->page_map[first] == SIM_MAP_NONE ? UC_ERR_OK : uc_mem_unmap(v->uc, base, len);
 
-	if (e != UC_ERR_OK)
+	if (e != UC_ERR_OK || v->page_want[first] == SIM_MAP_NONE)
 		return e;
 	if (!shared)
 		return uc_mem_map_ptr(v->uc, base, len, UC_PROT_ALL, v->sim->ram + gpa);
@@ -349,7 +351,8 @@ int sim_mem_classify(struct sim_vcpu *v)
 			v->page_tgt_now[p] = v->page_tgt[p];
 		} else {
 			while (q < pages && ram_page(s, q) && v->page_want[q] == v->page_want[p] &&
-			       page_differs(v, q))
+			       page_differs(v, q) &&
+			       (v->page_map[q] == SIM_MAP_NONE) == (v->page_map[p] == SIM_MAP_NONE))
 				q++;
 			e = map_run(v, p, q - p, p << 12, v->page_want[p] == SIM_MAP_SHARED);
 		}
@@ -376,13 +379,19 @@ bool sim_mem_map_lazy(struct sim_vcpu *v, uint64_t la, uint64_t gpa)
 	if (s->cbit_mask && (v->cr0 & CR0_PG))
 		priv = (gpa & s->cbit_mask) != 0;
 	phys = sim_mem_decode_gpa(s, gpa, NULL) & ~0xfffull;
-	if (page < s->ram_size || page - SIM_WALK_WINDOW < s->ram_size ||
-	    !sim_mem_is_ram(s, phys, 4096))
+	if ((page < s->ram_size && v->page_map[page >> 12] != SIM_MAP_NONE) ||
+	    page - SIM_WALK_WINDOW < s->ram_size)
+		return false;
+	bool dev = s->cfg.mode <= SIM_MODE_SEV && sim_mem_is_mmio_device(phys) &&
+		   page != SIM_MMIO_DEV_BASE;
+	if (!dev && !sim_mem_is_ram(s, phys, 4096))
 		return false;
 	if (v->nr_lazy == SIM_LAZY_MAX)
 		sim_mem_unmap_lazy(v);
 	uc_err e;
-	if (priv) {
+	if (dev) {
+		e = uc_mmio_map(v->uc, page, 4096, dev_read, s, dev_write, s);
+	} else if (priv) {
 		e = uc_mem_map_ptr(v->uc, page, 4096, UC_PROT_ALL, s->ram + phys);
 	} else {
 		/* one descriptor per lazy page: kept in a small static pool per vCPU slot */

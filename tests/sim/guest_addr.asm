@@ -7,6 +7,9 @@
 ;   0x01003000  Q, C-bit clear
 ;   0x40000000  P, C-bit set     (above RAM: a linear address that is no GPA at all)
 ;   0x40001000  P, C-bit clear
+;   0x01004000  P | bit 46, C-bit clear (an "undecoded" GPA bit: the hypervisor's alias of P)
+;   0x01005000  P | bit 49 | C-bit     (bit 49 >= MAXPHYADDR 48: reserved; read only with
+;                                       command line "r", where the #PF has no IDT)
 ; and identity-maps 0..10 MiB privately (code, tables, stack, P and Q). It then writes and
 ; reads through those mappings and prints each value on port 0xE9 as "name=hex"; the .t
 ; script decides what holds. Ends with isa-debug-exit 0x10.
@@ -25,6 +28,8 @@ L_PRIV  equ 0x01000000
 L_SHARE equ 0x01001000
 LQ_PRIV equ 0x01002000
 LQ_SHAR equ 0x01003000
+L_ALIAS equ 0x01004000
+L_RSVD  equ 0x01005000
 H_PRIV  equ 0x40000000
 H_SHARE equ 0x40001000
 
@@ -50,6 +55,12 @@ _start:
 	mov es, eax
 	mov ss, eax
 	mov esp, stack_top
+	mov esi, [ebx + 0x18]         ; cmdline_paddr: first character = action
+	test esi, esi
+	jz .noact
+	mov al, [esi]
+	mov [action], al
+.noact:
 	; the C-bit from CPUID 0x8000001F EBX[5:0] when SEV is on (EAX bit 1), as a mask of
 	; the high dword (bits 32..51)
 	mov eax, 0x80000000
@@ -86,6 +97,10 @@ _start:
 	ENTRY PT16 + 1 * 8, P_PAGE | 3, 0
 	ENTRY PT16 + 2 * 8, Q_PAGE | 3, 1
 	ENTRY PT16 + 3 * 8, Q_PAGE | 3, 0
+	ENTRY PT16 + 4 * 8, P_PAGE | 3, 0
+	mov dword [PT16 + 4 * 8 + 4], 1 << (46 - 32)
+	ENTRY PT16 + 5 * 8, P_PAGE | 3, 1
+	or dword [PT16 + 5 * 8 + 4], 1 << (49 - 32)
 	ENTRY PD1, PT1G | 3, 1
 	ENTRY PT1G + 0 * 8, P_PAGE | 3, 1
 	ENTRY PT1G + 1 * 8, P_PAGE | 3, 0
@@ -138,6 +153,16 @@ long_entry:
 	mov rax, [LQ_SHAR]
 	lea rsi, [rel s_shq]
 	call print_kv
+	cmp dword [rel cbit_hi], 0    ; no SEV: no alias to read
+	je .noalias
+	mov rax, [L_ALIAS]
+	lea rsi, [rel s_alias]
+	call print_kv
+.noalias:
+	cmp byte [rel action], 'r'
+	jne .nor
+	mov rax, [L_RSVD]             ; #PF (reserved bit), no IDT: triple fault
+.nor:
 	mov rax, 0x0102030405060708
 	mov [H_SHARE], rax            ; a shared write (above RAM)
 	mov rax, [L_SHARE]
@@ -184,6 +209,8 @@ gdt_desc:
 	dw 6 * 8 - 1
 	dq gdt
 cbit_hi: dd 0
+action:  db 0
+s_alias:   db "alias", 0
 s_cr3:     db "cr3", 0
 s_ident:   db "ident", 0
 s_high:    db "high", 0
