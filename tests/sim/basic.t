@@ -88,6 +88,16 @@ r = Run(["--lie=nonsense", g])
 t.ok(r.status == 1 and "nonsense" in r.stderr, "unknown --lie name: exit 1 naming it", r)
 r = Run(["--mode=sev", "--cbit=20", g])
 t.ok(r.status == 1 and "--cbit" in r.stderr, "--cbit below RAM size is refused", r)
+# sevsim's encodings are its own (sim/hv/spec.h), not the guest's include/sev/ headers:
+# only cocoboot's names for its own reason codes (term.h) are used, for the JSON summary.
+import glob  # noqa: E402
+import re  # noqa: E402
+here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+uses = sorted((os.path.relpath(f, here), m) for f in glob.glob(os.path.join(here, "sim", "**", "*.[ch]"), recursive=True)
+              for m in re.findall(r'#include "(sev/[^"]+)"', open(f).read()))
+t.ok(uses == [("sim/json.c", "sev/term.h")],
+     "sevsim includes no guest header from include/sev/ but term.h (reason names) in json.c (%s)" % uses)
+
 r = Run([mod])
 t.ok(r.status == 1 and "not an ELF" in r.stderr, "a non-ELF kernel is refused by name", r)
 r = Run(["/bin/true"])
