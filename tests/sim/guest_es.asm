@@ -23,6 +23,15 @@ PRIV_PDE    equ PT_BASE + 0x2000 + (PRIV_TEST >> 21) * 8
 PT_BASE     equ 0x200000          ; PML4, PDPT, PD0..PD3
 MMIO_DEV    equ 0xFEB00000
 
+; GHCB MSR = the GHCB page's GPA, then VMGEXIT
+%macro GHCB_VMGEXIT 0
+	mov ecx, MSR_GHCB
+	mov eax, GHCB
+	xor edx, edx
+	wrmsr
+	VMGEXIT
+%endmacro
+
 %macro TERM 1
 	MSR_TERMINATE 0xA, %1
 %endmacro
@@ -764,11 +773,7 @@ kvm_probes:
 	mov ax, [r12 + 6]
 	mov [GHCB + 0xffa], ax
 	mov dword [GHCB + 0xffc], 0
-	mov ecx, MSR_GHCB
-	mov eax, GHCB
-	xor edx, edx
-	wrmsr
-	VMGEXIT
+	GHCB_VMGEXIT
 	call hex_info
 	add r12, 40
 	jmp .row
@@ -815,11 +820,7 @@ ghcb_call_raw:
 	mov [GHCB + 0xffa], ax
 	mov eax, [ghcb_usage]
 	mov [GHCB + 0xffc], eax
-	mov ecx, MSR_GHCB
-	mov eax, GHCB
-	xor edx, edx
-	wrmsr
-	VMGEXIT
+	GHCB_VMGEXIT
 	pop rdx
 	pop rax
 	pop rcx
@@ -1042,11 +1043,7 @@ ghcb_call_raw_keep:
 	call valid
 	mov word [GHCB + 0xffa], 2
 	mov dword [GHCB + 0xffc], 0
-	mov ecx, MSR_GHCB
-	mov eax, GHCB
-	xor edx, edx
-	wrmsr
-	VMGEXIT
+	GHCB_VMGEXIT
 	mov rax, [GHCB + 0x3f0]
 	mov [valid_copy], rax
 	mov rax, [GHCB + 0x3f8]
