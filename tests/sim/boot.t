@@ -116,7 +116,8 @@ t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x
      "bad start_info magic under SEV-ES: terminates with reason 0x10 (start_info)", r)
 
 # A fatal error under SEV-ES prints where a console works, then terminates with its reason.
-for fault, name in (("pf", "#PF Page Fault"), ("ud", "#UD Invalid Opcode"), ("de", "#DE Divide Error")):
+for fault, name in (("pf", "#PF Page Fault"), ("ud", "#UD Invalid Opcode"), ("de", "#DE Divide Error"),
+                    ("gp", "#GP General Protection")):
     r = Run(["--mode=sev-es", f"--cmdline=cocoboot.fault={fault}", IMG])
     t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x20
          and f"exception {name}" in r.console and "RIP=" in r.console,
