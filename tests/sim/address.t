@@ -10,7 +10,8 @@
 - a linear page that maps another physical page reads and writes that physical page
   (inside and above the RAM range), and the encryption follows the physical page: the
   same ciphertext through two linear addresses, another one for another page;
-- MOV from CR3 returns the guest's own value, C-bit included.
+- MOV from CR3 returns the guest's own value, C-bit included;
+- the RMP (PVALIDATE) follows the physical page too, and reserved GPA bits fault.
 """
 import os
 import resource
@@ -99,6 +100,15 @@ for mode, cbit in (("none", None), ("sev", 51), ("sev", 47)):
     t.ok(r.status == 3 and r["exceptions_by_vector"] == {"14": 1} and "vector 14" in (r["error"] or ""),
          f"mode {mode}{', C-bit %d' % cbit if cbit else ''}: a PTE with reserved bit 49 raises #PF "
          "(here a triple fault: no IDT)", r)
+
+# The RMP follows the physical page: under SNP, PVALIDATE of P through linear 16 MiB
+# validates it (EAX 0, CF 0); PVALIDATE of P through its identity mapping then finds it
+# validated already (EAX 0, CF 1). The guest reports both as its termination code.
+for cbit in (51, 47):
+    r = Run(["--mode=sev-snp", f"--cbit={cbit}", g])
+    t.ok(r.status == 2 and r["reason_set"] == 0xA and r["reason_code"] == 0x20,
+         f"sev-snp, C-bit {cbit}: PVALIDATE through a non-identity mapping validates the physical "
+         "page: the second PVALIDATE, through the identity mapping, reports no change (CF=1)", r)
 
 # What is refused, by name.
 r = Run(["--mode=sev", "--cbit=52", g])

@@ -13,6 +13,11 @@
 ; and identity-maps 0..10 MiB privately (code, tables, stack, P and Q). It then writes and
 ; reads through those mappings and prints each value on port 0xE9 as "name=hex"; the .t
 ; script decides what holds. Ends with isa-debug-exit 0x10.
+; Under SEV-ES/SNP (SEV_STATUS, read without #VC) it learns the C-bit through the GHCB MSR
+; protocol instead of CPUID and, having no #VC handler, only checks the RMP (SNP): PVALIDATE
+; through the non-identity mapping 0x01000000 -> P, then through P's identity mapping, and
+; reports EAX and CF of both as the code of an MSR-protocol termination (set 0xA):
+; bit 0..1 first EAX (0 = success), bit 2 first CF, bit 3..4 second EAX, bit 5 second CF.
 %include "guest.inc"
 
 TABLES  equ 0x300000              ; PML4, PDPT, PD0 (0..1G), PT16 (16M..18M), PD1 (1G..2G), PT1G
@@ -61,6 +66,26 @@ _start:
 	mov al, [esi]
 	mov [action], al
 .noact:
+	mov ecx, MSR_SEV_STATUS
+	rdmsr
+	mov [sev_status], eax
+	test eax, 2                   ; SEV-ES: CPUID would raise #VC; ask the hypervisor
+	jz .cpuid_cbit
+	mov ecx, MSR_GHCB
+	mov eax, 0x002                ; SEV information request
+	xor edx, edx
+	wrmsr
+	VMGEXIT
+	rdmsr
+	shr eax, 24                   ; [31:24] C-bit
+	and eax, 0x3f
+	mov ecx, eax
+	sub ecx, 32
+	mov eax, 1
+	shl eax, cl
+	mov [cbit_hi], eax
+	jmp .nosev
+.cpuid_cbit:
 	; the C-bit from CPUID 0x8000001F EBX[5:0] when SEV is on (EAX bit 1), as a mask of
 	; the high dword (bits 32..51)
 	mov eax, 0x80000000
@@ -125,6 +150,10 @@ long_entry:
 	mov ds, eax
 	mov es, eax
 	mov ss, eax
+	test dword [rel sev_status], 2
+	jz .not_es
+	jmp rmp_check
+.not_es:
 	; CR3 again, now with the C-bit as an SEV guest writes it; read it back
 	mov eax, [rel cbit_hi]
 	shl rax, 32
@@ -173,6 +202,43 @@ long_entry:
 	call print_kv
 	DEBUG_EXIT 0x10
 
+; SEV-ES/SNP: PVALIDATE P through two linear addresses, report through termination
+rmp_check:
+	mov edi, 0x40                 ; SEV-ES without SNP: no RMP (PVALIDATE would be #UD)
+	test dword [rel sev_status], 4
+	jz .report
+	mov rax, L_PRIV
+	xor ecx, ecx                  ; 4 KiB
+	mov edx, 1                    ; validate
+	db 0xf2, 0x0f, 0x01, 0xff     ; PVALIDATE
+	setc bl
+	and eax, 3
+	mov edi, eax
+	movzx ebx, bl
+	shl ebx, 2
+	or edi, ebx
+	mov rax, P_PAGE               ; the same physical page, identity mapped
+	xor ecx, ecx
+	mov edx, 1
+	db 0xf2, 0x0f, 0x01, 0xff
+	setc bl
+	and eax, 3
+	shl eax, 3
+	or edi, eax
+	movzx ebx, bl
+	shl ebx, 5
+	or edi, ebx
+.report:
+	mov ecx, MSR_GHCB
+	mov eax, edi
+	shl eax, 16
+	or eax, 0x100 | (0xA << 12)   ; termination: set 0xA, code = the bits above
+	xor edx, edx
+	wrmsr
+	VMGEXIT
+.hang:	hlt
+	jmp .hang
+
 ; print "<rsi string>=<rax as 16 hex digits>\n" on port 0xE9
 print_kv:
 	mov rdx, rax
@@ -209,6 +275,7 @@ gdt_desc:
 	dw 6 * 8 - 1
 	dq gdt
 cbit_hi: dd 0
+sev_status: dd 0
 action:  db 0
 s_alias:   db "alias", 0
 s_cr3:     db "cr3", 0
