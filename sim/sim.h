@@ -185,6 +185,7 @@ struct sim_vcpu {
 	uint64_t *page_tgt_now;
 	struct sim_shared_desc *shared_desc;
 	uint64_t lazy[SIM_LAZY_MAX]; /* linear pages above RAM mapped on first touch */
+	struct sim_shared_desc lazy_desc[SIM_LAZY_MAX]; /* their MMIO views when shared */
 	unsigned nr_lazy;
 	uint64_t guest_cr3;   /* architectural CR3; Unicorn's holds the walk window (cpu/mmu.c) */
 	uint64_t cr0, cr3, cr4, efer;

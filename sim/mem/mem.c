@@ -394,9 +394,7 @@ bool sim_mem_map_lazy(struct sim_vcpu *v, uint64_t la, uint64_t gpa)
 	} else if (priv) {
 		e = uc_mem_map_ptr(v->uc, page, 4096, UC_PROT_ALL, s->ram + phys);
 	} else {
-		/* one descriptor per lazy page: kept in a small static pool per vCPU slot */
-		static struct sim_shared_desc pool[SIM_MAX_VCPUS][SIM_LAZY_MAX];
-		struct sim_shared_desc *d = &pool[v->id][v->nr_lazy];
+		struct sim_shared_desc *d = &v->lazy_desc[v->nr_lazy];
 		d->v = v;
 		d->base = phys;
 		e = uc_mmio_map(v->uc, page, 4096, shared_read, d, shared_write, d);
