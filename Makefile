@@ -94,8 +94,12 @@ check: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)
 bench: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(BENCH_DEPS)
 	$(Q)for s in $(BENCH_SCRIPTS); do BUILD=$(BUILD) $$s || exit 1; done
 
+# make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=executions] [FUZZ_ONLY="cmdline insn ..."]:
+# each harness in turn (one process, -jobs=1) for FUZZ_TIME seconds (60 when neither
+# budget is given) or FUZZ_RUNS executions; tools/fuzz-run prints one summary line each.
 fuzz: $(FUZZ_PROGS)
-	$(Q)for f in $(FUZZ_PROGS); do echo "== $$f (60 s)"; $$f -max_total_time=60 $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; done
+	$(Q)for f in $(if $(FUZZ_ONLY),$(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_ONLY)),$(FUZZ_PROGS)); do \
+		BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) tools/fuzz-run $$f || exit 1; done
 
 # make run: cocoboot hands off to the in-tree test unikernel (run-ukt,
 # tests/payloads/payloads.mk), which checks what it was given and ends the run.
