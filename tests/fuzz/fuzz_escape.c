@@ -58,9 +58,9 @@ static void backend(const char *s, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 2)
-		return 0;
-	size_t bufsize = ESC_MIN_BUF + ((size_t)data[0] | (size_t)data[1] << 8) % 4096;
+	if (size < 2 || size > 2050)
+		return 0; /* values up to 2 KiB, buffers up to 48 + 511 bytes: every cut case */
+	size_t bufsize = ESC_MIN_BUF + ((size_t)data[0] | (size_t)data[1] << 8) % 512;
 	const char *s = (const char *)data + 2;
 	size_t len = size - 2;
 	char *buf = malloc(bufsize); /* exact size: ASan sees any overflow */
