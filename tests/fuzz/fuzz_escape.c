@@ -6,7 +6,10 @@
  * either shows the whole value (it unescapes to the input) or a prefix of it followed by
  * "...[truncated N bytes]" with N the number of input bytes not shown; esc_mark_cut()
  * keeps a message inside its buffer; console_write() of any bytes hands the backends
- * printable ASCII and newlines only, in lines of at most CONSOLE_LINE_MAX bytes.
+ * printable ASCII and newlines only, in lines of at most CONSOLE_LINE_MAX bytes;
+ * console_write_escaped() (how the cmdline:, module and payload command lines are
+ * printed) puts out the whole value as one line of printable ASCII that unescapes
+ * to the input.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +47,7 @@ static long unescape(const char *e, size_t len, char *out)
 }
 
 static size_t seen;
+static char line[4 * 2048 + 2];
 
 static void backend(const char *s, size_t n)
 {
@@ -52,6 +56,8 @@ static void backend(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (!(s[i] == '\n' || (s[i] >= 0x20 && s[i] <= 0x7e)))
 			abort();
+	if (seen + n <= sizeof(line))
+		memcpy(line + seen, s, n);
 	seen += n;
 }
 
@@ -106,6 +112,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	console_write(s, len);
 	console_flush();
 	if (seen < len)
+		abort();
+
+	/* a value printed whole: one line that unescapes to it */
+	seen = 0;
+	console_write_escaped(s, len);
+	console_write("\n", 1);
+	if (seen > sizeof(line) || seen < len + 1 || line[seen - 1] != '\n' ||
+	    memchr(line, '\n', seen - 1))
+		abort();
+	if (unescape(line, seen - 1, back) != (long)len || memcmp(back, s, len))
 		abort();
 	free(buf);
 	free(back);

@@ -3,7 +3,7 @@
  * libFuzzer: the Xen PV console backend (xen/pvcons.c) against a console daemon whose
  * ring index out_cons comes from the input: it drains honestly, stalls, jumps anywhere
  * (behind, ahead, wrapped) or moves a little, at every notify and every yield. The input
- * also gives the text (newlines included) and the line lengths. Claims:
+ * also gives the text (newlines included) and up to four line lengths. Claims:
  *  - no write outside the ring page, no crash or UB, whatever out_cons says;
  *  - every write ends: at most PVCONS_YIELDS + 1 yields per write, one notify per ring
  *    refill plus one at the end;
@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 6)
 		return 0;
 	memset(&page, 0, sizeof(page));
-	lines = data[0] & 7;
+	lines = data[0] & 3;
 	memcpy(&page.ring.out_prod, data + 1, 4); /* any start, wrapping included */
 	page.ring.out_cons = page.ring.out_prod;
 	uint8_t text_len = data[5];
