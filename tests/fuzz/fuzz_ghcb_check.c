@@ -20,19 +20,13 @@
 #include "ghcb/check.h"
 #include "sev/msr_protocol.h"
 #include "sev/term.h"
+#include "tests/fuzz/fuzz_input.h"
 
-static const uint8_t *in;
-static size_t in_len;
+static struct fz_input in;
 
 static uint64_t word(void)
 {
-	uint64_t v = 0;
-	size_t n = in_len < 8 ? in_len : 8;
-
-	memcpy(&v, in, n);
-	in += n;
-	in_len -= n;
-	return v;
+	return fz_take(&in, 8);
 }
 
 static void known(int err)
@@ -201,9 +195,8 @@ static void cpuid_answer(uint64_t sel)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	in = data;
-	in_len = size;
-	while (in_len) {
+	in = (struct fz_input){ data, size };
+	while (in.n) {
 		uint64_t sel = word();
 
 		switch (sel & 7) {

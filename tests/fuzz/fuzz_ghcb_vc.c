@@ -23,14 +23,14 @@
 #include "sev/exit_codes.h"
 #include "sev/msr_protocol.h"
 #include "sev/term.h"
+#include "tests/fuzz/fuzz_input.h"
 
 #define GHCB_GPA 0x7000ull
 #define MEM_SIZE 0x1000u
 
 static struct ghcb page __attribute__((aligned(4096)));
 static uint8_t mem[MEM_SIZE];
-static const uint8_t *ans;      /* the hypervisor's answers, consumed in order */
-static size_t ans_len;
+static struct fz_input ans;     /* the hypervisor's answers, consumed in order */
 static uint8_t code[16];
 static unsigned exits, msr_exits;
 static bool answered_error;     /* some VMGEXIT got a non-zero result */
@@ -39,13 +39,7 @@ static bool mmio_mapped;
 
 static uint64_t take64(void)
 {
-	uint64_t v = 0;
-	size_t n = ans_len < 8 ? ans_len : 8;
-
-	memcpy(&v, ans, n);
-	ans += n;
-	ans_len -= n;
-	return v;
+	return fz_take(&ans, 8);
 }
 
 static uint64_t fz_msr_exchange(void *ctx, uint64_t v)
@@ -54,7 +48,7 @@ static uint64_t fz_msr_exchange(void *ctx, uint64_t v)
 	msr_exits++;
 	if (ghcb_msr_code(v) == GHCB_MSR_TERM_REQ)
 		return v;
-	uint64_t r = ans_len ? take64() : 0; /* out of answers: code 0, never a response */
+	uint64_t r = ans.n ? take64() : 0; /* out of answers: code 0, never a response */
 	if (ghcb_msr_code(r) != ghcb_msr_code(v) + 1)
 		msr_bad_code = true;
 	return r;
@@ -66,11 +60,11 @@ static void fz_vmgexit(void *ctx, uint64_t gpa)
 	if (gpa != GHCB_GPA)
 		abort();
 	exits++;
-	if (ans_len < 8) {
+	if (ans.n < 8) {
 		/* Out of answers: a hypervisor error ends every loop. */
 		page.sw_exit_info_1 = GHCB_RESULT_ERROR;
 		answered_error = true;
-		ans_len = 0;
+		ans.n = 0;
 		return;
 	}
 	page.valid_bitmap[0] = take64();
@@ -233,8 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t hdr[HDR] = { 0 };
 
 	memcpy(hdr, data, size < HDR ? size : HDR);
-	ans = size > HDR ? data + HDR : NULL;
-	ans_len = size > HDR ? size - HDR : 0;
+	ans = (struct fz_input){ size > HDR ? data + HDR : NULL, size > HDR ? size - HDR : 0 };
 	exits = msr_exits = 0;
 	answered_error = msr_bad_code = false;
 	mmio_mapped = hdr[0] & 4;

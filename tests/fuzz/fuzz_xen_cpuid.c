@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/fuzz/fuzz_input.h"
 #include "xen/xen.h"
 
-static const uint8_t *data_;
-static size_t size_;
+static struct fz_input in;
 static unsigned asked;
 static uint32_t last[0x100][4];  /* answers by leaf & 0xff, kept to check the result */
 static uint32_t sig_base;
@@ -22,13 +22,7 @@ static bool hv_bit;
 
 static uint32_t next32(void)
 {
-	uint32_t v = 0;
-	size_t n = size_ < 4 ? size_ : 4;
-
-	memcpy(&v, data_, n);
-	data_ += n;
-	size_ -= n;
-	return v;
+	return (uint32_t)fz_take(&in, 4);
 }
 
 static void fz_cpuid(uint32_t leaf, uint32_t out[4])
@@ -59,8 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct xen_cpuid_info x;
 
-	data_ = data;
-	size_ = size;
+	in = (struct fz_input){ data, size };
 	asked = 0;
 	hv_bit = false;
 	memset(last, 0, sizeof(last));

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/fuzz/fuzz_input.h"
 #include "xen/console.h"
 #include "xen/event_channel.h"
 #include "xen/hypercall.h"
@@ -30,17 +31,13 @@ static struct {
 	uint8_t rest[4096 - sizeof(struct xencons_interface)];
 } page __attribute__((aligned(4096)));
 
-static const uint8_t *in;
-static size_t in_len;
+static struct fz_input in;
 static unsigned yields, notifies;
 static bool honest;             /* the daemon so far always drained everything */
 
 static uint8_t byte(void)
 {
-	if (!in_len)
-		return 0;
-	in_len--;
-	return *in++;
+	return (uint8_t)fz_take(&in, 1);
 }
 
 /* The daemon acts on the ring. */
@@ -110,8 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&page.ring.out_prod, data + 1, 4); /* any start, wrapping included */
 	page.ring.out_cons = page.ring.out_prod;
 	uint8_t text_len = data[5];
-	in = data + 6;
-	in_len = size - 6;
+	in = (struct fz_input){ data + 6, size - 6 };
 	if (!xen_pvcons_init(&why))
 		abort();
 	if (xen_pvcons_ring_paddr() != (uint64_t)(uintptr_t)&page)
