@@ -185,3 +185,23 @@ put("cmdline", "hostile-control-bytes", b"console=e9 \x1b[2Jloglevel=debug \x07\
 put("cmdline", "thirty-three-options", b"a=1 " * 32 + b"loglevel=debug -- root=/dev/vda")
 put("cmdline", "open-quote", b"loglevel=info x=\"open -- rest")
 put("cmdline", "long-value", b"console=" + b"e9," * 200 + b"e9 loglevel=warn")
+
+# ---- payload_handoff: 64-byte header (flags, "--" text, placement), then module 0 ------
+def handoff(flags, module0, dashdash=b"", load=0x1000000):
+    dd = dashdash.ljust(32, b"\0")
+    h = bytes([flags, len(dashdash)]) + dd + q(load, 0xf59d0, 0x20000)
+    return h.ljust(64, b"\0") + module0
+
+
+def seed_file(harness, name):
+    with open(os.path.join(ROOT, harness, name), "rb") as f:
+        return f.read()
+
+
+put("payload_handoff", "bundle", handoff(0, seed_file("payload_bundle", "appended")))
+put("payload_handoff", "bundle-dashdash", handoff(8, seed_file("payload_bundle", "nested"),
+                                                  b"console=hvc0 root=/dev/vda\n"))
+put("payload_handoff", "bzimage-with-initrd", handoff(1 | 4, seed_file("payload_bzimage", "bzimage")))
+put("payload_handoff", "bzimage-misaligned", handoff(1, seed_file("payload_bzimage", "bzimage"),
+                                                     load=0x1000800))
+put("payload_handoff", "pvh-elf-three-modules", handoff(3 | 4, seed_file("payload_elf", "elf64")))
