@@ -29,6 +29,12 @@ static void warn_line(void *opaque, const char *msg)
 	log_warn("cocoboot: warning: %s\n", msg);
 }
 
+static void no_warning(void *opaque, const char *msg)
+{
+	(void)opaque;
+	(void)msg;
+}
+
 void boot_read_start_info(uint32_t start_info_pa, struct pvh_info *info)
 {
 	struct pvh_env env = {
@@ -48,10 +54,11 @@ void boot_apply_cmdline(const struct pvh_info *info, struct boot_options *bo)
 	static struct cmdline words; /* 1.1 KiB: not on the boot stack */
 
 	/* Nothing here stops the boot: bad words are warned about and ignored
-	 * (README "Command line"). The warnings are printed after the line took
-	 * effect, so that console= and loglevel= apply to them too. */
+	 * (README "Command line"). The line takes effect first, silently; the
+	 * second pass prints its warnings, so that console= and loglevel= apply
+	 * to them too. */
 	cmdline_split(info->cmdline, info->cmdline_len, &words);
-	cmdline_apply(&words, bo, warn_line, NULL);
+	cmdline_apply(&words, bo, no_warning, NULL);
 	console_set_level(bo->loglevel);
 	if (bo->console) {
 		const char *bad;
@@ -63,6 +70,7 @@ void boot_apply_cmdline(const struct pvh_info *info, struct boot_options *bo)
 				 esc_str(v, sizeof(v), bo->console, bo->console_len),
 				 esc_str(b, sizeof(b), bad, bad_len));
 	}
+	cmdline_apply(&words, bo, warn_line, NULL);
 }
 
 static void print_size(uint64_t bytes)

@@ -77,4 +77,11 @@ b = boot(cmdline='loglevel=info x="never closed -- root=/dev/vda')
 t.ok(b.rc == EXIT_SUCCESS and
      "cmdline: the quote in 'x=\"never closed -- root=/dev/vda' does not close: ignored" in b.log,
      "an unterminated quote is warned about and the boot goes on", b.diag())
+# 5. Warnings about the line obey the line: console= and loglevel= apply to them.
+b = boot(cmdline="console=com1 bogus=1")
+t.ok("unknown option 'bogus'" in b.serial and "unknown option 'bogus'" not in b.log,
+     "console=com1: the command line's own warnings go to the UART only", b.diag() + "\n--- serial\n" + b.serial)
+b = boot(cmdline="loglevel=error bogus=1")
+t.ok(b.rc == EXIT_SUCCESS and "bogus" not in b.log and "bogus" not in b.serial,
+     "loglevel=error: the command line's own warnings are not printed", b.diag())
 t.done()
