@@ -11,7 +11,9 @@ echo "1..${#progs[@]}"
 n=0
 for p in "${progs[@]}"; do
 	n=$((n + 1)); name=$(basename "$p")
-	corpus="$BUILD/fuzz-corpus/$name"; mkdir -p "$corpus"
+	# A fresh corpus each time: the run starts from the seeds only (deterministic with
+	# -seed=1) and does not pay for what long runs piled up in build/fuzz-corpus.
+	corpus="$logs/corpus-$name"; rm -rf "$corpus"; mkdir -p "$corpus"
 	seeds=tests/fuzz/seeds/${name#fuzz_}
 	if [ -z "$(ls -A "$seeds" 2>/dev/null)" ]; then
 		echo "not ok $n - $name: no seeds in $seeds"; continue
