@@ -178,8 +178,9 @@ static void run_handle(struct vc_cpu *cpu, const uint8_t *hdr)
 		for (int i = 0; i < 16; i++)
 			f.regs.gpr[i] &= 0xffffffffull;
 	}
-	/* A rep count the shared buffer needs many rounds for is fine; 2^64 is not useful. */
-	f.regs.gpr[INSN_REG_RCX] &= 0xffffffull;
+	/* A REP count of up to 4095 still needs several rounds of the 2032-byte shared
+	 * buffer (two for bytes, eight for dwords); more only costs time. */
+	f.regs.gpr[INSN_REG_RCX] &= 0xfffull;
 
 	struct vc_frame before = f;
 	int err = vc_handle(cpu, &f);
