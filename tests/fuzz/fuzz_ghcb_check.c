@@ -20,6 +20,7 @@
 #include "ghcb/check.h"
 #include "sev/msr_protocol.h"
 #include "sev/term.h"
+#include "tests/fuzz/fuzz_ghcb.h"
 #include "tests/fuzz/fuzz_input.h"
 
 static struct fz_input in;
@@ -143,14 +144,7 @@ static void ghcb_answer(uint64_t sel)
 	uint8_t bits[8];
 	unsigned n = (unsigned)(sel >> 8) & 7;
 
-	page.valid_bitmap[0] = word();
-	page.valid_bitmap[1] = word();
-	page.sw_exit_info_1 = word();
-	page.sw_exit_info_2 = word();
-	page.rax = word();
-	page.rbx = word();
-	page.rcx = word();
-	page.rdx = word();
+	fz_ghcb_answer(&in, &page);
 	ghcb_resp_copy(&page, &r);
 	if (memcmp(r.valid, (const void *)page.valid_bitmap, sizeof(r.valid)) ||
 	    r.sw_exit_info_1 != page.sw_exit_info_1 || r.rdx != page.rdx)

@@ -23,6 +23,7 @@
 #include "sev/exit_codes.h"
 #include "sev/msr_protocol.h"
 #include "sev/term.h"
+#include "tests/fuzz/fuzz_ghcb.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #define GHCB_GPA 0x7000ull
@@ -67,14 +68,7 @@ static void fz_vmgexit(void *ctx, uint64_t gpa)
 		ans.n = 0;
 		return;
 	}
-	page.valid_bitmap[0] = take64();
-	page.valid_bitmap[1] = take64();
-	page.sw_exit_info_1 = take64();
-	page.sw_exit_info_2 = take64();
-	page.rax = take64();
-	page.rbx = take64();
-	page.rcx = take64();
-	page.rdx = take64();
+	fz_ghcb_answer(&ans, &page);
 	uint64_t data = take64();
 	memcpy(page.shared_buffer, &data, sizeof(data));
 	if ((uint32_t)page.sw_exit_info_1 != 0)
