@@ -443,6 +443,19 @@ static void console_lock_is_held_from_a_lines_first_byte_to_its_newline(void **s
 	cprintf("two\nlines\n");
 	assert_int_equal(lock_depth, 0);
 	assert_true(lock_acquires >= 2);
+	/* A line of exactly two buffers' worth: both went out, the line is still open. */
+	char two[2 * CONSOLE_LINE_MAX + 1];
+	memset(two, 'w', 2 * CONSOLE_LINE_MAX);
+	two[2 * CONSOLE_LINE_MAX] = 0;
+	struct console_backend wide = { .name = "e9", .write = write_big };
+
+	console_reset();
+	console_register(&wide, true);
+	big[0] = 0;
+	cprintf("%s", two);
+	assert_int_equal(lock_depth, 1); /* no newline yet: the console stays ours */
+	cprintf("\n");
+	assert_int_equal(lock_depth, 0);
 	console_set_lock(NULL, NULL);
 }
 
