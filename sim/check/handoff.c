@@ -475,6 +475,7 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 	bool aps = true;
 
 	sim_mmu_refresh(v);
+	sim_cache_evict(s); /* what the payload finds includes stale lines written back */
 	h->done = true;
 	h->entry = rip;
 	h->ghcb_msr = v->ghcb_msr;
@@ -489,6 +490,14 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 		if (i != v->id && s->vcpu[i].state == SIM_VCPU_RUNNABLE)
 			aps = false;
 	chk(h, "aps_not_running", aps, "no other vCPU runnable");
+	/* mem/cache.c: without coherency across keys, a page whose C-bit changed with
+	 * unflushed lines gets them written back over the new contents. */
+	if (s->cache_stale_pages)
+		chk(h, "cache_flushed", false, "%" PRIu64 " C-bit changes without a flush, first GPA %#"
+		    PRIx64, s->cache_stale_pages, s->cache_stale_first);
+	else
+		chk(h, "cache_flushed", true, "every C-bit change was preceded by a flush (%s caches)",
+		    s->cfg.cache_incoherent ? "incoherent" : "coherent");
 	sim_trace(s, "vcpu%u: handoff at rip %#" PRIx64 " (%s): %u checks, %u failed", v->id, rip, h->abi,
 		  h->n, h->failed);
 	for (unsigned i = 0; i < h->n; i++)
