@@ -9,6 +9,14 @@
  *  3. Xen hypercalls go through the GHCB (VMMCALL NAE event, docs/abi.md).
  * Plain SEV has no #VC and no GHCB, but the hypervisor still cannot read
  * private memory: the same page, shared, bounces hypercall arguments.
+ *
+ * Caches: a page whose C-bit changes is flushed through its old mapping first
+ * (CLFLUSH of every line), unless CPUID 0x8000001F EAX[10] says the caches are
+ * coherent across encryption keys (facts §6.1). Otherwise dirty lines of the old
+ * key can be written back later over what the new key stored. Linux does the same
+ * (arch/x86/mm/mem_encrypt_amd.c prepare_pte_enc; the decompressor's
+ * set_clr_page_flags). The GHCB page changes twice: private -> shared here, and
+ * shared -> private at the handoff (sev_handoff_prepare).
  */
 #include "boot/sev.h"
 
@@ -31,6 +39,14 @@ static uint8_t ghcb_page[4096] __attribute__((aligned(4096)));
 static uint8_t early_pool[3][4096] __attribute__((aligned(4096)));
 static unsigned early_pool_used;
 static struct pt_ctx early_pt;
+/* CPUID 0x8000001F EAX[10], once read: until then assume incoherent caches. */
+static bool cache_coherent;
+
+static void flush_before_cbit_change(const void *va, uint64_t len)
+{
+	if (!cache_coherent)
+		cpu_clflush_range(va, len);
+}
 
 uint64_t sev_enc_mask(void)
 {
@@ -81,6 +97,14 @@ static void share_ghcb_page(void)
 	memset(ghcb_page, 0, sizeof(ghcb_page));
 }
 
+/* The page was zeroed with the .bss (private): flush those lines before the
+ * mapping turns shared. */
+static void share_ghcb_page_flushed(void)
+{
+	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
+	share_ghcb_page();
+}
+
 static long sev_vmmcall(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			uint64_t a5)
 {
@@ -113,7 +137,9 @@ void sev_init(void)
 		return;
 	if (sev_mode() >= SEV_MODE_ES)
 		sev_es_init_early(sev_boot_info.version);
-	share_ghcb_page();
+	else
+		cpu_unroll_string_io = true; /* plain SEV: no #VC, OUTS is emulated */
+	share_ghcb_page_flushed();
 	if (sev_mode() >= SEV_MODE_ES)
 		setup_ghcb();
 	else
@@ -122,8 +148,13 @@ void sev_init(void)
 
 void sev_check_cpuid(void)
 {
-	if (sev_mode() < SEV_MODE_ES)
+	if (sev_mode() == SEV_MODE_NONE)
 		return;
+	if (sev_mode() == SEV_MODE_SEV) {
+		/* Checked in the 32-bit entry (boot/sev_entry_32.c); here only EAX[10]. */
+		cache_coherent = (cpuid(0x8000001fu).eax >> 10) & 1;
+		return;
+	}
 	/* Plain SEV checked these in the 32-bit entry (boot/sev_entry_32.c). */
 	if (cpu_features.max_ext_leaf < 0x8000001fu)
 		sev_es_fatal(CB_TERM_NO_SEV, "CPUID 0x80000000 says leaf 0x8000001F does not exist");
@@ -134,6 +165,22 @@ void sev_check_cpuid(void)
 	if ((r.ebx & 0x3f) != sev_boot_info.cbit)
 		sev_es_fatal(CB_TERM_CBIT_INCONSISTENT,
 			     "CPUID 0x8000001F and the SEV information name different C-bits");
+	cache_coherent = (r.eax >> 10) & 1;
+}
+
+void sev_handoff_prepare(void)
+{
+	uint64_t pa = (uint64_t)(uintptr_t)ghcb_page;
+
+	if (sev_mode() == SEV_MODE_NONE)
+		return;
+	/* Flushed through the shared mapping, then private again: the payload gets
+	 * all of its RAM private and no stale shared line can land in it later. No
+	 * #VC may happen from here on: the GHCB is gone. */
+	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
+	if (pt_map(live_pt, pa, pa, 4096, PT_WRITE) != PT_OK)
+		power_off(POWER_FAILURE, CB_TERM_PAGING); /* still shared: the hook can report */
+	__asm__ volatile("invlpg (%0)" : : "r"(pa) : "memory");
 }
 
 void sev_map_shared(struct pt_ctx *pt)
@@ -170,8 +217,6 @@ void sev_print_info(void)
 			 b->version, b->hv_min, b->hv_max, (unsigned long long)(uintptr_t)ghcb_page);
 	if (b->notes & SEV_NOTE_ES_WITHOUT_FLAG)
 		log_info("cocoboot: sev: start_info lacks SIF_HVM_GHCB: SEV-ES found through SEV_STATUS\n");
-	if (b->notes & SEV_NOTE_NO_RDRAND)
-		log_warn("cocoboot: warning: sev: no RDRAND: the C-bit check value came from RDTSC\n");
 }
 
 void sev_print_stats(void)

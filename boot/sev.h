@@ -25,6 +25,9 @@ void sev_init(void);
 void sev_check_cpuid(void);
 /* Page tables built later must map these pages shared (C-bit clear). */
 void sev_map_shared(struct pt_ctx *pt);
+/* Right before the payload runs: flush the GHCB page and map it private again
+ * (no #VC and no console output through the GHCB after this). */
+void sev_handoff_prepare(void);
 /* The boot log lines about SEV: mode, C-bit, notes, and #VC/VMGEXIT counts. */
 void sev_print_info(void);
 void sev_print_stats(void);

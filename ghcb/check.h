@@ -29,7 +29,8 @@ struct ghcb_sev_info {
 /* SEV information response (0x001): code, version negotiation, C-bit range. */
 int ghcb_check_sev_info(uint64_t resp, struct ghcb_sev_info *out);
 
-/* CPUID response (0x005) to request req: code, [29:12] zero, [31:30] echo the register. */
+/* CPUID response (0x005) to request req: code and [29:12] zero; [31:30] may hold anything
+ * (the response does not define them: KVM echoes the request's register, others may not). */
 int ghcb_check_msr_cpuid(uint64_t req, uint64_t resp, uint32_t *value);
 
 /* Register-GHCB-GPA response (0x013): code and the same GFN as requested. */

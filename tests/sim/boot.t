@@ -105,6 +105,38 @@ r = Run(["--mode=sev", "--lie=cbit-wrong", IMG])
 t.ok(r["result"] == "shutdown" and r["debug_exit"] == 0x11 and "boot complete" not in r.console,
      "plain SEV, --lie=cbit-wrong: no GHCB to terminate with, so the failure status on isa-debug-exit", r)
 
+# RDRAND for the C-bit check value (sevsim --rdrand, cpu/rdrand.c): retried as
+# Linux does (10 tries per value), the all-ones erratum refused, and no fallback:
+# without a good value the boot ends with reason 0x34 (docs/abi.md).
+for rd, name in (("absent", "RDRAND absent (#UD)"), ("fail", "RDRAND always CF = 0"),
+                 ("ones", "RDRAND returns all ones (erratum)"),
+                 ("fail-first=10", "RDRAND fails 10 times in a row")):
+    r = Run(["--mode=sev-es", f"--rdrand={rd}", IMG])
+    t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x34
+         and "boot complete" not in r.console,
+         f"sev-es, {name}: terminates with reason 0x34 (no random value), no fallback", r)
+    r = Run(["--mode=sev", f"--rdrand={rd}", IMG])
+    t.ok(r["result"] == "shutdown" and r["debug_exit"] == 0x11 and "reason 0x34" in r.console
+         and "boot complete" not in r.console,
+         f"plain SEV, {name}: says reason 0x34 on port 0xe9 and ends with the failure status", r)
+for rd in ("fail-first=9", "ones-first=9"):
+    r = Run(["--mode=sev-es", f"--rdrand={rd}", IMG])
+    t.ok(clean(r) and r["rdrand"] == 11,
+         f"sev-es, --rdrand={rd}: the 10th try gives a good value, the boot goes on (11 RDRANDs)", r)
+
+# Caches without coherency across keys (sevsim --cache=incoherent): the GHCB page
+# is flushed before its C-bit changes, so no request reaches the hypervisor garbled.
+for mode in ("sev", "sev-es"):
+    r = Run([f"--mode={mode}", "--cache=incoherent", "--cmdline=loglevel=debug", IMG])
+    t.ok(clean(r) and r["cache_stale_pages"] == 0 and r["cache_flushes"] >= 64,
+         f"{mode}, incoherent caches: a clean boot, the GHCB page flushed before it turned shared", r)
+
+# Plain SEV: port 0xe9 string output is unrolled (the hypervisor would read the
+# private buffer as ciphertext; sevsim's OUTS in mode sev does exactly that).
+r = Run(["--mode=sev", "--cmdline=console=e9 loglevel=info", IMG])
+t.ok(clean(r) and "cocoboot: memory: highest free page" in r.console,
+     "plain SEV, console=e9 only: the console text reaches the hypervisor readable", r)
+
 # A start_info with a bad magic: the entry says so on port 0xe9, or, under
 # SEV-ES where port I/O would raise #VC, terminates with reason 0x10.
 r = Run(["--mode=none", "--lie=start-info-magic", IMG])

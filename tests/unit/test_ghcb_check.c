@@ -34,7 +34,11 @@ static void msr_cpuid_checks(void **s)
 	uint64_t q = ghcb_msr_cpuid_req(0x8000001f, GHCB_CPUID_EBX);
 	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2f, GHCB_CPUID_EBX), &v), 0);
 	assert_int_equal(v, 0x2f);
-	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2f, GHCB_CPUID_ECX), &v), CB_TERM_MSR_RESPONSE);
+	/* [31:30] are not part of the response: 0 or another register there is no error */
+	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2e, GHCB_CPUID_EAX), &v), 0);
+	assert_int_equal(v, 0x2e);
+	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2d, GHCB_CPUID_EDX), &v), 0);
+	assert_int_equal(v, 0x2d);
 	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2f, GHCB_CPUID_EBX) | 0x1000, &v), CB_TERM_MSR_RESPONSE);
 	assert_int_equal(ghcb_check_msr_cpuid(q, q, &v), CB_TERM_MSR_RESPONSE);  /* request echoed */
 }
