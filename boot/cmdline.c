@@ -100,6 +100,7 @@ static const struct {
 } fault_names[] = {
 	{ "pf", FAULT_PF }, { "ud", FAULT_UD }, { "gp", FAULT_GP }, { "de", FAULT_DE },
 	{ "ap-stuck", FAULT_AP_STUCK },
+	{ "wtext", FAULT_WRITE_TEXT }, { "xdata", FAULT_EXEC_DATA },
 };
 
 /* smp=off or smp=N (1 <= N <= 65535): how many CPUs to bring up. */

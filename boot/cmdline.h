@@ -28,6 +28,8 @@ enum boot_fault {
 	FAULT_GP,
 	FAULT_DE,
 	FAULT_AP_STUCK, /* the first AP stops before it reports online (smp timeout test) */
+	FAULT_WRITE_TEXT, /* write to cocoboot's own code: #PF when text is read-only */
+	FAULT_EXEC_DATA,  /* call into .data: #PF when data is no-execute (NX offered) */
 };
 
 struct boot_options {

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * cocoboot.fault=pf|ud|gp|de: raise that exception on purpose, so the tests
- * can check the crash report and the way a failed boot ends.
+ * cocoboot.fault=pf|ud|gp|de|wtext|xdata: raise that exception on purpose, so the
+ * tests can check the crash report and the way a failed boot ends; wtext and
+ * xdata check the image's page rights (text read-only, data no-execute).
  */
 #include <stdint.h>
 
 #include "boot/boot.h"
 #include "lib/console.h"
+
+/* One RET in .data: executable only if the data pages are. */
+static volatile uint8_t data_ret[16] __attribute__((aligned(16))) = { 0xc3 };
 
 void fault_inject(enum boot_fault fault)
 {
@@ -32,6 +36,13 @@ void fault_inject(enum boot_fault fault)
 				 : : "r"(zero) : "eax", "edx");
 		break;
 	}
+	case FAULT_WRITE_TEXT:
+		/* the first byte of this function, written with its own value */
+		*(volatile uint8_t *)(uintptr_t)fault_inject = *(volatile uint8_t *)(uintptr_t)fault_inject;
+		break;
+	case FAULT_EXEC_DATA:
+		((void (*)(void))(uintptr_t)data_ret)();
+		break;
 	case FAULT_NONE:
 	case FAULT_AP_STUCK:
 		break;

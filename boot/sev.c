@@ -23,11 +23,13 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/power.h"
 #include "boot/memory.h"
+#include "ghcb/check.h"
 #include "ghcb/sev_es.h"
 #include "lib/console.h"
 #include "lib/string.h"
 #include "sev/term.h"
 #include "xen/bounce.h"
+#include "xen/pvh.h"
 #include "xen/hypercall.h"
 
 extern uint64_t early_pml4[];                /* boot/entry32.asm */
@@ -166,6 +168,29 @@ void sev_check_cpuid(void)
 		sev_es_fatal(CB_TERM_CBIT_INCONSISTENT,
 			     "CPUID 0x8000001F and the SEV information name different C-bits");
 	cache_coherent = (r.eax >> 10) & 1;
+}
+
+void sev_check_memmap(const struct pvh_info *info)
+{
+	if (sev_mode() == SEV_MODE_NONE)
+		return;
+	/* Memory at or above 2^C-bit cannot be mapped: its address has the C-bit
+	 * set, so the hardware would read it as a private alias of low memory. */
+	for (uint32_t i = 0; i < info->memmap_entries; i++) {
+		const struct hvm_memmap_table_entry *e = &info->memmap[i];
+
+		if (e->type != XEN_HVM_MEMMAP_TYPE_RAM && e->type != XEN_HVM_MEMMAP_TYPE_ACPI &&
+		    e->type != XEN_HVM_MEMMAP_TYPE_NVS && e->type != XEN_HVM_MEMMAP_TYPE_RESERVED)
+			continue;
+		if (!ghcb_check_cbit_above(sev_boot_info.cbit, e->addr + e->size))
+			continue;
+		cprintf("cocoboot: FATAL: memory: memmap[%u] [%#llx-%#llx) type %u reaches 2^%u: "
+			"the C-bit (bit %u) lies inside it (reason set %#x code %#x)\n", i,
+			(unsigned long long)e->addr, (unsigned long long)(e->addr + e->size), e->type,
+			sev_boot_info.cbit, sev_boot_info.cbit, CB_TERM_SET, CB_TERM_CBIT_RANGE);
+		console_flush();
+		power_off(POWER_FAILURE, CB_TERM_CBIT_RANGE);
+	}
 }
 
 void sev_handoff_prepare(void)

@@ -99,7 +99,7 @@ static void counter(FILE *f, const struct sim_counter *c, bool hex)
 
 static const char *const lie_names[] = {
 	"cbit-wrong", "cpuid-nosev", "version-mismatch", "ghcb-error", "ghcb-missing-valid",
-	"ghcb-garbage-cpuid", "msr-bad-response", "start-info-magic",
+	"ghcb-garbage-cpuid", "msr-bad-response", "start-info-magic", "memmap-above-cbit",
 };
 
 void sim_json_print(struct sim *s, FILE *f)

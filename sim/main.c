@@ -86,7 +86,7 @@ static void usage(FILE *f)
 		"              [--cache=coherent|incoherent]\n"
 		"              KERNEL.elf\n"
 		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
-		"      ghcb-garbage-cpuid msr-bad-response start-info-magic\n"
+		"      ghcb-garbage-cpuid msr-bad-response start-info-magic memmap-above-cbit\n"
 		"See docs/sevsim.md.\n");
 }
 
@@ -139,7 +139,7 @@ static int parse_lies(const char *arg)
 		if (!bit) {
 			sim_fail(&sim, "--lie: unknown lie '%s' (known: cbit-wrong cpuid-nosev "
 				 "version-mismatch ghcb-error ghcb-missing-valid ghcb-garbage-cpuid "
-				 "msr-bad-response start-info-magic)", tok);
+				 "msr-bad-response start-info-magic memmap-above-cbit)", tok);
 			return -1;
 		}
 		sim.cfg.lies |= bit;

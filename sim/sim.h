@@ -36,6 +36,7 @@ enum sim_lie {
 	SIM_LIE_GHCB_GARBAGE_CPUID = 1u << 5, /* GHCB CPUID answers are absurd */
 	SIM_LIE_MSR_BAD_RESPONSE   = 1u << 6, /* MSR protocol answers carry a wrong code */
 	SIM_LIE_START_INFO_MAGIC   = 1u << 7, /* the toolstack writes a wrong start_info magic */
+	SIM_LIE_MEMMAP_ABOVE_CBIT  = 1u << 8, /* the memory map offers RAM at 2^C-bit */
 };
 
 #define SIM_MAX_MODULES   16
@@ -217,6 +218,7 @@ struct sim_vcpu {
 
 	uint64_t insns;
 	uint64_t exec_rip;   /* instruction the code hook last let execute (~0: none) */
+	bool cr2_written;    /* the guest wrote CR2 in this slice: no #PF derived from it */
 	uint64_t cs_cached;  /* CS selector whose L bit cs64_cached holds (~0: none) */
 	bool cs64_cached;
 };
@@ -365,6 +367,9 @@ bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gp
 bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len);
 bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
+/* #PF error code for a fault at la by the instruction at rip: P from the walk; W when
+ * la is mapped read-only (a write must have faulted); I when la is rip's page and NX */
+uint64_t sim_mmu_pf_error(struct sim_vcpu *v, uint64_t la, uint64_t rip);
 
 /* cpu/vcpu.c */
 int sim_vcpu_create(struct sim *s, unsigned id);

@@ -286,6 +286,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			return;
 		}
 		v->paging_dirty = true; /* refreshed before the next instruction */
+		if (in.modrm_reg == 2)
+			v->cr2_written = true;
 		break;
 	case SIM_OP_MOV_FROM_CR:
 		if (in.modrm_reg == 3) {
@@ -852,9 +854,21 @@ static void run_slice(struct sim_vcpu *v)
 
 		memset(&v->ev, 0, sizeof(v->ev));
 		v->exec_rip = ~0ull;
+		v->cr2_written = false;
+		uint64_t cr2 = sim_reg(v, UC_X86_REG_CR2);
 		e = uc_emu_start(v->uc, rip, RUN_UNTIL, 0, 0);
 		if (s->result != SIM_RES_RUNNING && v->ev.kind == SIM_EV_NONE)
 			return;
+		if (v->ev.kind == SIM_EV_NONE && e == UC_ERR_OK && !v->cr2_written &&
+		    sim_reg(v, UC_X86_REG_CR2) != cr2) {
+			/* Unicorn 2.0.1 also swallows the #PF of a protection violation (a
+			 * write to a read-only page, a fetch from an NX page): it stops at the
+			 * instruction with CR2 set. Derive the #PF; the error code from a
+			 * walk of the rights (cpu/mmu.c). */
+			uint64_t at = sim_reg(v, UC_X86_REG_RIP), la = sim_reg(v, UC_X86_REG_CR2);
+			v->ev.gpa = sim_mmu_pf_error(v, la, at);
+			stop(v, SIM_EV_EXCEPTION, 14, 0, at);
+		}
 		if (v->ev.kind == SIM_EV_NONE && e == UC_ERR_OK && s->insns_total == before + 1 &&
 		    sim_reg(v, UC_X86_REG_RIP) == rip) {
 			/* Unicorn 2.0.1 swallows #UD (UD2) and #DE: it stops at the faulting

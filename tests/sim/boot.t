@@ -12,6 +12,7 @@
 """
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -146,6 +147,17 @@ t.ok(r["result"] == "shutdown" and r["debug_exit"] == 0x11
 r = Run(["--mode=sev-es", "--lie=start-info-magic", IMG])
 t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x10,
      "bad start_info magic under SEV-ES: terminates with reason 0x10 (start_info)", r)
+
+# The image's page rights under SEV-ES: text is read-only (a write faults with
+# P|W and CR2 in the text); sevsim offers no NX, so no claim about data here
+# (tests/qemu/boot.t checks NX).
+sym = subprocess.run(["nm", IMG], capture_output=True, text=True).stdout
+addr = {m.group(2): int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]+) \w (\S+)$", sym, re.M)}
+r = Run(["--mode=sev-es", "--cmdline=cocoboot.fault=wtext", IMG])
+cr2 = re.search(r"CR2=([0-9a-f]+)", r.console)
+t.ok(r.status == 2 and r["reason_code"] == 0x20 and "exception #PF Page Fault (vector 14) error_code=0x3"
+     in r.console and cr2 and addr.get("__text_start", 1) <= int(cr2.group(1), 16) < addr.get("__text_end", 0),
+     "sev-es: a write to cocoboot's own text faults (#PF, error code 0x3) and terminates with reason 0x20", r)
 
 # A fatal error under SEV-ES prints where a console works, then terminates with its reason.
 for fault, name in (("pf", "#PF Page Fault"), ("ud", "#UD Invalid Opcode"), ("de", "#DE Divide Error"),
