@@ -21,11 +21,13 @@
 #include "boot/sev.h"
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/devices.h"
 #include "arch/x86/power.h"
 #include "boot/memory.h"
 #include "ghcb/check.h"
 #include "ghcb/sev_es.h"
 #include "lib/console.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "sev/term.h"
 #include "xen/bounce.h"
@@ -148,26 +150,83 @@ void sev_init(void)
 		xen_set_transport(&xen_transport_sev);
 }
 
+__attribute__((noreturn)) static void sev_fatal(unsigned code, const char *what)
+{
+	char line[160];
+	int n;
+
+	if (sev_mode() >= SEV_MODE_ES)
+		sev_es_fatal(code, what);
+	/* Plain SEV: these checks run before the consoles exist; port 0xE9 always
+	 * works (byte by byte: cpu_unroll_string_io is set). */
+	n = fmt_snprintf(line, sizeof(line), "cocoboot: FATAL: SEV: %s: %s (reason set %#x code %#x)\n",
+			 what, cb_term_name(code) ? cb_term_name(code) : "?", CB_TERM_SET, code);
+	if (n > 0)
+		debugcon_console.write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	power_off(POWER_FAILURE, code);
+}
+
+/*
+ * Every CPUID leaf the boot relies on is hypervisor input (docs/abi.md §2, "CPUID").
+ * Under SEV-ES/SNP each answer went through ghcb_check_cpuid in the #VC handler when
+ * it was asked; plain SEV's CPUID reaches the hypervisor without #VC, so the same
+ * checks run here on the answers the boot uses.
+ */
+static const struct { uint32_t leaf; const char *name; } used_leaves[] = {
+	{ 0x0, "CPUID 0 (vendor, max leaf)" },
+	{ 0x1, "CPUID 1 (hypervisor bit, PAE, MSR)" },
+	{ 0x80000000u, "CPUID 0x80000000 (max extended leaf)" },
+	{ 0x80000001u, "CPUID 0x80000001 (long mode, NX, 1 GiB pages)" },
+	{ 0x8000001fu, "CPUID 0x8000001F (SEV, C-bit)" },
+};
+
+/* NX is the CPU's, not the hypervisor's: EFER.NXE is guest state the hypervisor
+ * cannot refuse (SEV-ES: EFER writes trap after the fact). So ask the CPU, and a
+ * CPUID that disagrees is a lie: a hypervisor must not be able to turn NX off. */
+static void check_nx(void)
+{
+	uint64_t efer = rdmsr(MSR_EFER);
+
+	wrmsr(MSR_EFER, efer | EFER_NXE);
+	bool hw = (rdmsr(MSR_EFER) & EFER_NXE) != 0;
+
+	if (!hw)
+		wrmsr(MSR_EFER, efer);
+	if (hw != (cpu_features.nx != 0))
+		sev_fatal(CB_TERM_CPUID_GARBAGE, hw ? "CPUID 0x80000001 EDX[20] denies NX, EFER.NXE holds"
+						    : "CPUID 0x80000001 EDX[20] claims NX, EFER.NXE does not hold");
+	if (!hw)
+		sev_boot_info.notes |= SEV_NOTE_NO_NX;
+	if (!cpu_features.page1gb)
+		sev_boot_info.notes |= SEV_NOTE_NO_1G;
+}
+
 void sev_check_cpuid(void)
 {
 	if (sev_mode() == SEV_MODE_NONE)
 		return;
 	if (sev_mode() == SEV_MODE_SEV) {
-		/* Checked in the 32-bit entry (boot/sev_entry_32.c); here only EAX[10]. */
-		cache_coherent = (cpuid(0x8000001fu).eax >> 10) & 1;
-		return;
+		for (unsigned i = 0; i < sizeof(used_leaves) / sizeof(used_leaves[0]); i++) {
+			struct cpuid_regs q = cpuid(used_leaves[i].leaf);
+			int err = ghcb_check_cpuid(used_leaves[i].leaf, 0, q.eax, q.ebx, q.ecx, q.edx);
+
+			if (err)
+				sev_fatal((unsigned)err, used_leaves[i].name);
+		}
 	}
-	/* Plain SEV checked these in the 32-bit entry (boot/sev_entry_32.c). */
+	/* Under SEV-ES the 32-bit entry took the C-bit from the SEV information, under
+	 * plain SEV from this leaf: either way the answer now must name the same bit. */
 	if (cpu_features.max_ext_leaf < 0x8000001fu)
-		sev_es_fatal(CB_TERM_NO_SEV, "CPUID 0x80000000 says leaf 0x8000001F does not exist");
+		sev_fatal(CB_TERM_NO_SEV, "CPUID 0x80000000 says leaf 0x8000001F does not exist");
 	struct cpuid_regs r = cpuid(0x8000001fu);
 
 	if (!(r.eax & (1u << 1)))
-		sev_es_fatal(CB_TERM_NO_SEV, "CPUID 0x8000001F EAX bit 1 (SEV) is clear");
+		sev_fatal(CB_TERM_NO_SEV, "CPUID 0x8000001F EAX bit 1 (SEV) is clear");
 	if ((r.ebx & 0x3f) != sev_boot_info.cbit)
-		sev_es_fatal(CB_TERM_CBIT_INCONSISTENT,
-			     "CPUID 0x8000001F and the SEV information name different C-bits");
+		sev_fatal(CB_TERM_CBIT_INCONSISTENT,
+			  "CPUID 0x8000001F and the SEV information name different C-bits");
 	cache_coherent = (r.eax >> 10) & 1;
+	check_nx();
 }
 
 void sev_check_memmap(const struct pvh_info *info)
@@ -240,6 +299,10 @@ void sev_print_info(void)
 	if (b->mode >= SEV_MODE_ES)
 		log_info("cocoboot: sev: GHCB protocol version %u (hypervisor offers %u-%u), GHCB at %#llx\n",
 			 b->version, b->hv_min, b->hv_max, (unsigned long long)(uintptr_t)ghcb_page);
+	if (b->notes & SEV_NOTE_NO_NX)
+		log_warn("cocoboot: warning: sev: no NX (CPUID and EFER agree): data stays executable\n");
+	if (b->notes & SEV_NOTE_NO_1G)
+		log_info("cocoboot: sev: CPUID offers no 1 GiB pages: 2 MiB pages (more page-table memory)\n");
 	if (b->notes & SEV_NOTE_ES_WITHOUT_FLAG)
 		log_info("cocoboot: sev: start_info lacks SIF_HVM_GHCB: SEV-ES found through SEV_STATUS\n");
 }

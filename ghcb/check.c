@@ -148,7 +148,21 @@ int ghcb_check_cpuid(uint32_t leaf, uint32_t subleaf, uint64_t eax, uint64_t ebx
 	case 0x0:
 		if (!vendor_is_sev_capable((uint32_t)ebx, (uint32_t)edx, (uint32_t)ecx))
 			return CB_TERM_CPUID_GARBAGE;
-		if (eax >= 0x100)
+		if (eax < 1 || eax >= 0x100)            /* leaf 1 is used */
+			return CB_TERM_CPUID_GARBAGE;
+		return 0;
+	case 0x1:
+		/* An SEV guest always runs under a hypervisor: ECX[31] (SDM/APM CPUID
+		 * Fn0000_0001 ECX "hypervisor present") says so; and this code runs with
+		 * paging and MSRs, so PAE (EDX[6]) and MSR (EDX[5]) cannot be absent. */
+		if (!(ecx & (1u << 31)) || !(edx & (1u << 6)) || !(edx & (1u << 5)))
+			return CB_TERM_CPUID_GARBAGE;
+		return 0;
+	case 0x80000001:
+		/* Long mode (EDX[29]) is running, so a CPUID that denies it lies. NX
+		 * (EDX[20]) is checked against EFER itself (boot/sev.c), 1 GiB pages
+		 * (EDX[26]) only cost page-table memory when denied. */
+		if (!(edx & (1u << 29)))
 			return CB_TERM_CPUID_GARBAGE;
 		return 0;
 	case 0x80000000:

@@ -77,7 +77,9 @@ int ghcb_check_valid(const struct ghcb_resp *r, const uint8_t *bits, unsigned n)
  * Checks a CPUID answer as it came from the hypervisor, in 64-bit registers (GHCB) or
  * zero-extended 32-bit values (MSR protocol). Rules:
  *  - every register fits in 32 bits (CPUID writes 32-bit values);
- *  - leaf 0: vendor AuthenticAMD or HygonGenuine (the only SEV vendors), max leaf < 0x100;
+ *  - leaf 0: vendor AuthenticAMD or HygonGenuine (the only SEV vendors), max leaf 1..0xff;
+ *  - leaf 1: hypervisor present (ECX[31]), PAE and MSR (EDX[6], EDX[5]);
+ *  - leaf 0x8000_0001: long mode (EDX[29]);
  *  - leaf 0x8000_0000: max extended leaf in 0x8000_001F..0x8000_00FF (below 0x8000_001F the
  *    hypervisor hides SEV: CB_TERM_NO_SEV);
  *  - leaf 0x8000_001F: EAX bit 1 (SEV) set, else CB_TERM_NO_SEV; C-bit EBX[5:0] within

@@ -100,6 +100,7 @@ static void counter(FILE *f, const struct sim_counter *c, bool hex)
 static const char *const lie_names[] = {
 	"cbit-wrong", "cpuid-nosev", "version-mismatch", "ghcb-error", "ghcb-missing-valid",
 	"ghcb-garbage-cpuid", "msr-bad-response", "start-info-magic", "memmap-above-cbit",
+	"cpuid-nx", "cpuid-no-lm", "cpuid-no-hv",
 };
 
 void sim_json_print(struct sim *s, FILE *f)

@@ -87,6 +87,7 @@ static void usage(FILE *f)
 		"              KERNEL.elf\n"
 		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
 		"      ghcb-garbage-cpuid msr-bad-response start-info-magic memmap-above-cbit\n"
+		"      cpuid-nx cpuid-no-lm cpuid-no-hv\n"
 		"See docs/sevsim.md.\n");
 }
 
@@ -139,7 +140,8 @@ static int parse_lies(const char *arg)
 		if (!bit) {
 			sim_fail(&sim, "--lie: unknown lie '%s' (known: cbit-wrong cpuid-nosev "
 				 "version-mismatch ghcb-error ghcb-missing-valid ghcb-garbage-cpuid "
-				 "msr-bad-response start-info-magic memmap-above-cbit)", tok);
+				 "msr-bad-response start-info-magic memmap-above-cbit cpuid-nx cpuid-no-lm "
+				 "cpuid-no-hv)", tok);
 			return -1;
 		}
 		sim.cfg.lies |= bit;

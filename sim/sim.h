@@ -37,6 +37,9 @@ enum sim_lie {
 	SIM_LIE_MSR_BAD_RESPONSE   = 1u << 6, /* MSR protocol answers carry a wrong code */
 	SIM_LIE_START_INFO_MAGIC   = 1u << 7, /* the toolstack writes a wrong start_info magic */
 	SIM_LIE_MEMMAP_ABOVE_CBIT  = 1u << 8, /* the memory map offers RAM at 2^C-bit */
+	SIM_LIE_CPUID_NX           = 1u << 9, /* CPUID 0x80000001 claims NX the CPU lacks */
+	SIM_LIE_CPUID_NO_LM        = 1u << 10, /* CPUID 0x80000001 denies long mode */
+	SIM_LIE_CPUID_NO_HV        = 1u << 11, /* CPUID 1 ECX[31] (hypervisor) clear */
 };
 
 #define SIM_MAX_MODULES   16

@@ -168,6 +168,13 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		else if (leaf == 0x8000001fu)
 			sev_leaf(s, out);
 	}
+	/* The hypervisor's CPUID lies (it answers every CPUID of an SEV guest). */
+	if (leaf == 0x80000001u && (s->cfg.lies & SIM_LIE_CPUID_NX))
+		out[3] |= 1u << 20;
+	if (leaf == 0x80000001u && (s->cfg.lies & SIM_LIE_CPUID_NO_LM))
+		out[3] &= ~(1u << 29);
+	if (leaf == 1 && (s->cfg.lies & SIM_LIE_CPUID_NO_HV))
+		out[2] &= ~(1u << 31);
 	if (via_ghcb && (s->cfg.lies & SIM_LIE_GHCB_GARBAGE_CPUID))
 		out[0] = out[1] = out[2] = out[3] = 0xffffffffu;
 }

@@ -132,6 +132,33 @@ for mode in ("sev", "sev-es"):
     t.ok(clean(r) and r["cache_stale_pages"] == 0 and r["cache_flushes"] >= 64,
          f"{mode}, incoherent caches: a clean boot, the GHCB page flushed before it turned shared", r)
 
+# CPUID lies about the leaves the boot uses (docs/abi.md, "What a CPUID lie costs"):
+# NX is asked of the CPU (EFER), so a CPUID that claims or denies it against the
+# CPU ends the boot; a CPUID denying long mode or the hypervisor bit is implausible.
+cpuid_lies = [("cpuid-nx", "sev-es"), ("cpuid-nx", "sev"), ("cpuid-no-lm", "sev-es"),
+              ("cpuid-no-lm", "sev"), ("cpuid-no-hv", "sev")]
+for lie, mode in cpuid_lies:
+    r = Run([f"--mode={mode}", f"--lie={lie}", IMG])
+    if mode == "sev-es":
+        ok = r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x0A
+    else:
+        ok = r["debug_exit"] == 0x11 and "code 0xa)" in r.console
+    t.ok(ok and "boot complete" not in r.console,
+         f"{mode}, --lie={lie}: the boot ends with reason 0x0a (implausible CPUID)", r)
+r = Run(["--mode=sev-es", "--cmdline=loglevel=info", IMG])
+t.ok(clean(r) and "no NX (CPUID and EFER agree)" in r.console and "no 1 GiB pages" in r.console,
+     "sev-es on sevsim's CPU (no NX, no 1 GiB pages): the boot says so instead of staying silent", r)
+
+# RAM the C-bit would alias: refused, naming the entry.
+r = Run(["--mode=sev-es", "--lie=memmap-above-cbit", IMG])
+t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x03
+     and re.search(r"memmap\[2\] \[0x[0-9a-f]+-0x[0-9a-f]+\) type 1 reaches 2\^%d" % r["cbit"], r.console)
+     and "boot complete" not in r.console,
+     "sev-es, RAM at 2^C-bit in the memory map: refused naming memmap[2], reason 0x03", r)
+r = Run(["--mode=sev", "--lie=memmap-above-cbit", IMG])
+t.ok(r["shutdown_reason"] == "crash" and "memmap[2]" in r.console and "boot complete" not in r.console,
+     "plain SEV, RAM at 2^C-bit: refused naming memmap[2], the boot ends in failure", r)
+
 # Plain SEV: port 0xe9 string output is unrolled (the hypervisor would read the
 # private buffer as ciphertext; sevsim's OUTS in mode sev does exactly that).
 r = Run(["--mode=sev", "--cmdline=console=e9 loglevel=info", IMG])
