@@ -410,6 +410,8 @@ enum sim_op {
 	SIM_OP_PVALIDATE, SIM_OP_MOV_FROM_CR, SIM_OP_RDRAND, SIM_OP_CLFLUSH,
 };
 bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struct sim_insn *in);
+/* cpu/ea.c: Unicorn's register ids in encoding order (RAX, RCX, ... R15) */
+extern const int sim_gpr[16];
 /* cpu/ea.c: the linear address of in's memory operand, executed at rip */
 bool sim_insn_ea(struct sim_vcpu *v, const struct sim_insn *in, uint64_t rip, bool code64,
 		 uint64_t *la);

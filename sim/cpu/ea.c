@@ -9,7 +9,7 @@
  */
 #include "sim/sim.h"
 
-static const int gpr[16] = {
+const int sim_gpr[16] = {
 	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
 	UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
 	UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_R10, UC_X86_REG_R11,
@@ -29,14 +29,14 @@ bool sim_insn_ea(struct sim_vcpu *v, const struct sim_insn *in, uint64_t rip, bo
 		unsigned base = in->sib & 7, index = (in->sib >> 3) & 7, scale = in->sib >> 6;
 
 		if (!(mod == 0 && base == 5))
-			a += sim_reg(v, gpr[base | (rex_b << 3)]);
+			a += sim_reg(v, sim_gpr[base | (rex_b << 3)]);
 		if ((index | (rex_x << 3)) != 4)
-			a += sim_reg(v, gpr[index | (rex_x << 3)]) << scale;
+			a += sim_reg(v, sim_gpr[index | (rex_x << 3)]) << scale;
 	} else if (mod == 0 && rm == 5) {
 		if (code64) /* RIP-relative: from the end of the instruction */
 			a += rip + in->len;
 	} else {
-		a += sim_reg(v, gpr[rm | (rex_b << 3)]);
+		a += sim_reg(v, sim_gpr[rm | (rex_b << 3)]);
 	}
 	if (!code64 || in->adsize)
 		a &= 0xffffffffull;

@@ -785,20 +785,15 @@ static void handle_event(struct sim_vcpu *v)
 	case SIM_EV_RDRAND: {
 		/* AMD APM vol. 3 RDRAND: CF = success; OF, SF, ZF, AF, PF = 0. A 32-bit
 		 * destination is zero-extended, a 16-bit one replaces the low word. */
-		static const int regs[16] = {
-			UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
-			UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
-			UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_R10, UC_X86_REG_R11,
-			UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
-		};
-		uint64_t r = 0, old = sim_reg(v, regs[v->ev.code & 15]);
+		const int reg = sim_gpr[v->ev.code & 15];
+		uint64_t r = 0, old = sim_reg(v, reg);
 		bool cf = sim_rdrand(s, &r);
 		uint64_t fl = sim_reg(v, UC_X86_REG_EFLAGS) & ~0x8d5ull; /* OF SF ZF AF PF CF */
 		if (v->ev.gpa == 4)
 			r = (uint32_t)r;
 		else if (v->ev.gpa == 2)
 			r = (old & ~0xffffull) | (r & 0xffff);
-		sim_set_reg(v, regs[v->ev.code & 15], r);
+		sim_set_reg(v, reg, r);
 		sim_set_reg(v, UC_X86_REG_EFLAGS, fl | (cf ? RFLAGS_CF : 0));
 		advance(v);
 		break;

@@ -331,8 +331,9 @@ space_cf:                           ; " CF\n" with CF = cl
 
 ; ---- cX: the cache model ----
 ; one line = 64 bytes; TPAGE has 64 of them
-%macro FLUSH_AFTER 0
-	cmp byte [action + 1], 'a'
+; CLFLUSH every line of TPAGE when the test letter is %1
+%macro CLFLUSH_TPAGE_IF 1
+	cmp byte [action + 1], %1
 	jne %%no
 	mov rax, TPAGE
 %%l:	clflush [rax]
@@ -342,15 +343,12 @@ space_cf:                           ; " CF\n" with CF = cl
 %%no:
 %endmacro
 
+%macro FLUSH_AFTER 0
+	CLFLUSH_TPAGE_IF 'a'
+%endmacro
+
 %macro FLUSH_TPAGE 0
-	cmp byte [action + 1], 'f'
-	jne %%nof
-	mov rax, TPAGE
-%%l:	clflush [rax]
-	add rax, 64
-	cmp rax, TPAGE + 4096
-	jb %%l
-%%nof:
+	CLFLUSH_TPAGE_IF 'f'
 	cmp byte [action + 1], 'w'
 	jne %%now
 	wbinvd
