@@ -101,6 +101,7 @@ static const struct {
 	{ "pf", FAULT_PF }, { "ud", FAULT_UD }, { "gp", FAULT_GP }, { "de", FAULT_DE },
 	{ "ap-stuck", FAULT_AP_STUCK },
 	{ "wtext", FAULT_WRITE_TEXT }, { "xdata", FAULT_EXEC_DATA },
+	{ "wtext-early", FAULT_WRITE_TEXT_EARLY },
 };
 
 /* smp=off or smp=N (1 <= N <= 65535): how many CPUs to bring up. */

@@ -148,6 +148,8 @@ def main():
     addr = {m.group(2): int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]+) \w (\S+)$", sym, re.M)}
     for name, err, lo, hi, what in (
             ("wtext", 0x3, "__text_start", "__text_end", "a write to text: #PF, present + write"),
+            ("wtext-early", 0x3, "__text_start", "__text_end",
+             "a write to text under the 32-bit entry's tables: #PF, present + write"),
             ("xdata", 0x11, "__data_start", "__data_end", "a call into data: #PF, present + fetch (NX)")):
         b = boot(cmdline=f"cocoboot.fault={name}")
         m = re.search(r"error_code=(0x[0-9a-f]+)", b.log)

@@ -185,6 +185,14 @@ cr2 = re.search(r"CR2=([0-9a-f]+)", r.console)
 t.ok(r.status == 2 and r["reason_code"] == 0x20 and "exception #PF Page Fault (vector 14) error_code=0x3"
      in r.console and cr2 and addr.get("__text_start", 1) <= int(cr2.group(1), 16) < addr.get("__text_end", 0),
      "sev-es: a write to cocoboot's own text faults (#PF, error code 0x3) and terminates with reason 0x20", r)
+early = addr.get("early_pml4", -1)
+r = Run(["--mode=sev-es", "--cmdline=cocoboot.fault=wtext-early", IMG])
+cr2 = re.search(r"CR2=([0-9a-f]+)", r.console)
+cr3 = re.search(r"CR3=([0-9a-f]+)", r.console)
+t.ok(r.status == 2 and r["reason_code"] == 0x20 and "error_code=0x3" in r.console and cr2 and cr3
+     and int(cr3.group(1), 16) == early
+     and addr.get("__text_start", 1) <= int(cr2.group(1), 16) < addr.get("__text_end", 0),
+     "sev-es: the same write while the 32-bit entry's tables are live (CR3 = early_pml4) faults too", r)
 
 # A fatal error under SEV-ES prints where a console works, then terminates with its reason.
 for fault, name in (("pf", "#PF Page Fault"), ("ud", "#UD Invalid Opcode"), ("de", "#DE Divide Error"),
