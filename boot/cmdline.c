@@ -163,7 +163,7 @@ void cmdline_apply(const struct cmdline_opt *opts, size_t n, struct boot_options
 			}
 			if (!found)
 				warnf(warn, opaque,
-				      "cmdline: cocoboot.fault='%.*s' is not pf|ud|gp|de|ap-stuck: ignored", vl, v);
+				      "cmdline: cocoboot.fault='%.*s' is not pf|ud|gp|de|ap-stuck|wtext|wtext-early|xdata: ignored", vl, v);
 		} else if (cmdline_key_is(o, "smp")) {
 			apply_smp(o, bo, warn, opaque);
 		} else {

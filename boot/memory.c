@@ -8,8 +8,8 @@
  *  - RAM, ACPI and NVS entries: cached, writable, no-execute; private under SEV;
  *  - reserved entries: uncached, writable, no-execute, private (firmware data,
  *    Xen's special pages); unusable, disabled and unknown types: nothing;
- *  - holes of the map: nothing. cocoboot does no MMIO; a payload maps what it
- *    needs. Shared (C-bit clear) is only the GHCB page (boot/sev.c);
+ *  - holes of the map: nothing; a payload maps what it needs. Shared (C-bit
+ *    clear) are only the GHCB page (boot/sev.c) and the xAPIC page smp_init maps;
  *  - the image by segment (link.ld): text read-only and executable, rodata
  *    read-only, data and bss writable; NX wherever not executable, when CPUID
  *    offers NX; CR0.WP makes read-only hold for cocoboot itself;
