@@ -193,6 +193,11 @@ build_early_page_tables:
 	inc ecx
 	cmp ecx, 4
 	jb .gb
+	; the first GiB again as 2 MiB pages, for the 4 KiB table below
+	mov edi, 512
+	call .fill_pd
+	mov dword [early_pdpt], early_pd + PTE_P_RW
+	mov [early_pdpt + 4], ebp
 	jmp .image_rights
 .use_2m:
 	; four page directories of 512 2 MiB pages each
@@ -206,33 +211,9 @@ build_early_page_tables:
 	inc ecx
 	cmp ecx, 4
 	jb .pdpt
-	xor ecx, ecx                    ; ecx = 2 MiB page number, 0..2047
-.pde:
-	mov eax, ecx
-	shl eax, 21
-	or eax, PTE_P_RW_PS
-	mov [early_pd + ecx * 8], eax
-	mov eax, ecx
-	shr eax, 11                     ; bits 32+ of the address
-	or eax, ebp
-	mov [early_pd + ecx * 8 + 4], eax
-	inc ecx
-	cmp ecx, 2048
-	jb .pde
+	mov edi, 2048
+	call .fill_pd
 .image_rights:
-	; the first GiB in 2 MiB pages (the 1 GiB path has not filled early_pd)
-	xor ecx, ecx
-.pd0:
-	mov eax, ecx
-	shl eax, 21
-	or eax, PTE_P_RW_PS
-	mov [early_pd + ecx * 8], eax
-	mov [early_pd + ecx * 8 + 4], ebp
-	inc ecx
-	cmp ecx, 512
-	jb .pd0
-	mov dword [early_pdpt], early_pd + PTE_P_RW
-	mov [early_pdpt + 4], ebp
 	; 0-2 MiB in 4 KiB pages: [__text_start, __rodata_end) read-only
 	xor ecx, ecx
 .pt0:
@@ -253,6 +234,22 @@ build_early_page_tables:
 	jb .pt0
 	mov dword [early_pd], early_pt + PTE_P_RW
 	mov [early_pd + 4], ebp
+	ret
+; early_pd[0 .. edi) = 2 MiB pages from address 0, with the C-bit (ebp)
+.fill_pd:
+	xor ecx, ecx                    ; ecx = 2 MiB page number
+.pde:
+	mov eax, ecx
+	shl eax, 21
+	or eax, PTE_P_RW_PS
+	mov [early_pd + ecx * 8], eax
+	mov eax, ecx
+	shr eax, 11                     ; bits 32+ of the address
+	or eax, ebp
+	mov [early_pd + ecx * 8 + 4], eax
+	inc ecx
+	cmp ecx, edi
+	jb .pde
 	ret
 
 bits 64
