@@ -361,12 +361,13 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 	(void)uc;
 	if (v->ev.kind != SIM_EV_NONE)
 		return;
-	/* Unicorn does not expose the error code; #PF gets P from a re-walk, others 0. */
+	/* Unicorn does not expose the error code; #PF gets P, W and I from a walk of the
+	 * rights (cpu/mmu.c sim_mmu_pf_error), others 0. */
 	uint64_t err = 0;
 	if (intno == 14) {
 		uint64_t gpa, cr2 = sim_reg(v, UC_X86_REG_CR2);
 		if (sim_mmu_translate(v, cr2, false, &gpa))
-			err |= 1;
+			err |= sim_mmu_pf_error(v, cr2, sim_reg(v, UC_X86_REG_RIP));
 		else if (sim_mmu_reserved_fault(v, cr2))
 			err |= 1 | 8; /* P and RSVD */
 	}
