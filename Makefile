@@ -22,7 +22,7 @@ GUEST_CFLAGS := -std=c11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wstrict-prototy
 	-mcmodel=small -fcf-protection=none -fno-common \
 	-ffile-prefix-map=$(CURDIR)=. -Iinclude -I. -DCOCOBOOT_GUEST
 GUEST_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=4096 -z noexecstack \
-	--no-warn-rwx-segments -T link.ld
+	-T link.ld
 
 # Files named *_32.c run before long mode: they are compiled for i386 together
 # with the #VC core they share with 64-bit C (EARLY32_SHARED), converted to

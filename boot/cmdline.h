@@ -32,6 +32,9 @@ enum boot_fault {
 	FAULT_GP,
 	FAULT_DE,
 	FAULT_AP_STUCK, /* the first AP stops before it reports online (smp timeout test) */
+	FAULT_WRITE_TEXT, /* write to cocoboot's own code: #PF when text is read-only */
+	FAULT_EXEC_DATA,  /* call into .data: #PF when data is no-execute (NX offered) */
+	FAULT_WRITE_TEXT_EARLY, /* the same write while the early tables (entry32.asm) are live */
 };
 
 struct boot_options {

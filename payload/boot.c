@@ -17,6 +17,7 @@
 #include "arch/x86/power.h"
 #include "boot/boot.h"
 #include "boot/memory.h"
+#include "boot/sev.h"
 #include "lib/console.h"
 #include "lib/string.h"
 #include "linux/boot_params.h"
@@ -229,6 +230,7 @@ static __attribute__((noreturn)) void boot_linux(const struct pvh_info *info)
 	print_cmdline(&src);
 	log_info("cocoboot: handing off to Linux (64-bit boot protocol)\n");
 	console_sync();
+	sev_handoff_prepare();
 	payload_enter_linux64(load + BOOT_ENTRY64_OFFSET, bp_pa, stack + PAGE);
 }
 
@@ -296,6 +298,7 @@ static __attribute__((noreturn)) void boot_pvh(const struct pvh_info *info)
 	print_cmdline(&src);
 	log_info("cocoboot: handing off to the PVH entry (32-bit protected mode, paging off)\n");
 	console_sync();
+	sev_handoff_prepare();
 	payload_enter_pvh32(pl.entry, (uint32_t)si_pa);
 }
 

@@ -99,7 +99,8 @@ static void counter(FILE *f, const struct sim_counter *c, bool hex)
 
 static const char *const lie_names[] = {
 	"cbit-wrong", "cpuid-nosev", "version-mismatch", "ghcb-error", "ghcb-missing-valid",
-	"ghcb-garbage-cpuid", "msr-bad-response", "start-info-magic",
+	"ghcb-garbage-cpuid", "msr-bad-response", "start-info-magic", "memmap-above-cbit",
+	"cpuid-nx", "cpuid-no-lm", "cpuid-no-hv",
 };
 
 void sim_json_print(struct sim *s, FILE *f)
@@ -155,6 +156,11 @@ void sim_json_print(struct sim *s, FILE *f)
 		}
 	fprintf(f, "],\"console_bytes\":%" PRIu64 ",\"remaps\":%" PRIu64
 		",\"non_identity_pages\":%" PRIu64, s->console_bytes, s->remaps, s->non_identity);
+	fprintf(f, ",\"rdrand\":%" PRIu64 ",\"cache\":\"%s\",\"cache_flushes\":%" PRIu64
+		",\"cache_wbinvd\":%" PRIu64 ",\"cache_stale_pages\":%" PRIu64
+		",\"cache_stale_first\":%" PRIu64, s->rdrand_count,
+		s->cfg.cache_incoherent ? "incoherent" : "coherent", s->cache_flushes, s->cache_wbinvd,
+		s->cache_stale_pages, s->cache_stale_first);
 	fprintf(f, ",\"error\":");
 	str(f, s->error[0] ? s->error : NULL);
 	if (s->cfg.check_handoff) {

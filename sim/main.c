@@ -5,7 +5,9 @@
  *   build/sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]
  *                [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]
  *                [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]
- *                [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N] KERNEL.elf
+ *                [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
+ *                [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]
+ *                [--cache=coherent|incoherent] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
  * hypervisor), 3 triple fault, 4 timeout, 5 guest-reported failure (SCHEDOP_shutdown
@@ -80,9 +82,12 @@ static void usage(FILE *f)
 		"              [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]\n"
 		"              [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
+		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
+		"              [--cache=coherent|incoherent]\n"
 		"              KERNEL.elf\n"
 		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
-		"      ghcb-garbage-cpuid msr-bad-response start-info-magic\n"
+		"      ghcb-garbage-cpuid msr-bad-response start-info-magic memmap-above-cbit\n"
+		"      cpuid-nx cpuid-no-lm cpuid-no-hv\n"
 		"See docs/sevsim.md.\n");
 }
 
@@ -135,7 +140,8 @@ static int parse_lies(const char *arg)
 		if (!bit) {
 			sim_fail(&sim, "--lie: unknown lie '%s' (known: cbit-wrong cpuid-nosev "
 				 "version-mismatch ghcb-error ghcb-missing-valid ghcb-garbage-cpuid "
-				 "msr-bad-response start-info-magic)", tok);
+				 "msr-bad-response start-info-magic memmap-above-cbit cpuid-nx cpuid-no-lm "
+				 "cpuid-no-hv)", tok);
 			return -1;
 		}
 		sim.cfg.lies |= bit;
@@ -230,6 +236,21 @@ static int parse_args(int argc, char **argv)
 			NEED_VAL();
 			if (parse_u64("--max-insns", val, &c->max_insns, false) < 0)
 				return -1;
+		} else if (OPT("--rdrand")) {
+			NEED_VAL();
+			if (sim_rdrand_parse(c, val) < 0) {
+				sim_fail(&sim, "--rdrand: '%s' unknown (ok, absent, fail, fail-first=K, "
+					 "ones, ones-first=K)", val);
+				return -1;
+			}
+		} else if (OPT("--cache")) {
+			NEED_VAL();
+			if (!strcmp(val, "coherent")) c->cache_incoherent = false;
+			else if (!strcmp(val, "incoherent")) c->cache_incoherent = true;
+			else {
+				sim_fail(&sim, "--cache: '%s' unknown (coherent, incoherent)", val);
+				return -1;
+			}
 		} else if (OPT("--intercept-tsc")) {
 			c->intercept_tsc = true;
 		} else if (OPT("--check-handoff")) {
@@ -357,7 +378,8 @@ int main(int argc, char **argv)
 		sim.nr_vcpus = sim.cfg.vcpus;
 		if (sim.cfg.check_handoff)
 			sim_payload_parse(&sim);
-		if (choose_cbit() == 0 && sim_mem_init(&sim) == 0 && sim_load(&sim) == 0) {
+		if (choose_cbit() == 0 && sim_mem_init(&sim) == 0 && sim_cache_init(&sim) == 0 &&
+		    sim_load(&sim) == 0) {
 			sim_cpuid_probe(&sim);
 			if (sim.cfg.mode == SIM_MODE_SEV_SNP)
 				sim_rmp_init(&sim);
@@ -372,6 +394,7 @@ int main(int argc, char **argv)
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			if (sim.result == SIM_RES_RUNNING && sim_vcpu_start(&sim.vcpu[0], &bsp) == 0)
 				sim_run(&sim);
+			sim_cache_evict(&sim); /* stale lines reach memory by the end at the latest */
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			sim.seconds = (double)(t1.tv_sec - t0.tv_sec) +
 				      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -36,6 +36,10 @@ enum sim_lie {
 	SIM_LIE_GHCB_GARBAGE_CPUID = 1u << 5, /* GHCB CPUID answers are absurd */
 	SIM_LIE_MSR_BAD_RESPONSE   = 1u << 6, /* MSR protocol answers carry a wrong code */
 	SIM_LIE_START_INFO_MAGIC   = 1u << 7, /* the toolstack writes a wrong start_info magic */
+	SIM_LIE_MEMMAP_ABOVE_CBIT  = 1u << 8, /* the memory map offers RAM at 2^C-bit */
+	SIM_LIE_CPUID_NX           = 1u << 9, /* CPUID 0x80000001 claims NX the CPU lacks */
+	SIM_LIE_CPUID_NO_LM        = 1u << 10, /* CPUID 0x80000001 denies long mode */
+	SIM_LIE_CPUID_NO_HV        = 1u << 11, /* CPUID 1 ECX[31] (hypervisor) clear */
 };
 
 #define SIM_MAX_MODULES   16
@@ -45,6 +49,16 @@ enum sim_lie {
 struct sim_module {
 	const char *path;
 	const char *cmdline; /* NULL: none */
+};
+
+/* --rdrand: what the RDRAND model returns (cpu/rdrand.c) */
+enum sim_rdrand_mode {
+	SIM_RDRAND_OK,         /* random values from the seed, CF = 1 */
+	SIM_RDRAND_ABSENT,     /* CPUID 1 ECX[30] clear; the instruction raises #UD */
+	SIM_RDRAND_FAIL,       /* CF = 0 and 0 every time (entropy exhausted) */
+	SIM_RDRAND_FAIL_FIRST, /* CF = 0 for the first rdrand_k executions */
+	SIM_RDRAND_ONES,       /* the erratum: CF = 1 with all ones, every time */
+	SIM_RDRAND_ONES_FIRST, /* ... for the first rdrand_k executions */
 };
 
 struct sim_config {
@@ -66,6 +80,9 @@ struct sim_config {
 	bool check_handoff;          /* stop at the first fetch outside the image, check the ABI */
 	const char *expect_cmdline;  /* NULL: derive (docs/payloads.md order) */
 	int expect_modules;          /* -1: derive from the modules given */
+	enum sim_rdrand_mode rdrand;
+	uint64_t rdrand_k;
+	bool cache_incoherent;       /* --cache=incoherent: CPUID 0x8000001F EAX[10] clear */
 };
 
 /* What cocoboot was given to chainload, parsed on the host (check/payload.c). */
@@ -131,6 +148,8 @@ enum sim_ev_kind {
 	SIM_EV_FETCH_FAULT, /* instruction bytes could not be read */
 	SIM_EV_HANDOFF,     /* --check-handoff: first instruction outside the kernel image */
 	SIM_EV_MOV_CR3,     /* MOV to/from CR3: emulated (code = 0x100 for "to" | register) */
+	SIM_EV_RDRAND,      /* RDRAND into register ev.code (ev.gpa = operand bytes) */
+	SIM_EV_STRIO,       /* INS/OUTS the hypervisor emulates (mode sev) */
 };
 
 struct sim_event {
@@ -202,6 +221,22 @@ struct sim_vcpu {
 
 	uint64_t insns;
 	uint64_t exec_rip;   /* instruction the code hook last let execute (~0: none) */
+	bool cr2_written;    /* the guest wrote CR2 in this slice: no #PF derived from it */
+	uint64_t cs_cached;  /* CS selector whose L bit cs64_cached holds (~0: none) */
+	bool cs64_cached;
+};
+
+/* The cache model (mem/cache.c): per RAM page and per key (0 private, 1 shared), the
+ * 64-byte lines flushed since the page became accessible under that key, and a hash of
+ * the page when the last line was flushed (a later change means new dirty lines). */
+struct sim_cache_page {
+	uint64_t flushed[2];
+	uint64_t hash[2];
+};
+struct sim_cache_stale {
+	uint64_t gpa;
+	uint64_t lines;        /* lines whose stale copy will be written back */
+	uint8_t data[4096];    /* the memory image when the C-bit changed */
 };
 
 struct sim {
@@ -247,6 +282,19 @@ struct sim {
 
 	/* RMP model (SNP): one byte per 4 KiB page */
 	uint8_t *rmp;
+
+	/* RDRAND model (cpu/rdrand.c) */
+	uint64_t rdrand_rng;
+	uint64_t rdrand_count;
+
+	/* cache model (mem/cache.c) */
+	struct sim_cache_page *cache;
+	struct sim_cache_stale *stale;  /* pending write-backs of stale lines */
+	unsigned nr_stale, max_stale;
+	uint64_t cache_stale_pages;     /* C-bit changes without a flush (incoherent model) */
+	uint64_t cache_stale_first;     /* GPA of the first */
+	uint64_t cache_flushes;         /* CLFLUSH executions seen */
+	uint64_t cache_wbinvd;
 
 	/* outcome */
 	enum sim_result result;
@@ -322,6 +370,9 @@ bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gp
 bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len);
 bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
+/* #PF error code for a fault at la by the instruction at rip: P from the walk; W when
+ * la is mapped read-only (a write must have faulted); I when la is rip's page and NX */
+uint64_t sim_mmu_pf_error(struct sim_vcpu *v, uint64_t la, uint64_t rip);
 
 /* cpu/vcpu.c */
 int sim_vcpu_create(struct sim *s, unsigned id);
@@ -339,22 +390,53 @@ struct sim_insn {
 	unsigned len;
 	unsigned opcode;     /* see SIM_OP_* */
 	unsigned modrm_reg;
-	unsigned modrm_rm;   /* register operand of MOV to/from CR/DR */
+	unsigned modrm_rm;   /* register operand of MOV to/from CR/DR, RDRAND */
 	bool rep, rep_ne, opsize, adsize;
 	unsigned rex;
+	bool undefined;      /* an opcode the architecture leaves undefined here: #UD */
+	bool undefined64;    /* ... only because the code is 64-bit (valid in 32-bit code) */
+	/* memory operand (CLFLUSH): ModRM/SIB and displacement, for cpu/ea.c */
+	bool has_mem;
+	uint8_t modrm, sib;
+	bool has_sib;
+	int64_t disp;
+	int seg;             /* segment override prefix: 0x64 FS, 0x65 GS, else 0 */
 };
 enum sim_op {
 	SIM_OP_OTHER, SIM_OP_CPUID, SIM_OP_RDMSR, SIM_OP_WRMSR, SIM_OP_RDTSC, SIM_OP_RDTSCP,
 	SIM_OP_RDPMC, SIM_OP_VMMCALL, SIM_OP_VMGEXIT, SIM_OP_WBINVD, SIM_OP_INVD,
 	SIM_OP_MOV_FROM_DR, SIM_OP_MOV_TO_DR, SIM_OP_MONITOR, SIM_OP_MWAIT, SIM_OP_HLT,
 	SIM_OP_IN, SIM_OP_OUT, SIM_OP_INS, SIM_OP_OUTS, SIM_OP_MOV_TO_CR, SIM_OP_INVLPG,
-	SIM_OP_PVALIDATE, SIM_OP_MOV_FROM_CR,
+	SIM_OP_PVALIDATE, SIM_OP_MOV_FROM_CR, SIM_OP_RDRAND, SIM_OP_CLFLUSH,
 };
 bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struct sim_insn *in);
+/* cpu/ea.c: Unicorn's register ids in encoding order (RAX, RCX, ... R15) */
+extern const int sim_gpr[16];
+/* cpu/ea.c: the linear address of in's memory operand, executed at rip */
+bool sim_insn_ea(struct sim_vcpu *v, const struct sim_insn *in, uint64_t rip, bool code64,
+		 uint64_t *la);
 
 /* cpu/exc.c: deliver an exception through the guest IDT (false: triple fault, ended) */
 bool sim_exc_deliver(struct sim_vcpu *v, unsigned vector, bool has_err, uint64_t err);
 bool sim_vc_raise(struct sim_vcpu *v, uint64_t exit_code);
+
+/* cpu/rdrand.c: one RDRAND; returns CF, *val the value */
+bool sim_rdrand(struct sim *s, uint64_t *val);
+int sim_rdrand_parse(struct sim_config *c, const char *arg); /* 0 or -1 */
+
+/* mem/cache.c */
+int sim_cache_init(struct sim *s);
+void sim_cache_free(struct sim *s);
+void sim_cache_clflush(struct sim_vcpu *v, uint64_t la);
+void sim_cache_wbinvd(struct sim *s);
+/* page p changes from key old_shared to the other key (mem/mem.c, before re-mapping) */
+void sim_cache_flip(struct sim_vcpu *v, uint64_t page, bool old_shared);
+/* a guest write through a shared mapping dirties the line under the shared key */
+void sim_cache_shared_write(struct sim *s, uint64_t gpa);
+/* the hypervisor wrote guest memory: not a guest cache line, keep flushed pages clean */
+void sim_cache_hv_wrote(struct sim *s, uint64_t gpa, uint64_t len);
+/* stale lines reach memory: at every exit to the hypervisor, remap, handoff, end */
+void sim_cache_evict(struct sim *s);
 
 /* cpu/cpuid.c */
 void sim_cpuid_probe(struct sim *s);

@@ -359,6 +359,32 @@ static bool identity(struct sim_vcpu *v, struct range r, bool *priv)
 	return true;
 }
 
+/* Bytes the page tables at CR3 map without the C-bit (present leaves), and the first
+ * such address: what the hypervisor can read or feed through them. Tables are read as
+ * the CPU walks them (private). */
+static void shared_walk(struct sim_vcpu *v, uint64_t table, int level, uint64_t va,
+			uint64_t *bytes, uint64_t *first)
+{
+	struct sim *s = v->sim;
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e, span = 1ull << (12 + 9 * level), a = va + i * span;
+
+		if (!sim_mem_cpu_access(v, (table & 0x000ffffffffff000ull) + i * 8, &e, 8, SIM_ACC_WALK,
+					false) || !(e & 1))
+			continue;
+		if (level == 0 || (level < 3 && (e & 0x80))) {
+			if (!(e & s->cbit_mask)) {
+				if (!*bytes)
+					*first = a;
+				*bytes += span;
+			}
+		} else {
+			shared_walk(v, e & ~s->cbit_mask, level - 1, a, bytes, first);
+		}
+	}
+}
+
 static void check_linux64(struct sim_vcpu *v, uint64_t rip)
 {
 	struct sim *s = v->sim;
@@ -464,8 +490,17 @@ static void check_linux64(struct sim_vcpu *v, uint64_t rip)
 	chk(h, "e820_kernel_ram", kernel_ram, "[load, load + init_size) inside one RAM entry");
 	chk(h, "acpi_rsdp_addr", bp.acpi_rsdp_addr == 0, "acpi_rsdp_addr %#" PRIx64 " (sevsim gives none)",
 	    (uint64_t)bp.acpi_rsdp_addr);
-	if (s->cbit_mask)
+	if (s->cbit_mask) {
+		uint64_t shared = 0, first = 0;
+
 		chk(h, "sev_private", priv, "kernel, boot_params, cmdline, ramdisk mapped with the C-bit");
+		shared_walk(v, v->cr3 & ~s->cbit_mask, 3, 0, &shared, &first);
+		if (shared)
+			chk(h, "sev_nothing_shared", false, "%" PRIu64 " KiB mapped shared, first at %#"
+			    PRIx64, shared >> 10, first);
+		else
+			chk(h, "sev_nothing_shared", true, "no page mapped without the C-bit");
+	}
 }
 
 void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
@@ -475,6 +510,7 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 	bool aps = true;
 
 	sim_mmu_refresh(v);
+	sim_cache_evict(s); /* what the payload finds includes stale lines written back */
 	h->done = true;
 	h->entry = rip;
 	h->ghcb_msr = v->ghcb_msr;
@@ -489,6 +525,14 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 		if (i != v->id && s->vcpu[i].state == SIM_VCPU_RUNNABLE)
 			aps = false;
 	chk(h, "aps_not_running", aps, "no other vCPU runnable");
+	/* mem/cache.c: without coherency across keys, a page whose C-bit changed with
+	 * unflushed lines gets them written back over the new contents. */
+	if (s->cache_stale_pages)
+		chk(h, "cache_flushed", false, "%" PRIu64 " C-bit changes without a flush, first GPA %#"
+		    PRIx64, s->cache_stale_pages, s->cache_stale_first);
+	else
+		chk(h, "cache_flushed", true, "every C-bit change was preceded by a flush (%s caches)",
+		    s->cfg.cache_incoherent ? "incoherent" : "coherent");
 	sim_trace(s, "vcpu%u: handoff at rip %#" PRIx64 " (%s): %u checks, %u failed", v->id, rip, h->abi,
 		  h->n, h->failed);
 	for (unsigned i = 0; i < h->n; i++)

@@ -199,6 +199,41 @@ static bool walk(struct sim_vcpu *v, uint64_t la, uint64_t *gpa)
 	return true;
 }
 
+/* The rights of la's mapping in long mode: writable and executable on every level. */
+static bool rights(struct sim_vcpu *v, uint64_t la, bool *w, bool *x)
+{
+	uint64_t table = v->cr3 & ADDR_MASK, e;
+
+	*w = *x = true;
+	if (!(v->cr0 & (1ull << 31)) || !(v->efer & (1ull << 10)))
+		return false;
+	for (int level = 3; level >= 0; level--) {
+		if (!rd64(v, table + ((la >> (12 + 9 * level)) & 0x1ff) * 8, &e) || !(e & PTE_P))
+			return false;
+		*w = *w && (e & 2);
+		*x = *x && !(e >> 63);
+		if (level == 0 || (level < 3 && (e & PTE_PS)))
+			return true;
+		table = e & ADDR_MASK;
+	}
+	return true;
+}
+
+uint64_t sim_mmu_pf_error(struct sim_vcpu *v, uint64_t la, uint64_t rip)
+{
+	bool w, x, present = rights(v, la, &w, &x);
+	uint64_t err = sim_cpl(v) == 3 ? 4 : 0;
+
+	if (!present)
+		return err;
+	err |= 1;
+	if ((la >> 12) == (rip >> 12) && !x)
+		err |= 0x10;
+	else if (!w)
+		err |= 2;
+	return err;
+}
+
 bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gpa)
 {
 	uint64_t vpage = la >> 12;

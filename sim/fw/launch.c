@@ -266,8 +266,9 @@ int sim_load(struct sim *s)
 
 	/* the start_info blob */
 	struct hvm_start_info si = { 0 };
-	struct hvm_memmap_table_entry mm[3] = { 0 };
+	struct hvm_memmap_table_entry mm[4] = { 0 };
 	unsigned nmm = s->ram_size > SIM_HIGH_BASE ? 3 : 2;
+	bool above = (s->cfg.lies & SIM_LIE_MEMMAP_ABOVE_CBIT) && s->cbit_mask;
 	size_t cl = s->cfg.cmdline ? strlen(s->cfg.cmdline) + 1 : 0;
 	uint64_t base = cur, p = base + sizeof(si);
 	uint64_t cmd_at = 0, mods_at, modcl_at, mm_at;
@@ -285,7 +286,7 @@ int sim_load(struct sim *s)
 	modcl_at = p;
 	p += (uint64_t)s->cfg.nr_modules * MODULE_CMDLINE_SLOT;
 	mm_at = p;
-	p += nmm * sizeof(mm[0]);
+	p += (nmm + above) * sizeof(mm[0]);
 	if (!sim_mem_is_ram(s, base, p - base)) {
 		sim_fail(s, "start_info does not fit in guest RAM at %#" PRIx64 " (--mem too small)",
 			 base);
@@ -301,7 +302,7 @@ int sim_load(struct sim *s)
 	si.modlist_paddr = s->cfg.nr_modules ? mods_at : 0;
 	si.cmdline_paddr = cmd_at;
 	si.memmap_paddr = mm_at;
-	si.memmap_entries = nmm;
+	si.memmap_entries = nmm + above;
 	if (cl)
 		sim_mem_load(s, cmd_at, s->cfg.cmdline, cl);
 	for (unsigned i = 0; i < s->cfg.nr_modules; i++) {
@@ -328,7 +329,12 @@ int sim_load(struct sim *s)
 	mm[2].addr = SIM_HIGH_BASE; /* RAM above the hole, as xl places it */
 	mm[2].size = s->ram_size - SIM_HIGH_BASE;
 	mm[2].type = XEN_HVM_MEMMAP_TYPE_RAM;
-	sim_mem_load(s, mm_at, mm, nmm * sizeof(mm[0]));
+	if (above) { /* RAM the C-bit would alias: its address has the C-bit set */
+		mm[nmm].addr = s->cbit_mask;
+		mm[nmm].size = 2ull << 20;
+		mm[nmm].type = XEN_HVM_MEMMAP_TYPE_RAM;
+	}
+	sim_mem_load(s, mm_at, mm, (nmm + above) * sizeof(mm[0]));
 	sim_mem_load(s, base, &si, sizeof(si));
 	s->start_info_gpa = base;
 	s->launch_end = p;

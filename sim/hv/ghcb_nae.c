@@ -355,6 +355,9 @@ static void dispatch(struct nae *n)
 			answer(n, 0, 0);
 		break;
 	case SIM_EXIT_WBINVD:
+		sim_cache_wbinvd(v->sim); /* the hypervisor flushes for the guest (mem/cache.c) */
+		answer(n, 0, 0);
+		break;
 	case SIM_EXIT_INVD:
 	case SIM_NAE_NMI_COMPLETE:
 		answer(n, 0, 0);

@@ -133,6 +133,7 @@ void sim_mem_free(struct sim *s)
 	}
 	free(s->special);
 	free(s->rmp);
+	sim_cache_free(s);
 	s->ram = NULL;
 	s->special = NULL;
 	s->rmp = NULL;
@@ -176,6 +177,7 @@ static void shared_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
 		if (sim_mem_is_ram(s, a, 1))
 			s->ram[a] = (uint8_t)(val >> (8 * i)) ^ ks_byte(s, a);
 	}
+	sim_cache_shared_write(s, base);
 }
 
 /* ---- sevsim's MMIO test device (modes none and sev map it; SEV-ES takes #VC) ---- */
@@ -339,6 +341,12 @@ int sim_mem_classify(struct sim_vcpu *v)
 
 	sim_mem_unmap_lazy(v);
 	classify(v);
+	sim_cache_evict(s);
+	/* identity pages that change key (mem/cache.c); remapped pages are not modelled */
+	for (uint64_t q = 0; s->cache && q < pages; q++)
+		if (ram_page(s, q) && v->page_map[q] <= SIM_MAP_SHARED &&
+		    v->page_want[q] <= SIM_MAP_SHARED && v->page_map[q] != v->page_want[q])
+			sim_cache_flip(v, q, v->page_map[q] == SIM_MAP_SHARED);
 	while (p < pages) {
 		if (!ram_page(s, p) || !page_differs(v, p)) {
 			p++;
@@ -435,6 +443,7 @@ bool sim_mem_hv_write(struct sim *s, uint64_t gpa, const void *buf, uint64_t len
 		return false;
 	for (uint64_t i = 0; i < len; i++)
 		s->ram[gpa + i] = in[i] ^ ks_byte(s, gpa + i);
+	sim_cache_hv_wrote(s, gpa, len);
 	return true;
 }
 
