@@ -56,7 +56,7 @@ FUZZ_PROGS   :=
 # A test or fuzz harness names the sources it links on a line /* SOURCES: a.c b.c */
 unit_sources = $(shell sed -n 's|.*SOURCES:\(.*\)\*/.*|\1|p' $(1))
 
-.PHONY: all check bench fuzz fuzz-smoke run run-stub clean deps
+.PHONY: all check check-only bench fuzz fuzz-smoke run run-stub clean deps
 all: $(BUILD)/cocoboot.elf
 
 -include $(sort $(wildcard */*.mk */*/*.mk))
@@ -87,8 +87,15 @@ $(BUILD)/guest/%.o: %.asm
 -include $(GUEST_OBJS:.o=.d)
 -include $(patsubst %.o,%.o.d,$(filter $(BUILD)/guest32/%,$(GUEST_OBJS)))
 
-# Every test is a TAP producer run by one harness.
-check: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)
+# The README's two commands, `make run` and `make check`, first install what is
+# missing on Debian/Ubuntu (tools/install-deps: dpkg-query only when nothing is, so
+# apt is never touched then), and build afterwards in a second make.
+check:
+	$(Q)tools/install-deps check
+	$(Q)$(MAKE) --no-print-directory check-only
+
+# Every test is a TAP producer run by one harness (check-only: without the deps step).
+check-only: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)
 	CMOCKA_MESSAGE_OUTPUT=TAP BUILD=$(BUILD) prove --exec '' --timer $(TESTS)
 
 bench: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(BENCH_DEPS)
@@ -104,13 +111,15 @@ fuzz: $(FUZZ_PROGS)
 # make run: cocoboot hands off to the in-tree test unikernel (run-ukt,
 # tests/payloads/payloads.mk), which checks what it was given and ends the run.
 # make run-stub: cocoboot alone (KVM when usable, else TCG), ending "no payload".
-run: run-ukt
+run:
+	$(Q)tools/install-deps run
+	$(Q)$(MAKE) --no-print-directory run-ukt
 
 run-stub: $(BUILD)/cocoboot.elf
 	tools/qemu-run $(BUILD)/cocoboot.elf
 
 deps:
-	tools/install-deps
+	tools/install-deps -v all
 
 clean:
 	rm -rf $(BUILD)
