@@ -15,7 +15,8 @@ lc=${LINUX_CACHE:-$BUILD/linux-cache}
 bundle=$XEN_LOGDIR/linux-bundle
 "$XEN_TOP/tools/mkbundle" -k "$lc/bzImage" -i "$lc/initramfs.cpio" \
 	-c 'console=hvc0 loglevel=4' -o "$bundle"
-xen_boot linux --memory 256 --vcpus 4 --guest-timeout 120 --cfg 'tsc_mode="native"' --ramdisk "$bundle"
+xen_boot linux --config "$XEN_TOP/examples/xen/linux.cfg" --guest-timeout 120 --cfg 'tsc_mode="native"' \
+	--ramdisk "$bundle"   # memory=256, vcpus=4
 echo "1..7"
 claim_common
 tap_ok "cocoboot brought the 4 vCPUs up and parked the 3 APs before the hand-off" \
