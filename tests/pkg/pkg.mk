@@ -6,7 +6,6 @@
 # make check-deb: its build dependencies, the package, then tests/pkg/deb.t (lintian,
 # its contents, unpacked and used: the image boots a payload bundled by its tool).
 TESTS += tests/pkg/install.t
-CHECK_DEPS += $(UKT)
 
 DEB_DIR := $(BUILD)/deb
 .PHONY: deb check-deb
