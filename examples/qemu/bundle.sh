@@ -9,7 +9,10 @@
 # Environment: see common.sh (COCOBOOT, MKBUNDLE, ACCEL, QEMU); MEM (default 512M).
 here=$(dirname "$0")
 . "$here/common.sh"
-[ $# -ge 1 ] && [ "$1" != -- ] || { sed -n '5,6s/^# //p' "$0" >&2; exit 2; }
+if [ $# -eq 0 ] || [ "$1" = -- ]; then
+	sed -n '5,6s/^# //p' "$0" >&2
+	exit 2
+fi
 kernel=$1; shift
 initrd=
 if [ $# -ge 1 ] && [ "$1" != -- ]; then initrd=$1; shift; fi

@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2034  # (CPU, MKBUNDLE: used by the scripts that source this)
 # Sourced by the QEMU examples: finds the cocoboot image and cocoboot-mkbundle,
 # picks the accelerator, and runs QEMU with cocoboot's exit codes mapped.
 #   COCOBOOT  the image; default: build/cocoboot.elf of the source tree these
