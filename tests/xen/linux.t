@@ -19,6 +19,7 @@ bundle=$XEN_LOGDIR/linux-bundle
 # the machine was loaded (load average ~19 on 2 cores, the run was killed in Linux).
 xen_boot linux --config "$XEN_TOP/examples/xen/linux.cfg" --guest-timeout 120 --timeout 300 \
 	--cfg 'tsc_mode="native"' --ramdisk "$bundle"   # memory=256, vcpus=4
+echo "1..7"
 claim_common
 tap_ok "cocoboot brought the 4 vCPUs up and parked the 3 APs before the hand-off" \
 	has E9 '^cocoboot: smp: 3 APs parked by INIT'
