@@ -14,6 +14,7 @@
  */
 #include "payload/payload.h"
 
+#include "arch/x86/pic.h"
 #include "arch/x86/power.h"
 #include "boot/boot.h"
 #include "boot/memory.h"
@@ -219,6 +220,9 @@ static __attribute__((noreturn)) void boot_linux(const struct pvh_info *info)
 		 payload_cmdline_source_name(src.cmdline_source), src.cmdline);
 	log_info("cocoboot: handing off to Linux (64-bit boot protocol)\n");
 	console_sync();
+	/* The machine state Linux's setup code would have left (facts §4.9 asks
+	 * only IF=0): both legacy PICs masked. */
+	pic_mask_all();
 	payload_enter_linux64(load + BOOT_ENTRY64_OFFSET, bp_pa, stack + PAGE);
 }
 
