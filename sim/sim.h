@@ -279,6 +279,11 @@ struct sim {
 	uint64_t ap_jump_table;
 	uint64_t mmio_scratch[512];    /* sevsim test device registers */
 	uint8_t com1_lcr;
+	struct sim_pic {               /* hv/pic.c: 0 primary, 1 secondary */
+		uint8_t mask;          /* interrupt mask register (OCW1) */
+		bool written;          /* the guest set it (OCW1 or ICW1) */
+		unsigned icws_left;    /* data writes still part of an init sequence */
+	} pic[2];
 
 	/* RMP model (SNP): one byte per 4 KiB page */
 	uint8_t *rmp;
@@ -460,6 +465,7 @@ uint64_t sim_sev_status(const struct sim *s);
 /* hv/io.c: port and MMIO devices of the hypervisor model */
 uint32_t sim_io_in(struct sim *s, uint16_t port, unsigned size);
 void sim_io_out(struct sim *s, uint16_t port, unsigned size, uint32_t val);
+bool sim_pic_out(struct sim *s, uint16_t port, uint8_t val); /* true: a PIC port */
 uint64_t sim_mmio_read(struct sim *s, uint64_t gpa, unsigned size);
 void sim_mmio_write(struct sim *s, uint64_t gpa, unsigned size, uint64_t val);
 void sim_console_write(struct sim *s, const void *buf, size_t len);

@@ -28,6 +28,7 @@
 #define FL_IF     (1ull << 9)
 #define FL_VM     (1ull << 17)
 #define FOUR_GIB  0x100000000ull
+#define PIC_CASCADE 0x04 /* IRQ2 of the primary 8259 */
 
 struct range {
 	uint64_t start, end; /* [start, end) */
@@ -501,6 +502,15 @@ static void check_linux64(struct sim_vcpu *v, uint64_t rip)
 		else
 			chk(h, "sev_nothing_shared", true, "no page mapped without the C-bit");
 	}
+	/* The state Linux's real-mode setup leaves before its 32-bit entry (arch/x86/boot/pm.c
+	 * mask_all_interrupts), which a 64-bit-entry loader skips: every line of both PICs
+	 * masked but the primary's cascade (IRQ2). */
+	/* sevsim is a Xen PVH container (no PIC): a loader that knows it may leave them alone. */
+	bool untouched = !s->pic[0].written && !s->pic[1].written;
+	chk(h, "pic_masked", untouched || (s->pic[0].written && s->pic[1].written &&
+					   (s->pic[0].mask | PIC_CASCADE) == 0xff && s->pic[1].mask == 0xff),
+	    "8259 masks %#x%s/%#x%s, want 0xfb/0xff", s->pic[0].mask, s->pic[0].written ? "" : " (unset)",
+	    s->pic[1].mask, s->pic[1].written ? "" : " (unset)");
 }
 
 void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
