@@ -106,7 +106,8 @@ int sim_measure_launch(struct sim *s)
 	}
 	/* lies after LAUNCH_FINISH: the hypervisor writes guest memory */
 	if ((s->cfg.lies & SIM_LIE_MODULE_SWAP) && s->cfg.nr_modules) {
-		uint64_t at = l->mod_gpa[0] + l->mod_len[0] / 2;
+		unsigned last = s->cfg.nr_modules - 1; /* the kernel alone, else the initrd */
+		uint64_t at = l->mod_gpa[last] + l->mod_len[last] / 2;
 		uint8_t byte;
 		if (s->cfg.kernel_hashes) {
 			sim_mem_hv_read(s, at, &byte, 1);
