@@ -5,13 +5,15 @@
  *
  *   cocoboot-measure [--mode=sev|sev-es] [--vcpus=N] [--mem=BYTES] [--cmdline=TEXT]
  *                    [--module=FILE[,CMDLINE]]... [--kernel-hashes] [--sev-features=N]
- *                    cocoboot.elf
+ *                    [--write-elf=OUT.elf] cocoboot.elf
  *
  * It loads the ELF's PT_LOAD segments (payload/elf.c validates them), fills the hashes
  * table from SHA-256 of the modules and command line (--kernel-hashes), lays out the
  * modules and the start_info blob as a PVH domain builder does (docs/abi.md §9.4 "page
  * order"), builds one VMSA per vCPU (fw/launch_digest.c) and prints, as one JSON
  * object, what sevsim prints as "launch" for the same launch. Hashing: OpenSSL.
+ * --write-elf writes a copy of the ELF with the table filled in, for a VMM that loads
+ * the file as it is (QEMU's -kernel without SEV, tests).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -115,7 +117,7 @@ static void hex(const uint8_t *p, unsigned n)
 
 int main(int argc, char **argv)
 {
-	const char *elf = NULL, *cmdline = NULL, *mode = "sev-es";
+	const char *elf = NULL, *cmdline = NULL, *mode = "sev-es", *write_elf = NULL;
 	unsigned vcpus = 1, nmod = 0;
 	uint64_t mem = 128ull << 20, sev_features = 0;
 	int kernel_hashes = 0;
@@ -133,6 +135,8 @@ int main(int argc, char **argv)
 			cmdline = a + 10;
 		else if (!strncmp(a, "--sev-features=", 15))
 			sev_features = strtoull(a + 15, NULL, 0);
+		else if (!strncmp(a, "--write-elf=", 12))
+			write_elf = a + 12;
 		else if (!strcmp(a, "--kernel-hashes"))
 			kernel_hashes = 1;
 		else if (!strncmp(a, "--module=", 9)) {
@@ -187,6 +191,19 @@ int main(int argc, char **argv)
 		ld_hashes_table(table, nmod > 0 ? mods[0].hash : empty, nmod > 1 ? mods[1].hash : empty,
 				cmd);
 		memcpy(img + (table_gpa - img_base), table, sizeof(table));
+	}
+	if (write_elf) {
+		unsigned i = 0;
+		while (i < pl.nseg && !(table_gpa >= pl.seg[i].paddr &&
+					table_gpa + sizeof(table) <= pl.seg[i].paddr + pl.seg[i].file_size))
+			i++;
+		if (!kernel_hashes || i == pl.nseg)
+			die("--write-elf=%s: needs --kernel-hashes and the table inside a segment's file "
+			    "bytes%s", write_elf, "");
+		memcpy(f + pl.seg[i].file_off + (table_gpa - pl.seg[i].paddr), table, sizeof(table));
+		FILE *o = fopen(write_elf, "wb");
+		if (!o || fwrite(f, 1, flen, o) != flen || fclose(o))
+			die("%s: %s", write_elf, strerror(errno));
 	}
 
 	/* the start_info blob (docs/abi.md §9.4; xg_dom_x86.c order) */
