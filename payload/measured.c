@@ -9,6 +9,7 @@
 #include "lib/console.h"
 #include "lib/string.h"
 #include "payload/hashes.h"
+#include "smp/cpu.h"
 
 extern uint8_t cocoboot_hashes_page[COCOBOOT_HASHES_PAGE_SIZE]; /* payload/hashes_page.asm */
 
@@ -81,8 +82,11 @@ void measured_take_modules(struct pvh_info *info)
 		if (info->modules[i].cmdline[0])
 			boot_fatal(BOOT_ERR_HASH_CMDLINE, "measured boot: modules[%u].cmdline is "
 				   "set, and the hashes table does not cover it", i);
-	for (unsigned i = 0; i < info->nr_modules; i++)
+	uint64_t t0 = rdtsc(), bytes = 0;
+	for (unsigned i = 0; i < info->nr_modules; i++) {
 		take(&info->modules[i], i);
+		bytes += info->modules[i].size;
+	}
 	const struct pvh_module *k = &info->modules[0];
 	if (!hashes_entry_matches(&table.kernel, (const void *)(uintptr_t)k->paddr, k->size))
 		boot_fatal(BOOT_ERR_HASH_KERNEL, "measured boot: modules[0] (kernel, %#llx bytes) "
@@ -93,5 +97,10 @@ void measured_take_modules(struct pvh_info *info)
 		boot_fatal(BOOT_ERR_HASH_INITRD, "measured boot: %s (initrd, %#llx bytes) differs "
 			   "from the initrd hash", r ? "modules[1]" : "no module 1",
 			   (unsigned long long)(r ? r->size : 0));
-	log_info("cocoboot: measured boot: %u modules match the hashes table\n", info->nr_modules);
+	const char *src;
+	uint64_t ticks = rdtsc() - t0, per_ms = smp_tsc_per_ms(&src);
+	log_info("cocoboot: measured boot: %u modules match the hashes table (%llu bytes copied "
+		 "and hashed in %llu TSC ticks, %llu us at the TSC rate from %s)\n", info->nr_modules,
+		 (unsigned long long)bytes, (unsigned long long)ticks,
+		 (unsigned long long)(ticks * 1000 / (per_ms ? per_ms : 1)), src);
 }
