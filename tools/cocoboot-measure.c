@@ -80,7 +80,7 @@ static uint64_t rd(const uint8_t *p, unsigned n)
 	return v;
 }
 
-/* The hashes note (include/sev/hashes.h) in the ELF64's PT_NOTE segments; 0: none. */
+/* The hashes note (docs/abi.md §9.1, sim/fw/spec.h) in the ELF64's PT_NOTE segments; 0: none. */
 static uint64_t find_hashes_note(const uint8_t *f, size_t len)
 {
 	uint64_t phoff = rd(f + 32, 8), phentsize = rd(f + 54, 2), phnum = rd(f + 56, 2);
@@ -96,10 +96,10 @@ static uint64_t find_hashes_note(const uint8_t *f, size_t len)
 			uint64_t next = desc + ((descsz + 3) & ~3ull);
 			if (next > size)
 				break;
-			if (namesz == COCOBOOT_NOTE_NAMESZ &&
-			    !memcmp(f + off + name, COCOBOOT_NOTE_NAME, namesz) &&
-			    rd(f + off + at + 8, 4) == COCOBOOT_NOTE_HASHES && descsz >= 12 &&
-			    rd(f + off + desc + 8, 4) == COCOBOOT_HASHES_PAGE_SIZE)
+			if (namesz == SIM_NOTE_COCOBOOT_NAMESZ &&
+			    !memcmp(f + off + name, SIM_NOTE_COCOBOOT, namesz) &&
+			    rd(f + off + at + 8, 4) == SIM_NOTE_HASHES && descsz >= 12 &&
+			    rd(f + off + desc + 8, 4) == SIM_HT_PAGE)
 				return rd(f + off + desc, 8);
 			at = next;
 		}
@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 		EVP_Digest(mods[i].data, mods[i].len, mods[i].hash, NULL, EVP_sha256(), NULL);
 		cur = page_up(cur + mods[i].len);
 	}
-	uint8_t table[COCOBOOT_HASHES_PAGE_SIZE];
+	uint8_t table[SIM_HT_PAGE];
 	if (kernel_hashes) {
 		uint8_t empty[32], cmd[32];
 		if (!table_gpa || table_gpa < img_base || table_gpa + sizeof(table) > img_base + img_len)
@@ -272,13 +272,12 @@ int main(int argc, char **argv)
 	else
 		printf(",\"hashes_table_gpa\":null");
 	if (kernel_hashes) {
-		const struct sev_hash_table *t = (const struct sev_hash_table *)table;
 		printf(",\"hashes\":{\"kernel\":");
-		hex(t->kernel.hash, 32);
+		hex(table + SIM_HT_KERNEL_OFF + SIM_HT_E_HASH_OFF, 32);
 		printf(",\"initrd\":");
-		hex(t->initrd.hash, 32);
+		hex(table + SIM_HT_INITRD_OFF + SIM_HT_E_HASH_OFF, 32);
 		printf(",\"cmdline\":");
-		hex(t->cmdline.hash, 32);
+		hex(table + SIM_HT_CMDLINE_OFF + SIM_HT_E_HASH_OFF, 32);
 		printf("}");
 	}
 	printf(",\"digest\":\"%s\",\"measured_pages\":%" PRIu64 ",\"measured_bytes\":%" PRIu64

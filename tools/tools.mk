@@ -2,7 +2,7 @@
 MEASURE_TOOL := $(BUILD)/tools/cocoboot-measure
 
 $(MEASURE_TOOL): tools/cocoboot-measure.c sim/fw/launch_digest.c sim/fw/launch_digest.h \
-		payload/elf.c $(wildcard include/*/*.h)
+		payload/elf.c sim/fw/spec.h $(wildcard include/*/*.h)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $@")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ tools/cocoboot-measure.c sim/fw/launch_digest.c \

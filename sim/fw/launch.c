@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
-#include "sev/hashes.h"
+#include "sim/fw/spec.h"
 #include "xen/start_info.h"
 
 #define PT_LOAD 1
@@ -88,8 +88,8 @@ static int scan_notes(struct sim *s, const uint8_t *p, uint64_t size, uint64_t *
 		uint64_t next = desc + ((descsz + 3ull) & ~3ull);
 		if (next > size || desc > size)
 			break;
-		if (namesz == COCOBOOT_NOTE_NAMESZ && !memcmp(p + name, COCOBOOT_NOTE_NAME, namesz) &&
-		    type == COCOBOOT_NOTE_HASHES && descsz >= 12 && get(p + desc + 8, 4) == 4096)
+		if (namesz == SIM_NOTE_COCOBOOT_NAMESZ && !memcmp(p + name, SIM_NOTE_COCOBOOT, namesz) &&
+		    type == SIM_NOTE_HASHES && descsz >= 12 && get(p + desc + 8, 4) == SIM_HT_PAGE)
 			s->launch.hashes_gpa = get(p + desc, 8); /* fw/measure.c checks it */
 		if (namesz == 4 && !memcmp(p + name, "Xen", 4) && type == XEN_ELFNOTE_PHYS32_ENTRY) {
 			if (descsz != 4 && descsz != 8) {

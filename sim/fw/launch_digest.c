@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sev/vmsa.h"
 #include "xen/ap_bringup.h"
 
 #define SPECIAL_BASE 0xfeff8000ull /* Xen's HVM special pages (sim/sim.h SIM_SPECIAL_BASE) */
@@ -42,52 +41,53 @@ void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
 {
 	uint64_t region = ld_bringup_region(nr_vcpus, NULL);
 
-	memset(page, 0, VMSA_SIZE);
+	memset(page, 0, SIM_VMSA_SIZE);
 	/* docs/abi.md §8.5: 32-bit flat protected mode, paging off (the PVH entry
 	 * state of pvh.pandoc for the BSP, facts §1.2) */
-	seg(page, VMSA_CS, 0x08, 0xc9b, 0xffffffff);
-	seg(page, VMSA_DS, 0x10, 0xc93, 0xffffffff);
-	seg(page, VMSA_ES, 0x10, 0xc93, 0xffffffff);
-	seg(page, VMSA_SS, 0x10, 0xc93, 0xffffffff);
-	seg(page, VMSA_FS, 0x10, 0xc93, 0xffffffff);
-	seg(page, VMSA_GS, 0x10, 0xc93, 0xffffffff);
-	seg(page, VMSA_TR, 0x18, 0x8b, 0x67);
-	seg(page, VMSA_LDTR, 0, 0x82, 0);
-	put(page, VMSA_CR0, 0x11, 8);
-	put(page, VMSA_EFER, 0x1000, 8);        /* SVME (facts §1.1) */
-	put(page, VMSA_RFLAGS, 0x2, 8);
-	put(page, VMSA_DR6, 0xffff0ff0, 8);
-	put(page, VMSA_DR7, 0x400, 8);
-	put(page, VMSA_XCR0, 1, 8);
-	put(page, VMSA_G_PAT, 0x0007040600070406ull, 8);
-	put(page, VMSA_MXCSR, 0x1f80, 4);       /* the x87/SSE reset values */
-	put(page, VMSA_X87_FCW, 0x37f, 2);
-	put(page, VMSA_SEV_FEATURES, sev_features, 8);
+	seg(page, SIM_VMSA_CS, 0x08, 0xc9b, 0xffffffff);
+	seg(page, SIM_VMSA_DS, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_ES, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_SS, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_FS, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_GS, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_TR, 0x18, 0x8b, 0x67);
+	seg(page, SIM_VMSA_LDTR, 0, 0x82, 0);
+	put(page, SIM_VMSA_CR0, 0x11, 8);
+	put(page, SIM_VMSA_EFER, 0x1000, 8);        /* SVME (facts §1.1) */
+	put(page, SIM_VMSA_RFLAGS, 0x2, 8);
+	put(page, SIM_VMSA_DR6, 0xffff0ff0, 8);
+	put(page, SIM_VMSA_DR7, 0x400, 8);
+	put(page, SIM_VMSA_XCR0, 1, 8);
+	put(page, SIM_VMSA_G_PAT, 0x0007040600070406ull, 8);
+	put(page, SIM_VMSA_MXCSR, 0x1f80, 4);       /* the x87/SSE reset values */
+	put(page, SIM_VMSA_X87_FCW, 0x37f, 2);
+	put(page, SIM_VMSA_SEV_FEATURES, sev_features, 8);
 	if (v == 0) {
-		put(page, VMSA_RIP, entry, 8);
-		put(page, VMSA_RBX, start_info, 8);
+		put(page, SIM_VMSA_RIP, entry, 8);
+		put(page, SIM_VMSA_RBX, start_info, 8);
 	} else {
-		put(page, VMSA_RIP, region + XEN_AP_BRINGUP_HDR_SIZE, 8); /* entry_offset */
-		put(page, VMSA_RBX, region, 8);
-		put(page, VMSA_RSI, v, 8);
+		put(page, SIM_VMSA_RIP, region + XEN_AP_BRINGUP_HDR_SIZE, 8); /* entry_offset */
+		put(page, SIM_VMSA_RBX, region, 8);
+		put(page, SIM_VMSA_RSI, v, 8);
 	}
+}
+
+static void entry(uint8_t *out, unsigned off, const char *guid, const uint8_t hash[32])
+{
+	memcpy(out + off, guid, 16);
+	put(out, off + SIM_HT_E_LEN_OFF, SIM_HT_ENTRY_LEN, 2);
+	memcpy(out + off + SIM_HT_E_HASH_OFF, hash, 32);
 }
 
 void ld_hashes_table(uint8_t *out, const uint8_t kernel[32], const uint8_t initrd[32],
 		     const uint8_t cmdline[32])
 {
-	struct sev_hash_table t = {
-		.guid = SEV_HASH_TABLE_GUID, .len = sizeof(t),
-		.cmdline = { .guid = SEV_HASH_CMDLINE_GUID, .len = sizeof(struct sev_hash_entry) },
-		.initrd = { .guid = SEV_HASH_INITRD_GUID, .len = sizeof(struct sev_hash_entry) },
-		.kernel = { .guid = SEV_HASH_KERNEL_GUID, .len = sizeof(struct sev_hash_entry) },
-	};
-
-	memcpy(t.cmdline.hash, cmdline, 32);
-	memcpy(t.initrd.hash, initrd, 32);
-	memcpy(t.kernel.hash, kernel, 32);
-	memset(out, 0, COCOBOOT_HASHES_PAGE_SIZE);
-	memcpy(out, &t, sizeof(t));
+	memset(out, 0, SIM_HT_PAGE);
+	memcpy(out, SIM_HT_GUID_TABLE, 16);
+	put(out, 16, SIM_HT_LEN, 2);
+	entry(out, SIM_HT_CMDLINE_OFF, SIM_HT_GUID_CMDLINE, cmdline);
+	entry(out, SIM_HT_INITRD_OFF, SIM_HT_GUID_INITRD, initrd);
+	entry(out, SIM_HT_KERNEL_OFF, SIM_HT_GUID_KERNEL, kernel);
 }
 
 void ld_cmdline_hash(const char *cmdline, uint8_t out[32])
@@ -113,9 +113,9 @@ void ld_update_data(struct ld_digest *d, const uint8_t *pages, uint64_t len)
 
 void ld_update_vmsa(struct ld_digest *d, const uint8_t page[4096])
 {
-	EVP_DigestUpdate(d->md, page, VMSA_SIZE);
+	EVP_DigestUpdate(d->md, page, SIM_VMSA_SIZE);
 	d->pages++;
-	d->bytes += VMSA_SIZE;
+	d->bytes += SIM_VMSA_SIZE;
 	d->vmsas++;
 }
 

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "sev/hashes.h"
+#include "sim/fw/spec.h"
 
 /* The AP bring-up region a launch with n vCPUs gets (docs/abi.md §8.8 step 1:
  * just below the special pages), and its size (§8.3). */
@@ -20,8 +20,8 @@ uint64_t ld_bringup_region(unsigned nr_vcpus, uint64_t *size);
 void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
 	     uint64_t start_info, uint64_t sev_features);
 
-/* The hashes table from the three digests (include/sev/hashes.h); out gets
- * COCOBOOT_HASHES_PAGE_SIZE bytes. */
+/* The hashes table page from the three digests (sim/fw/spec.h); out gets
+ * SIM_HT_PAGE bytes. */
 void ld_hashes_table(uint8_t *out, const uint8_t kernel[32], const uint8_t initrd[32],
 		     const uint8_t cmdline[32]);
 

@@ -43,7 +43,7 @@ static int fill_table(struct sim *s)
 
 	if (!l->hashes_gpa) {
 		sim_fail(s, "--kernel-hashes: kernel %s has no cocoboot hashes note (name "
-			 "\"cocoboot\", type %#x)", s->cfg.kernel, COCOBOOT_NOTE_HASHES);
+			 "\"cocoboot\", type %#x)", s->cfg.kernel, SIM_NOTE_HASHES);
 		return -1;
 	}
 	if (n > 2) {
@@ -63,7 +63,7 @@ static int fill_table(struct sim *s)
 	ld_hashes_table(l->table, n > 0 ? l->mod_hash[0] : empty, n > 1 ? l->mod_hash[1] : empty,
 			cmd);
 	if (s->cfg.lies & SIM_LIE_HASH_ENTRY_LEN)
-		((struct sev_hash_table *)l->table)->kernel.len = 49;
+		l->table[SIM_HT_KERNEL_OFF + SIM_HT_E_LEN_OFF] = 49;
 	sim_mem_load(s, l->hashes_gpa, l->table, sizeof(l->table));
 	return 0;
 }
@@ -133,7 +133,6 @@ static void hex(FILE *f, const uint8_t *p, unsigned n)
 void sim_measure_json(const struct sim *s, FILE *f)
 {
 	const struct sim_launch *l = &s->launch;
-	const struct sev_hash_table *t = (const struct sev_hash_table *)l->table;
 
 	fprintf(f, "{\"kernel_hashes\":%s", s->cfg.kernel_hashes ? "true" : "false");
 	if (l->hashes_gpa)
@@ -142,11 +141,11 @@ void sim_measure_json(const struct sim *s, FILE *f)
 		fprintf(f, ",\"hashes_table_gpa\":null");
 	if (s->cfg.kernel_hashes && l->hashes_gpa) {
 		fprintf(f, ",\"hashes\":{\"kernel\":");
-		hex(f, t->kernel.hash, 32);
+		hex(f, l->table + SIM_HT_KERNEL_OFF + SIM_HT_E_HASH_OFF, 32);
 		fprintf(f, ",\"initrd\":");
-		hex(f, t->initrd.hash, 32);
+		hex(f, l->table + SIM_HT_INITRD_OFF + SIM_HT_E_HASH_OFF, 32);
 		fprintf(f, ",\"cmdline\":");
-		hex(f, t->cmdline.hash, 32);
+		hex(f, l->table + SIM_HT_CMDLINE_OFF + SIM_HT_E_HASH_OFF, 32);
 		fprintf(f, "}");
 	}
 	if (l->measured)

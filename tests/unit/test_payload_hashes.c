@@ -1,7 +1,8 @@
 /* SOURCES: payload/hashes.c lib/sha256.c sim/fw/launch_digest.c */
 /*
  * Claims about the hashes table checks (payload/hashes.c, docs/abi.md §9.3), on tables
- * built by the VMM side's builder (sim/fw/launch_digest.c, OpenSSL digests):
+ * built by the VMM side's builder (sim/fw/launch_digest.c with sevsim's own encoding in
+ * sim/fw/spec.h, not the guest's include/sev/hashes.h; OpenSSL digests):
  *  - an all-zero page is "no hashes"; a table as the VMM writes it is valid;
  *  - a wrong header GUID (as ciphertext reads), a wrong table length or a non-zero
  *    byte after the table is a bad table; an entry with another slot's GUID or a
