@@ -17,6 +17,12 @@ enum boot_reason {
 	BOOT_ERR_PAGING = 0x12,
 	BOOT_ERR_PAYLOAD = 0x13,
 	BOOT_ERR_SMP = 0x14, /* MADT invalid, an AP did not start or lied about itself */
+	/* measured boot: the SEV hashes table (docs/abi.md §9) */
+	BOOT_ERR_HASHES_TABLE = 0x18, /* table page neither empty nor a valid table */
+	BOOT_ERR_HASH_ENTRY = 0x19,   /* an entry of the wrong GUID or length; unmeasured input */
+	BOOT_ERR_HASH_KERNEL = 0x1a,  /* module 0 differs from the kernel hash */
+	BOOT_ERR_HASH_INITRD = 0x1b,  /* module 1 (or its absence) differs from the initrd hash */
+	BOOT_ERR_HASH_CMDLINE = 0x1c, /* the command line differs from the cmdline hash */
 	BOOT_ERR_CRASH = 0x20, /* unhandled exception: TRAP_CRASH_REASON */
 };
 

@@ -8,6 +8,7 @@
  */
 #include "boot/boot.h"
 #include "boot/sev.h"
+#include "payload/measured.h"
 #include "smp/smp.h"
 #include "xen/xen.h"
 
@@ -23,11 +24,13 @@ void cocoboot_main(uint32_t start_info_pa)
 	console_early_init();                            /* port 0xe9 and COM1 */
 	xen_init();                                      /* hypercalls, PV console, shutdown */
 	boot_read_start_info(start_info_pa, &boot_info); /* copy out, check every field */
+	measured_check_cmdline(&boot_info);              /* hashes table, then the cmdline */
 	boot_apply_cmdline(&boot_info, &boot_opts);      /* console=, loglevel=, ... */
 	boot_print_start_info(&boot_info);               /* memory map, modules, cmdline */
 	fault_inject_early(boot_opts.fault);             /* test hook, early tables */
 	mem_init(&boot_info);                            /* page allocator, page tables */
 	smp_init(&boot_info, &boot_opts);                /* every CPU up, smp= */
 	fault_inject(boot_opts.fault);                   /* test hook: cocoboot.fault= */
+	measured_take_modules(&boot_info);               /* private copies, hashed */
 	boot_finish();                                   /* hand off, or end the guest */
 }

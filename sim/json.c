@@ -101,6 +101,7 @@ static const char *const lie_names[] = {
 	"cbit-wrong", "cpuid-nosev", "version-mismatch", "ghcb-error", "ghcb-missing-valid",
 	"ghcb-garbage-cpuid", "msr-bad-response", "start-info-magic", "memmap-above-cbit",
 	"cpuid-nx", "cpuid-no-lm", "cpuid-no-hv",
+	"module-swap", "cmdline-changed", "hash-entry-len", "hashes-overwritten",
 };
 
 void sim_json_print(struct sim *s, FILE *f)
@@ -163,6 +164,8 @@ void sim_json_print(struct sim *s, FILE *f)
 		s->cache_stale_pages, s->cache_stale_first);
 	fprintf(f, ",\"error\":");
 	str(f, s->error[0] ? s->error : NULL);
+	fprintf(f, ",\"launch\":");
+	sim_measure_json(s, f);
 	if (s->cfg.check_handoff) {
 		fprintf(f, ",\"handoff\":");
 		sim_handoff_json(s, f);

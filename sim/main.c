@@ -88,6 +88,7 @@ static void usage(FILE *f)
 		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
 		"      ghcb-garbage-cpuid msr-bad-response start-info-magic memmap-above-cbit\n"
 		"      cpuid-nx cpuid-no-lm cpuid-no-hv\n"
+		"      module-swap cmdline-changed hash-entry-len hashes-overwritten (--kernel-hashes)\n"
 		"See docs/sevsim.md.\n");
 }
 
@@ -141,7 +142,7 @@ static int parse_lies(const char *arg)
 			sim_fail(&sim, "--lie: unknown lie '%s' (known: cbit-wrong cpuid-nosev "
 				 "version-mismatch ghcb-error ghcb-missing-valid ghcb-garbage-cpuid "
 				 "msr-bad-response start-info-magic memmap-above-cbit cpuid-nx cpuid-no-lm "
-				 "cpuid-no-hv)", tok);
+				 "cpuid-no-hv module-swap cmdline-changed hash-entry-len hashes-overwritten)", tok);
 			return -1;
 		}
 		sim.cfg.lies |= bit;
@@ -253,6 +254,8 @@ static int parse_args(int argc, char **argv)
 			}
 		} else if (OPT("--intercept-tsc")) {
 			c->intercept_tsc = true;
+		} else if (OPT("--kernel-hashes")) {
+			c->kernel_hashes = true;
 		} else if (OPT("--check-handoff")) {
 			c->check_handoff = true;
 		} else if (OPT("--expect-cmdline")) {

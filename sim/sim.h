@@ -40,6 +40,11 @@ enum sim_lie {
 	SIM_LIE_CPUID_NX           = 1u << 9, /* CPUID 0x80000001 claims NX the CPU lacks */
 	SIM_LIE_CPUID_NO_LM        = 1u << 10, /* CPUID 0x80000001 denies long mode */
 	SIM_LIE_CPUID_NO_HV        = 1u << 11, /* CPUID 1 ECX[31] (hypervisor) clear */
+	/* --kernel-hashes lies (fw/measure.c) */
+	SIM_LIE_MODULE_SWAP        = 1u << 12, /* last module changed after the table was filled */
+	SIM_LIE_CMDLINE_CHANGED    = 1u << 13, /* the table hashes another command line */
+	SIM_LIE_HASH_ENTRY_LEN     = 1u << 14, /* the kernel entry's length is 49 */
+	SIM_LIE_HASHES_OVERWRITTEN = 1u << 15, /* the hypervisor rewrites the table after launch */
 };
 
 #define SIM_MAX_MODULES   16
@@ -83,6 +88,18 @@ struct sim_config {
 	enum sim_rdrand_mode rdrand;
 	uint64_t rdrand_k;
 	bool cache_incoherent;       /* --cache=incoherent: CPUID 0x8000001F EAX[10] clear */
+	bool kernel_hashes;          /* fill the hashes table, modules in shared memory */
+};
+
+/* The launch measurement (fw/measure.c, docs/abi.md §9.4). */
+struct sim_launch {
+	uint64_t hashes_gpa;         /* cocoboot's hashes note (0: none) */
+	uint64_t mod_gpa[SIM_MAX_MODULES], mod_len[SIM_MAX_MODULES];
+	uint8_t mod_hash[SIM_MAX_MODULES][32];
+	uint8_t table[4096];         /* what was written to the table page */
+	bool measured;
+	char digest[65];
+	uint64_t pages, bytes, vmsas;
 };
 
 /* What cocoboot was given to chainload, parsed on the host (check/payload.c). */
@@ -269,6 +286,7 @@ struct sim {
 
 	struct sim_payload payload;
 	struct sim_handoff handoff;
+	struct sim_launch launch;
 
 	struct sim_vcpu vcpu[SIM_MAX_VCPUS];
 	unsigned nr_vcpus;
@@ -336,6 +354,12 @@ uint64_t sim_rand(struct sim *s);
 
 /* fw/launch.c: read the kernel, place it, modules and start_info; 0 or -1 (sim->error) */
 int sim_load(struct sim *s);
+/* fw/measure.c: module i at gpa (hashed; placed shared with --kernel-hashes: then true) */
+bool sim_measure_place_module(struct sim *s, unsigned i, uint64_t gpa, const uint8_t *data,
+			      uint64_t len);
+/* fw/measure.c: fill the hashes table, compute the launch digest; 0 or -1 */
+int sim_measure_launch(struct sim *s);
+void sim_measure_json(const struct sim *s, FILE *f);
 
 /* mem/mem.c */
 int sim_mem_init(struct sim *s);

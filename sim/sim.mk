@@ -10,7 +10,7 @@ SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/cpu/reset.o
 SEVSIM   := $(BUILD)/sevsim
 
 $(BUILD)/sim/%.o: sim/%.c $(SIM_HDRS) include/sev/term.h include/xen/start_info.h \
-		include/linux/boot_params.h
+		include/linux/boot_params.h include/xen/ap_bringup.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $<")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
@@ -22,7 +22,7 @@ $(BUILD)/sim/cpu/reset.o: sim/cpu/reset.asm
 
 $(SEVSIM): $(SIM_OBJS)
 	$(if $(Q),@echo "  LINK    $@")
-	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $(SIM_OBJS) -lunicorn
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $(SIM_OBJS) -lunicorn -lcrypto
 
 # Guest programs for sevsim's self-tests: tests/sim/guest_*.asm -> build/tests/sim/*.elf
 SIM_GUEST_SRCS := $(sort $(wildcard tests/sim/guest_*.asm))

@@ -50,6 +50,11 @@ enum cb_term_code {
 	CB_TERM_MEMORY              = 0x11, /* no usable memory (allocator, GHCB, stacks) */
 	CB_TERM_PAGING              = 0x12, /* page tables could not be built */
 	CB_TERM_PAYLOAD             = 0x13, /* payload invalid or failed to load */
+	CB_TERM_HASHES_TABLE        = 0x18, /* hashes table page neither empty nor valid */
+	CB_TERM_HASH_ENTRY          = 0x19, /* hashes table entry of the wrong GUID/length */
+	CB_TERM_HASH_KERNEL         = 0x1a, /* kernel (module 0) hash mismatch */
+	CB_TERM_HASH_INITRD         = 0x1b, /* initrd (module 1) hash mismatch */
+	CB_TERM_HASH_CMDLINE        = 0x1c, /* command line hash mismatch */
 	CB_TERM_CRASH               = 0x20, /* unhandled CPU exception (TRAP_CRASH_REASON) */
 	CB_TERM_GHCB_REGISTER       = 0x30, /* GHCB GPA registration answered with another GFN */
 	CB_TERM_SEV_STATUS          = 0x31, /* SEV_STATUS inconsistent with the mode or unsupported */
@@ -82,6 +87,11 @@ static inline const char *cb_term_name(unsigned code)
 	case CB_TERM_MEMORY:             return "memory";
 	case CB_TERM_PAGING:             return "paging";
 	case CB_TERM_PAYLOAD:            return "payload";
+	case CB_TERM_HASHES_TABLE:       return "hashes-table";
+	case CB_TERM_HASH_ENTRY:         return "hash-entry";
+	case CB_TERM_HASH_KERNEL:        return "hash-kernel";
+	case CB_TERM_HASH_INITRD:        return "hash-initrd";
+	case CB_TERM_HASH_CMDLINE:       return "hash-cmdline";
 	case CB_TERM_CRASH:              return "crash";
 	case CB_TERM_GHCB_REGISTER:      return "ghcb-register";
 	case CB_TERM_SEV_STATUS:         return "sev-status";

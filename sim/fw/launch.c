@@ -10,7 +10,8 @@
  *     list, 1024-byte module command-line slots and the memory map (xg_dom_x86.c order);
  *   - memory map as xl builds it: low RAM from 0, then the HVM special pages
  *     0xFEFF8000..0xFEFFFFFF reserved.
- * Everything is loaded as private, validated memory (what SEV launch measurement does).
+ * Everything is loaded as private, validated memory (what SEV launch measurement does), but
+ * with --kernel-hashes the modules go to shared memory (fw/measure.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
+#include "sim/fw/spec.h"
 #include "xen/start_info.h"
 
 #define PT_LOAD 1
@@ -77,6 +79,7 @@ static bool in_file(size_t len, uint64_t off, uint64_t size)
 static int scan_notes(struct sim *s, const uint8_t *p, uint64_t size, uint64_t *entry)
 {
 	uint64_t off = 0;
+	int found = 0;
 
 	while (off + 12 <= size) {
 		uint32_t namesz = (uint32_t)get(p + off, 4), descsz = (uint32_t)get(p + off + 4, 4);
@@ -85,6 +88,9 @@ static int scan_notes(struct sim *s, const uint8_t *p, uint64_t size, uint64_t *
 		uint64_t next = desc + ((descsz + 3ull) & ~3ull);
 		if (next > size || desc > size)
 			break;
+		if (namesz == SIM_NOTE_COCOBOOT_NAMESZ && !memcmp(p + name, SIM_NOTE_COCOBOOT, namesz) &&
+		    type == SIM_NOTE_HASHES && descsz >= 12 && get(p + desc + 8, 4) == SIM_HT_PAGE)
+			s->launch.hashes_gpa = get(p + desc, 8); /* fw/measure.c checks it */
 		if (namesz == 4 && !memcmp(p + name, "Xen", 4) && type == XEN_ELFNOTE_PHYS32_ENTRY) {
 			if (descsz != 4 && descsz != 8) {
 				sim_fail(s, "kernel %s: XEN_ELFNOTE_PHYS32_ENTRY has a %u-byte "
@@ -92,11 +98,11 @@ static int scan_notes(struct sim *s, const uint8_t *p, uint64_t size, uint64_t *
 				return -1;
 			}
 			*entry = get(p + desc, descsz);
-			return 1;
+			found = 1;
 		}
 		off = next;
 	}
-	return 0;
+	return found;
 }
 
 static int parse_elf(struct sim *s, const uint8_t *f, size_t len)
@@ -257,7 +263,8 @@ int sim_load(struct sim *s)
 			free(data);
 			return -1;
 		}
-		sim_mem_load(s, cur, data, len);
+		if (!sim_measure_place_module(s, i, cur, data, len))
+			sim_mem_load(s, cur, data, len);
 		free(data);
 		mod_addr[i] = cur;
 		mod_size[i] = len;
@@ -339,5 +346,5 @@ int sim_load(struct sim *s)
 	s->start_info_gpa = base;
 	s->launch_end = p;
 	s->launch_flags = si.flags;
-	return 0;
+	return sim_measure_launch(s);
 }

@@ -1,3 +1,4 @@
 BENCH_SCRIPTS += tests/bench/qemu-boot.sh
 BENCH_SCRIPTS += tests/bench/sevsim.sh
 BENCH_SCRIPTS += tests/bench/smp.sh
+BENCH_SCRIPTS += tests/bench/measure.sh

@@ -95,11 +95,13 @@ static void term_codes_distinct_and_named(void **s)
 				assert_string_not_equal(seen[d], n);
 		seen[c] = n;
 	}
-	assert_int_equal(named, 26);
+	assert_int_equal(named, 31);
 	assert_null(cb_term_name(0));
 	/* the boot's own reasons keep their numbers (boot/boot.h enum boot_reason) */
 	assert_int_equal(CB_TERM_START_INFO, 0x10);
 	assert_int_equal(CB_TERM_CRASH, 0x20);
+	assert_int_equal(CB_TERM_HASHES_TABLE, 0x18); /* measured boot, docs/abi.md §9.3 */
+	assert_int_equal(CB_TERM_HASH_CMDLINE, 0x1c);
 }
 
 static void version_negotiation(void **s)

@@ -9,7 +9,7 @@ define unit_rule
 $(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(call unit_sources,tests/unit/$(1).c) $(wildcard include/*/*.h) $(wildcard sim/hv/*.h) tests/unit/unit.h
 	@mkdir -p $$(dir $$@)
 	$$(if $$(Q),@echo "  HOSTCC  $$@")
-	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ tests/unit/$(1).c $(call unit_sources,tests/unit/$(1).c) $$(HOST_LDFLAGS) -lcmocka
+	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ tests/unit/$(1).c $(call unit_sources,tests/unit/$(1).c) $$(HOST_LDFLAGS) -lcmocka -lcrypto
 endef
 $(foreach t,$(UNIT_SRCS:tests/unit/%.c=%),$(eval $(call unit_rule,$(t))))
 

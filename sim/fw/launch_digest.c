@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* The launch measurement's pure parts (sim/fw/launch_digest.h, docs/abi.md §9.4). */
+#include "sim/fw/launch_digest.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xen/ap_bringup.h"
+
+#define SPECIAL_BASE 0xfeff8000ull /* Xen's HVM special pages (sim/sim.h SIM_SPECIAL_BASE) */
+#define AP_REF_CODE_LENGTH 348     /* docs/abi.md §8.3: xen/host/ap_bringup.asm */
+
+uint64_t ld_bringup_region(unsigned nr_vcpus, uint64_t *size)
+{
+	/* §8.3: slots after the reference code, rounded to 128; region rounded to pages */
+	uint64_t slots = (XEN_AP_BRINGUP_HDR_SIZE + AP_REF_CODE_LENGTH + 127) & ~127ull;
+	uint64_t sz = (slots + (uint64_t)nr_vcpus * XEN_AP_BRINGUP_SLOT_SIZE + 4095) & ~4095ull;
+
+	if (size)
+		*size = sz;
+	return SPECIAL_BASE - sz;
+}
+
+static void put(uint8_t *p, unsigned off, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+static void seg(uint8_t *p, unsigned off, uint16_t sel, uint16_t attrib, uint32_t limit)
+{
+	put(p, off, sel, 2);
+	put(p, off + 2, attrib, 2);
+	put(p, off + 4, limit, 4);
+	put(p, off + 8, 0, 8);
+}
+
+void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
+	     uint64_t start_info, uint64_t sev_features)
+{
+	uint64_t region = ld_bringup_region(nr_vcpus, NULL);
+
+	memset(page, 0, SIM_VMSA_SIZE);
+	/* docs/abi.md §8.5: 32-bit flat protected mode, paging off (the PVH entry
+	 * state of pvh.pandoc for the BSP, facts §1.2) */
+	seg(page, SIM_VMSA_CS, 0x08, 0xc9b, 0xffffffff);
+	seg(page, SIM_VMSA_DS, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_ES, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_SS, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_FS, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_GS, 0x10, 0xc93, 0xffffffff);
+	seg(page, SIM_VMSA_TR, 0x18, 0x8b, 0x67);
+	seg(page, SIM_VMSA_LDTR, 0, 0x82, 0);
+	put(page, SIM_VMSA_CR0, 0x11, 8);
+	put(page, SIM_VMSA_EFER, 0x1000, 8);        /* SVME (facts §1.1) */
+	put(page, SIM_VMSA_RFLAGS, 0x2, 8);
+	put(page, SIM_VMSA_DR6, 0xffff0ff0, 8);
+	put(page, SIM_VMSA_DR7, 0x400, 8);
+	put(page, SIM_VMSA_XCR0, 1, 8);
+	put(page, SIM_VMSA_G_PAT, 0x0007040600070406ull, 8);
+	put(page, SIM_VMSA_MXCSR, 0x1f80, 4);       /* the x87/SSE reset values */
+	put(page, SIM_VMSA_X87_FCW, 0x37f, 2);
+	put(page, SIM_VMSA_SEV_FEATURES, sev_features, 8);
+	if (v == 0) {
+		put(page, SIM_VMSA_RIP, entry, 8);
+		put(page, SIM_VMSA_RBX, start_info, 8);
+	} else {
+		put(page, SIM_VMSA_RIP, region + XEN_AP_BRINGUP_HDR_SIZE, 8); /* entry_offset */
+		put(page, SIM_VMSA_RBX, region, 8);
+		put(page, SIM_VMSA_RSI, v, 8);
+	}
+}
+
+static void entry(uint8_t *out, unsigned off, const char *guid, const uint8_t hash[32])
+{
+	memcpy(out + off, guid, 16);
+	put(out, off + SIM_HT_E_LEN_OFF, SIM_HT_ENTRY_LEN, 2);
+	memcpy(out + off + SIM_HT_E_HASH_OFF, hash, 32);
+}
+
+void ld_hashes_table(uint8_t *out, const uint8_t kernel[32], const uint8_t initrd[32],
+		     const uint8_t cmdline[32])
+{
+	memset(out, 0, SIM_HT_PAGE);
+	memcpy(out, SIM_HT_GUID_TABLE, 16);
+	put(out, 16, SIM_HT_LEN, 2);
+	entry(out, SIM_HT_CMDLINE_OFF, SIM_HT_GUID_CMDLINE, cmdline);
+	entry(out, SIM_HT_INITRD_OFF, SIM_HT_GUID_INITRD, initrd);
+	entry(out, SIM_HT_KERNEL_OFF, SIM_HT_GUID_KERNEL, kernel);
+}
+
+void ld_cmdline_hash(const char *cmdline, uint8_t out[32])
+{
+	const char *c = cmdline ? cmdline : "";
+
+	EVP_Digest(c, strlen(c) + 1, out, NULL, EVP_sha256(), NULL);
+}
+
+int ld_begin(struct ld_digest *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->md = EVP_MD_CTX_new();
+	return d->md && EVP_DigestInit_ex(d->md, EVP_sha256(), NULL) == 1 ? 0 : -1;
+}
+
+void ld_update_data(struct ld_digest *d, const uint8_t *pages, uint64_t len)
+{
+	EVP_DigestUpdate(d->md, pages, len);
+	d->pages += len / 4096;
+	d->bytes += len;
+}
+
+void ld_update_vmsa(struct ld_digest *d, const uint8_t page[4096])
+{
+	EVP_DigestUpdate(d->md, page, SIM_VMSA_SIZE);
+	d->pages++;
+	d->bytes += SIM_VMSA_SIZE;
+	d->vmsas++;
+}
+
+void ld_end(struct ld_digest *d, char hex[65])
+{
+	uint8_t md[32];
+	unsigned n = 0;
+
+	EVP_DigestFinal_ex(d->md, md, &n);
+	EVP_MD_CTX_free(d->md);
+	d->md = NULL;
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}

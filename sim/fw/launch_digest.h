@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The launch measurement's pure parts, shared by sevsim (sim/fw/measure.c) and
+ * tools/cocoboot-measure, so both build the same VMSAs and table bytes from the
+ * same rules (docs/abi.md §9.4). Hashing is OpenSSL's libcrypto.
+ */
+#ifndef SIM_FW_LAUNCH_DIGEST_H
+#define SIM_FW_LAUNCH_DIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sim/fw/spec.h"
+
+/* The AP bring-up region a launch with n vCPUs gets (docs/abi.md §8.8 step 1:
+ * just below the special pages), and its size (§8.3). */
+uint64_t ld_bringup_region(unsigned nr_vcpus, uint64_t *size);
+
+/* The launch VMSA of vCPU v: v = 0 the PVH entry state (EIP = entry, EBX =
+ * start_info), v >= 1 the bring-up state of docs/abi.md §8.5. */
+void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
+	     uint64_t start_info, uint64_t sev_features);
+
+/* The hashes table page from the three digests (sim/fw/spec.h); out gets
+ * SIM_HT_PAGE bytes. */
+void ld_hashes_table(uint8_t *out, const uint8_t kernel[32], const uint8_t initrd[32],
+		     const uint8_t cmdline[32]);
+
+/* SHA-256 of the command line as the table covers it (bytes + NUL; none = ""). */
+void ld_cmdline_hash(const char *cmdline, uint8_t out[32]);
+
+/* Running SEV-ES launch digest: SHA-256 over every LAUNCH_UPDATE_DATA and
+ * LAUNCH_UPDATE_VMSA page in launch order. */
+struct ld_digest {
+	void *md;             /* EVP_MD_CTX */
+	uint64_t pages, bytes, vmsas;
+};
+int ld_begin(struct ld_digest *d);
+void ld_update_data(struct ld_digest *d, const uint8_t *pages, uint64_t len); /* len % 4096 == 0 */
+void ld_update_vmsa(struct ld_digest *d, const uint8_t page[4096]);
+void ld_end(struct ld_digest *d, char hex[65]);
+
+#endif

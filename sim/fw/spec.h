@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sevsim's (and tools/cocoboot-measure's) own encodings for the launch: the SEV hashes
+ * table as QEMU writes it, cocoboot's hashes note, and the VMSA fields a launch VMSA
+ * sets. Written from QEMU's target/i386/sev.c and ../shared/docs/amd-sev-facts.md, not
+ * from the guest's include/sev/ (as sim/hv/spec.h): the VMM side that fills the table
+ * must not share the guest's reading of it. tests/unit/test_payload_hashes.c checks the
+ * guest against tables built from these.
+ */
+#ifndef SIM_FW_SPEC_H
+#define SIM_FW_SPEC_H
+
+#include <stdint.h>
+
+/* ---- the hashes table (QEMU target/i386/sev.c: SevHashTable, SevHashTableEntry,
+ * QEMU_PACKED; GUIDs are UUID_LE, i.e. EFI byte order) ---- */
+#define SIM_HT_PAGE          4096u  /* cocoboot's table page */
+#define SIM_HT_LEN           168u   /* GUID 16 + len 2 + 3 entries of 50 */
+#define SIM_HT_ENTRY_LEN     50u    /* GUID 16 + len 2 + SHA-256 32 */
+#define SIM_HT_CMDLINE_OFF   18u    /* entries in QEMU's order: cmdline, initrd, kernel */
+#define SIM_HT_INITRD_OFF    68u
+#define SIM_HT_KERNEL_OFF    118u
+#define SIM_HT_E_LEN_OFF     16u    /* within an entry */
+#define SIM_HT_E_HASH_OFF    18u
+/* sev_hash_table_header_guid 9438d606-4f22-4cc9-b479-a793d411fd21 */
+#define SIM_HT_GUID_TABLE   "\x06\xd6\x38\x94\x22\x4f\xc9\x4c\xb4\x79\xa7\x93\xd4\x11\xfd\x21"
+/* sev_cmdline_entry_guid 97d02dd8-bd20-4c94-aa78-e7714d36ab2a */
+#define SIM_HT_GUID_CMDLINE "\xd8\x2d\xd0\x97\x20\xbd\x94\x4c\xaa\x78\xe7\x71\x4d\x36\xab\x2a"
+/* sev_initrd_entry_guid 44baf731-3a2f-4bd7-9af1-41e29169781d */
+#define SIM_HT_GUID_INITRD  "\x31\xf7\xba\x44\x2f\x3a\xd7\x4b\x9a\xf1\x41\xe2\x91\x69\x78\x1d"
+/* sev_kernel_entry_guid 4de79437-abd2-427f-b835-d5b172d2045b */
+#define SIM_HT_GUID_KERNEL  "\x37\x94\xe7\x4d\xd2\xab\x7f\x42\xb8\x35\xd5\xb1\x72\xd2\x04\x5b"
+
+/* ---- cocoboot's hashes note (docs/abi.md §9.1) ---- */
+#define SIM_NOTE_COCOBOOT        "cocoboot"
+#define SIM_NOTE_COCOBOOT_NAMESZ 9u
+#define SIM_NOTE_HASHES          0x100u /* desc: u64 paddr, u32 size (4096), u32 version */
+
+/* ---- the VMSA (SEV-ES save area): the fields a launch VMSA sets, at the offsets of
+ * amd-sev-facts.md §7.1 (Linux svm.h struct sev_es_save_area, cross-checked there with
+ * SVSM, edk2 and another guest). One 4 KiB page; every other field is zero. ---- */
+
+struct sim_vmsa_seg {
+	uint16_t selector;
+	uint16_t attrib;      /* VMCB format: descriptor bits 40-47, then 52-55 (facts §7.1) */
+	uint32_t limit;
+	uint64_t base;
+};
+_Static_assert(sizeof(struct sim_vmsa_seg) == 16, "VMSA segment is 16 bytes (facts §7.1)");
+
+#define SIM_VMSA_SIZE          4096
+#define SIM_VMSA_ES            0x000
+#define SIM_VMSA_CS            0x010
+#define SIM_VMSA_SS            0x020
+#define SIM_VMSA_DS            0x030
+#define SIM_VMSA_FS            0x040
+#define SIM_VMSA_GS            0x050
+#define SIM_VMSA_GDTR          0x060
+#define SIM_VMSA_LDTR          0x070
+#define SIM_VMSA_IDTR          0x080
+#define SIM_VMSA_TR            0x090
+#define SIM_VMSA_EFER          0x0d0
+#define SIM_VMSA_CR4           0x148
+#define SIM_VMSA_CR3           0x150
+#define SIM_VMSA_CR0           0x158
+#define SIM_VMSA_DR7           0x160
+#define SIM_VMSA_DR6           0x168
+#define SIM_VMSA_RFLAGS        0x170
+#define SIM_VMSA_RIP           0x178
+#define SIM_VMSA_RSP           0x1d8
+#define SIM_VMSA_RAX           0x1f8
+#define SIM_VMSA_G_PAT         0x268
+#define SIM_VMSA_RCX           0x308
+#define SIM_VMSA_RDX           0x310
+#define SIM_VMSA_RBX           0x318
+#define SIM_VMSA_RBP           0x328
+#define SIM_VMSA_RSI           0x330
+#define SIM_VMSA_RDI           0x338
+#define SIM_VMSA_SEV_FEATURES  0x3b0
+#define SIM_VMSA_XCR0          0x3e8
+#define SIM_VMSA_MXCSR         0x408 /* u32 */
+#define SIM_VMSA_X87_FCW       0x410 /* u16 */
+
+_Static_assert(SIM_VMSA_TR + sizeof(struct sim_vmsa_seg) == 0xa0, "segments end at 0xA0 (facts §7.1)");
+
+#endif /* SIM_FW_SPEC_H */

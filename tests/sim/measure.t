@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Claims about measured boot in sevsim (--kernel-hashes, docs/abi.md §9):
+
+- with --kernel-hashes cocoboot hands the unikernel (ukt) over in modes none, sev and
+  sev-es, as a bundle and as kernel + initrd modules, after saying the command line
+  and the modules match the table; the modules were in shared memory in sev/sev-es;
+- without a table under SEV-ES the boot goes on with a warning;
+- each lie ends in the GHCB termination with its reason code (set 0xC) and the run
+  never reaches the payload: a module swapped after the table was filled (0x1a), a
+  command line other than the one hashed (0x1c), a table entry of length 49 (0x19),
+  the table overwritten by the hypervisor after launch (0x18), the initrd module
+  swapped (0x1b);
+- tools/cocoboot-measure prints the same launch object (digest, measured pages,
+  hashes) as sevsim over a matrix of modes, vCPU counts, payloads, command lines and
+  --kernel-hashes on/off; and the digest moves when one byte of a measured input does;
+- with --kernel-hashes the measured pages do not depend on the payload's size.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from simtest import BUILD, Run, Tap  # noqa: E402
+
+IMG = os.path.join(BUILD, "cocoboot.elf")
+UKT = os.path.join(BUILD, "tests", "payloads", "ukt.elf")
+TOOL = os.path.join(BUILD, "tools", "cocoboot-measure")
+MKBUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mkbundle")
+SET = 0xC
+
+t = Tap()
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def handoff_ok(r):
+    h = r["handoff"] or {}
+    return r.status == 0 and r["result"] == "handoff" and h.get("abi") == "pvh" and h.get("failed") == []
+
+
+def tool(args):
+    p = subprocess.run([TOOL] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return json.loads(p.stdout) if p.returncode == 0 else {"error": p.stderr.decode()}
+
+
+for f in (UKT, TOOL):
+    if not os.path.exists(f):
+        print(f"1..0 # SKIP {f} not built")
+        sys.exit(0)
+
+with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
+    data = write(os.path.join(d, "data"), b"handoff-module\n")
+    cl = "ukt.modules=1 ukt.mod0=handoff-module"
+    bundle = os.path.join(d, "b")
+    subprocess.run([MKBUNDLE, "-k", UKT, "-o", bundle, "-c", cl, "-i", data], check=True)
+
+    for mode in ("none", "sev", "sev-es"):
+        r = Run([f"--mode={mode}", "--kernel-hashes", "--check-handoff", f"--module={bundle}", IMG])
+        t.ok(handoff_ok(r) and "the command line matches its hash" in r.console
+             and "1 modules match the hashes table" in r.console and r["launch"]["kernel_hashes"],
+             f"mode {mode}: --kernel-hashes, ukt bundle: cmdline and module checked, PVH handoff, every check true", r)
+    r = Run(["--mode=sev-es", "--kernel-hashes", "--check-handoff", "--cmdline=loglevel=debug",
+             f"--module={UKT}", f"--module={data}", IMG])
+    t.ok(handoff_ok(r) and "2 modules match the hashes table" in r.console
+         and r.console.count("copied from shared memory") == 2,
+         "sev-es: ukt + initrd as two modules, read from shared memory into private copies, hashed, handed over", r)
+    r = Run(["--mode=sev-es", "--check-handoff", f"--module={bundle}", IMG])
+    t.ok(handoff_ok(r) and "the hashes table is empty" in r.console,
+         "sev-es without --kernel-hashes: boot goes on, with a warning that nothing is verified", r)
+
+    lies = [("module-swap", 0x1a, [f"--module={bundle}"]),
+            ("cmdline-changed", 0x1c, [f"--module={bundle}"]),
+            ("hash-entry-len", 0x19, [f"--module={bundle}"]),
+            ("hashes-overwritten", 0x18, [f"--module={bundle}"])]
+    for lie, code, mods in lies:
+        r = Run(["--mode=sev-es", "--kernel-hashes", "--check-handoff", f"--lie={lie}"] + mods + [IMG])
+        t.ok(r["result"] == "terminated" and r["reason_set"] == SET and r["reason_code"] == code
+             and r["handoff"] is None and "ukt:" not in r.console,
+             f"lie {lie}: GHCB termination, set 0xC code {code:#x}, the payload never ran", r)
+    # module-swap changes the last module: with kernel + initrd that is the initrd
+    r = Run(["--mode=sev-es", "--kernel-hashes", "--check-handoff", f"--module={UKT}", f"--module={data}",
+             "--lie=module-swap", IMG])
+    t.ok(r["result"] == "terminated" and r["reason_set"] == SET and r["reason_code"] == 0x1b
+         and r["handoff"] is None and "ukt:" not in r.console,
+         "lie module-swap on the initrd module: set 0xC code 0x1b, the payload never ran", r)
+
+    # tools/cocoboot-measure against sevsim
+    big = write(os.path.join(d, "big"), os.urandom(3 * 4096 + 5))
+    n = same = 0
+    for mode in ("sev", "sev-es"):
+        for vcpus in (1, 3):
+            for kh in (True, False):
+                for mods in ([bundle], [UKT, big]):
+                    for cmd in (None, "loglevel=debug -- x y"):
+                        args = [f"--mode={mode}", f"--vcpus={vcpus}"] + (["--kernel-hashes"] if kh else []) \
+                            + [f"--module={m}" for m in mods] + ([f"--cmdline={cmd}"] if cmd else [])
+                        r = Run(args + ["--max-insns=1", IMG])
+                        want = tool(args + [IMG])
+                        n += 1
+                        if r["launch"] == want:
+                            same += 1
+                        else:
+                            print(f"# differs for {args}: sevsim {r['launch']} tool {want}")
+    t.ok(n == 32 and same == n, f"cocoboot-measure equals sevsim's launch object in {same} of {n} launches")
+
+    a = tool(["--mode=sev-es", "--kernel-hashes", f"--module={UKT}", IMG])
+    b = tool(["--mode=sev-es", "--kernel-hashes", f"--module={UKT}", f"--module={big}", IMG])
+    c = tool(["--mode=sev-es", f"--module={UKT}", IMG])
+    e = tool(["--mode=sev-es", f"--module={UKT}", f"--module={big}", IMG])
+    t.ok(a["measured_pages"] == b["measured_pages"] and e["measured_pages"] == c["measured_pages"] + 4
+         and a["digest"] != b["digest"],
+         "with --kernel-hashes the measured pages do not grow with the payload (the digest still "
+         "changes through the table); without, they grow by the module's pages")
+    flip = bytearray(open(big, "rb").read())
+    flip[100] ^= 1
+    big2 = write(os.path.join(d, "big2"), bytes(flip))
+    f1 = tool(["--mode=sev-es", f"--module={UKT}", f"--module={big2}", IMG])
+    f2 = tool(["--mode=sev-es", "--kernel-hashes", f"--module={UKT}", f"--module={big2}", IMG])
+    t.ok(f1["digest"] != e["digest"] and f2["digest"] != b["digest"]
+         and f2["hashes"]["initrd"] != b["hashes"]["initrd"] and f2["hashes"]["kernel"] == b["hashes"]["kernel"],
+         "one byte changed in a module moves the digest, measured or hashed; only its own table entry changes")
+    v1 = tool(["--mode=sev-es", "--vcpus=1", IMG])
+    v2 = tool(["--mode=sev-es", "--vcpus=2", IMG])
+    s1 = tool(["--mode=sev", "--vcpus=2", IMG])
+    t.ok(v2["vmsas"] == 2 and v1["vmsas"] == 1 and v2["digest"] != v1["digest"] and s1["vmsas"] == 0,
+         "sev-es measures one VMSA per vCPU; plain sev none")
+
+print(f"1..{t.n}")
+sys.exit(1 if t.failed else 0)
