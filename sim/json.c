@@ -41,6 +41,7 @@ const char *sim_result_name(enum sim_result r)
 	case SIM_RES_TIMEOUT:      return "timeout";
 	case SIM_RES_ERROR:        return "error";
 	case SIM_RES_HANDOFF:      return "handoff";
+	case SIM_RES_STOPPED:      return "stopped";
 	default:                   return "running";
 	}
 }
@@ -160,6 +161,10 @@ void sim_json_print(struct sim *s, FILE *f)
 	if (s->cfg.check_handoff) {
 		fprintf(f, ",\"handoff\":");
 		sim_handoff_json(s, f);
+	}
+	if (s->cfg.run_until) {
+		fprintf(f, ",\"run\":");
+		sim_until_json(s, f);
 	}
 	fprintf(f, ",\"seconds\":%.3f,\"insns_per_second\":%.0f}\n", s->seconds,
 		s->seconds > 0 ? (double)s->insns_total / s->seconds : 0.0);

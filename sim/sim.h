@@ -24,6 +24,7 @@ enum sim_result {
 	SIM_RES_TIMEOUT,
 	SIM_RES_ERROR,
 	SIM_RES_HANDOFF,    /* --check-handoff: a vCPU reached code outside the kernel image */
+	SIM_RES_STOPPED,    /* --run-payload-until: a vCPU reached the target instruction */
 };
 
 /* --lie switches: each makes the hypervisor model misbehave in one way. */
@@ -66,6 +67,7 @@ struct sim_config {
 	bool check_handoff;          /* stop at the first fetch outside the image, check the ABI */
 	const char *expect_cmdline;  /* NULL: derive (docs/payloads.md order) */
 	int expect_modules;          /* -1: derive from the modules given */
+	enum sim_until_kind { SIM_UNTIL_NONE, SIM_UNTIL_LINUX_KERNEL_ENTRY } run_until;
 };
 
 /* What cocoboot was given to chainload, parsed on the host (check/payload.c). */
@@ -105,6 +107,16 @@ struct sim_handoff {
 	struct { const char *name; bool ok; char detail[96]; } c[SIM_HANDOFF_MAX_CHECKS];
 };
 
+/* --run-payload-until: the run goes on past the handoff to a target (check/until.c). */
+struct sim_until {
+	bool armed, reached;
+	uint64_t target;             /* the instruction to stop before */
+	uint64_t handoff_cr3, boot_params, cr3, rip;
+	struct sim_handoff checks;   /* the state found at the target */
+	uint8_t bytes[16];           /* instruction bytes at the target */
+	bool bytes_ok;
+};
+
 /* A small map from a code to a count, printed as a JSON object. */
 struct sim_counter {
 	unsigned n;
@@ -131,6 +143,7 @@ enum sim_ev_kind {
 	SIM_EV_FETCH_FAULT, /* instruction bytes could not be read */
 	SIM_EV_HANDOFF,     /* --check-handoff: first instruction outside the kernel image */
 	SIM_EV_MOV_CR3,     /* MOV to/from CR3: emulated (code = 0x100 for "to" | register) */
+	SIM_EV_UNTIL,       /* --run-payload-until: the target instruction */
 };
 
 struct sim_event {
@@ -200,6 +213,8 @@ struct sim_vcpu {
 	uint64_t dr7;
 	bool halted_if;
 
+	size_t uc_old_exception_off; /* cpu/uc_quirks.c */
+
 	uint64_t insns;
 	uint64_t exec_rip;   /* instruction the code hook last let execute (~0: none) */
 };
@@ -234,6 +249,7 @@ struct sim {
 
 	struct sim_payload payload;
 	struct sim_handoff handoff;
+	struct sim_until until;
 
 	struct sim_vcpu vcpu[SIM_MAX_VCPUS];
 	unsigned nr_vcpus;
@@ -356,6 +372,10 @@ bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struc
 bool sim_exc_deliver(struct sim_vcpu *v, unsigned vector, bool has_err, uint64_t err);
 bool sim_vc_raise(struct sim_vcpu *v, uint64_t exit_code);
 
+/* cpu/uc_quirks.c: work-arounds for Unicorn 2.0.1's exception bookkeeping */
+int sim_uc_quirks_init(struct sim_vcpu *v);
+void sim_uc_exception_delivered(struct sim_vcpu *v);
+
 /* cpu/cpuid.c */
 void sim_cpuid_probe(struct sim *s);
 /* view: 0 = the CPU's own answer (modes none/sev), 1 = the hypervisor's (GHCB) answer */
@@ -406,6 +426,15 @@ void sim_payload_parse(struct sim *s);
 void sim_payload_free(struct sim *s);
 void sim_handoff_check(struct sim_vcpu *v, uint64_t rip);
 void sim_handoff_json(const struct sim *s, FILE *f);
+void sim_check_add(struct sim_handoff *h, const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void sim_checks_json(const struct sim_handoff *h, FILE *f); /* "checks", "failed", "details" */
+
+/* check/until.c */
+int sim_until_parse(struct sim_config *c, const char *what);
+bool sim_until_arm(struct sim_vcpu *v, uint64_t rip);
+void sim_until_check(struct sim_vcpu *v, uint64_t rip);
+void sim_until_json(const struct sim *s, FILE *f);
 
 /* json.c */
 void sim_json_print(struct sim *s, FILE *f);

@@ -24,6 +24,22 @@ $(SEVSIM): $(SIM_OBJS)
 	$(if $(Q),@echo "  LINK    $@")
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $(SIM_OBJS) -lunicorn
 
+# The same sources at -O2 without sanitizers, for long guest runs (the Linux-decompressor
+# oracle, tests/sim/oracle.t): about 4x the instructions per second of the ASan build.
+SEVSIM_FAST        := $(BUILD)/sevsim-fast
+SIM_FAST_CFLAGS    := $(filter-out -O1 $(HOST_SAN),$(HOST_CFLAGS)) -O2
+SIM_FAST_OBJS      := $(SIM_SRCS:%.c=$(BUILD)/sim-fast/%.o) $(BUILD)/sim/cpu/reset.o
+
+$(BUILD)/sim-fast/sim/%.o: sim/%.c $(SIM_HDRS) $(wildcard include/sev/*.h) include/xen/start_info.h \
+		include/linux/boot_params.h
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  HOSTCC  $< (fast)")
+	$(Q)$(HOST_CC) $(SIM_FAST_CFLAGS) -c $< -o $@
+
+$(SEVSIM_FAST): $(SIM_FAST_OBJS)
+	$(if $(Q),@echo "  LINK    $@")
+	$(Q)$(HOST_CC) -o $@ $(SIM_FAST_OBJS) -lunicorn
+
 # Guest programs for sevsim's self-tests: tests/sim/guest_*.asm -> build/tests/sim/*.elf
 SIM_GUEST_SRCS := $(sort $(wildcard tests/sim/guest_*.asm))
 SIM_GUESTS     := $(SIM_GUEST_SRCS:tests/sim/%.asm=$(BUILD)/tests/sim/%.elf)
@@ -42,6 +58,6 @@ sevsim: $(SEVSIM) $(SIM_GUESTS)
 sim-check: $(SEVSIM) $(SIM_GUESTS)
 	BUILD=$(BUILD) prove --exec '' $(sort $(wildcard tests/sim/*.t))
 
-HOST_PROGS += $(SEVSIM)
+HOST_PROGS += $(SEVSIM) $(SEVSIM_FAST)
 CHECK_DEPS += $(SIM_GUESTS)
 TESTS      += $(sort $(wildcard tests/sim/*.t))

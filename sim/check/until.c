@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Running the payload past the handoff until a given instruction (--stop-at=GPA,
+ * --run-payload-until=linux-kernel-entry), then checking the state there.
+ *
+ * The point is an oracle the project did not write: Linux's decompressor (Debian's
+ * bzImage) detects SEV, negotiates the GHCB protocol, handles its own #VCs, builds page
+ * tables with the C-bit and checks it, then jumps to the decompressed kernel. sevsim serves
+ * it with its ordinary models; nothing here knows Linux's code. The stop address comes from
+ * the boot protocol only (Documentation/arch/x86/boot.rst, field init_size, "kernel runtime
+ * start address"): for a relocatable kernel the load address raised to pref_address and
+ * aligned up to kernel_alignment, else pref_address. With KASLR off ("nokaslr") the 64-bit
+ * decompressor decompresses there and enters the kernel at that address (docs/sevsim.md,
+ * "Running the payload"). The load address is code32_start = handoff RIP - 0x200, the
+ * 64-bit entry (boot.rst, "64-bit boot protocol"); the other fields are the bzImage's own.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "sim/sim.h"
+#include "linux/boot_params.h"
+
+#define CR0_PG   (1ull << 31)
+#define EFER_LMA (1ull << 10)
+
+/* --run-payload-until=WHAT: known targets (only one so far). */
+int sim_until_parse(struct sim_config *c, const char *what)
+{
+	if (strcmp(what, "linux-kernel-entry"))
+		return -1;
+	c->run_until = SIM_UNTIL_LINUX_KERNEL_ENTRY;
+	c->check_handoff = true;
+	return 0;
+}
+
+/* boot.rst (init_size): where a bzImage's kernel runs, given where it was loaded. */
+static bool runtime_start(const struct sim_payload *pl, uint64_t load, uint64_t *start)
+{
+	const struct setup_header *h;
+
+	if (pl->kind != SIM_PL_LINUX || pl->kernel_len < BOOT_HDR_OFFSET + sizeof(*h))
+		return false;
+	h = (const struct setup_header *)(pl->kernel + BOOT_HDR_OFFSET);
+	if (!h->relocatable_kernel) {
+		*start = h->pref_address;
+		return true;
+	}
+	if (!h->kernel_alignment || (h->kernel_alignment & (h->kernel_alignment - 1)))
+		return false;
+	if (load < h->pref_address)
+		load = h->pref_address;
+	*start = (load + h->kernel_alignment - 1) & ~((uint64_t)h->kernel_alignment - 1);
+	return true;
+}
+
+/* The handoff happened at rip: arm the stop (false: the run ends here). */
+bool sim_until_arm(struct sim_vcpu *v, uint64_t rip)
+{
+	struct sim *s = v->sim;
+	struct sim_until *u = &s->until;
+
+	if (s->cfg.run_until != SIM_UNTIL_LINUX_KERNEL_ENTRY)
+		return false;
+	u->handoff_cr3 = sim_reg(v, UC_X86_REG_CR3);
+	u->boot_params = sim_reg(v, UC_X86_REG_RSI);
+	if (s->handoff.failed) {
+		sim_trace(s, "run until the kernel entry: not started, the handoff failed a check");
+		return false;
+	}
+	if (!runtime_start(&s->payload, rip - BOOT_ENTRY64_OFFSET, &u->target)) {
+		sim_fail(s, "--run-payload-until=linux-kernel-entry: the payload is not a bzImage "
+			 "with a usable setup header");
+		return false;
+	}
+	u->armed = true;
+	sim_trace(s, "run until the kernel entry at %#" PRIx64 " (boot.rst runtime start)", u->target);
+	return true;
+}
+
+/* The leaf entry mapping la (long mode, 4-level), or 0. */
+static uint64_t leaf_entry(struct sim_vcpu *v, uint64_t la)
+{
+	uint64_t table = v->cr3 & 0x000ffffffffff000ull, e = 0;
+
+	for (int level = 3; level >= 0; level--) {
+		if (!sim_mem_cpu_access(v, table + ((la >> (12 + 9 * level)) & 0x1ff) * 8, &e, 8,
+					SIM_ACC_WALK, false) || !(e & 1))
+			return 0;
+		if (level == 0 || (level < 3 && (e & 0x80)))
+			return e;
+		table = e & 0x000ffffffffff000ull;
+	}
+	return 0;
+}
+
+/* A vCPU is about to execute the target: check the state the payload built. */
+void sim_until_check(struct sim_vcpu *v, uint64_t rip)
+{
+	struct sim *s = v->sim;
+	struct sim_until *u = &s->until;
+	struct sim_handoff *c = &u->checks;
+	uint64_t gpa = 0, e, rsi = sim_reg(v, UC_X86_REG_RSI);
+
+	sim_mmu_refresh(v);
+	u->reached = true;
+	u->rip = rip;
+	u->cr3 = v->cr3;
+	c->done = true;
+	sim_check_add(c, "long_mode", (v->cr0 & CR0_PG) && (v->efer & EFER_LMA) && sim_cs64(v),
+		      "cr0 %#" PRIx64 " efer %#" PRIx64 ", 64-bit CS", v->cr0, v->efer);
+	bool ident = sim_mmu_translate(v, rip, false, &gpa) && (gpa & ~s->cbit_mask) == rip;
+	sim_check_add(c, "identity_entry", ident, "rip %#" PRIx64 " maps GPA %#" PRIx64, rip, gpa);
+	sim_check_add(c, "boot_params", rsi == u->boot_params,
+		      "rsi %#" PRIx64 ", boot_params given at the handoff %#" PRIx64, rsi, u->boot_params);
+	sim_check_add(c, "own_page_tables", u->cr3 != u->handoff_cr3,
+		      "cr3 %#" PRIx64 ", at the handoff %#" PRIx64, u->cr3, u->handoff_cr3);
+	if (s->cbit_mask) {
+		e = leaf_entry(v, rip);
+		sim_check_add(c, "sev_cbit_entry", (e & s->cbit_mask) != 0,
+			      "leaf entry %#" PRIx64 " for rip has the C-bit %u", e, s->cbit);
+	}
+	u->bytes_ok = sim_mmu_fetch(v, rip, u->bytes, sizeof(u->bytes));
+	sim_trace(s, "vcpu%u: reached %#" PRIx64 ": %u checks, %u failed", v->id, rip, c->n, c->failed);
+	for (unsigned i = 0; i < c->n; i++)
+		sim_trace(s, "  %s %s: %s", c->c[i].ok ? "ok  " : "FAIL", c->c[i].name, c->c[i].detail);
+}
+
+void sim_until_json(const struct sim *s, FILE *f)
+{
+	const struct sim_until *u = &s->until;
+
+	fputs("{\"until\":\"linux-kernel-entry\",\"target\":", f);
+	if (u->armed || u->reached)
+		fprintf(f, "%" PRIu64, u->target);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"reached\":%s", u->reached ? "true" : "false");
+	if (u->reached) {
+		fprintf(f, ",\"cr3\":%" PRIu64 ",\"handoff_cr3\":%" PRIu64 ",", u->cr3, u->handoff_cr3);
+		sim_checks_json(&u->checks, f);
+		fputs(",\"entry_bytes\":\"", f);
+		for (unsigned i = 0; u->bytes_ok && i < sizeof(u->bytes); i++)
+			fprintf(f, "%02x", u->bytes[i]);
+		fputc('"', f);
+	}
+	fputc('}', f);
+}
