@@ -98,6 +98,11 @@ static void counter(FILE *f, const struct sim_counter *c, bool hex)
 	fputc('}', f);
 }
 
+void sim_counter_json(FILE *f, const struct sim_counter *c, bool hex)
+{
+	counter(f, c, hex);
+}
+
 static const char *const lie_names[] = {
 	"cbit-wrong", "cpuid-nosev", "version-mismatch", "ghcb-error", "ghcb-missing-valid",
 	"ghcb-garbage-cpuid", "msr-bad-response", "start-info-magic",

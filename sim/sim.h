@@ -107,6 +107,12 @@ struct sim_handoff {
 	struct { const char *name; bool ok; char detail[96]; } c[SIM_HANDOFF_MAX_CHECKS];
 };
 
+/* A small map from a code to a count, printed as a JSON object. */
+struct sim_counter {
+	unsigned n;
+	struct { uint64_t key; uint64_t count; } e[SIM_MAX_COUNTERS];
+};
+
 /* --run-payload-until: the run goes on past the handoff to a target (check/until.c). */
 struct sim_until {
 	bool armed, reached;
@@ -115,12 +121,9 @@ struct sim_until {
 	struct sim_handoff checks;   /* the state found at the target */
 	uint8_t bytes[16];           /* instruction bytes at the target */
 	bool bytes_ok;
-};
-
-/* A small map from a code to a count, printed as a JSON object. */
-struct sim_counter {
-	unsigned n;
-	struct { uint64_t key; uint64_t count; } e[SIM_MAX_COUNTERS];
+	/* counters at the handoff: the JSON reports what the payload caused after it */
+	uint64_t insns0, vmgexits0, vc0, exceptions0;
+	struct sim_counter vmgexits_by_code0, vc_by_code0, exceptions_by_vector0;
 };
 
 void sim_counter_add(struct sim_counter *c, uint64_t key);
@@ -440,6 +443,7 @@ void sim_until_json(const struct sim *s, FILE *f);
 void sim_json_print(struct sim *s, FILE *f);
 const char *sim_result_name(enum sim_result r);
 void sim_json_str(FILE *f, const char *s); /* a JSON string, or null */
+void sim_counter_json(FILE *f, const struct sim_counter *c, bool hex);
 unsigned sim_lie_bit(const char *name); /* 0 if unknown */
 
 /* the launch-time special page region (xl's HVM special pages, facts §1.8) */

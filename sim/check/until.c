@@ -61,6 +61,13 @@ bool sim_until_arm(struct sim_vcpu *v, uint64_t rip)
 
 	if (s->cfg.run_until != SIM_UNTIL_LINUX_KERNEL_ENTRY)
 		return false;
+	u->insns0 = s->insns_total;
+	u->vmgexits0 = s->vmgexits;
+	u->vc0 = s->vc;
+	u->exceptions0 = s->exceptions;
+	u->vmgexits_by_code0 = s->vmgexits_by_code;
+	u->vc_by_code0 = s->vc_by_code;
+	u->exceptions_by_vector0 = s->exceptions_by_vector;
 	u->handoff_cr3 = sim_reg(v, UC_X86_REG_CR3);
 	u->boot_params = sim_reg(v, UC_X86_REG_RSI);
 	if (s->handoff.failed) {
@@ -103,6 +110,7 @@ void sim_until_check(struct sim_vcpu *v, uint64_t rip)
 
 	sim_mmu_refresh(v);
 	u->reached = true;
+	u->armed = false;
 	u->rip = rip;
 	u->cr3 = v->cr3;
 	c->done = true;
@@ -125,16 +133,42 @@ void sim_until_check(struct sim_vcpu *v, uint64_t rip)
 		sim_trace(s, "  %s %s: %s", c->c[i].ok ? "ok  " : "FAIL", c->c[i].name, c->c[i].detail);
 }
 
+/* now minus then, key by key */
+static void counter_since(FILE *f, const char *name, const struct sim_counter *now,
+			  const struct sim_counter *then, bool hex)
+{
+	struct sim_counter d = { 0 };
+
+	for (unsigned i = 0; i < now->n; i++) {
+		uint64_t n = now->e[i].count - sim_counter_get(then, now->e[i].key);
+		if (n) {
+			d.e[d.n].key = now->e[i].key;
+			d.e[d.n++].count = n;
+		}
+	}
+	fprintf(f, ",\"%s\":", name);
+	sim_counter_json(f, &d, hex);
+}
+
 void sim_until_json(const struct sim *s, FILE *f)
 {
 	const struct sim_until *u = &s->until;
 
 	fputs("{\"until\":\"linux-kernel-entry\",\"target\":", f);
-	if (u->armed || u->reached)
+	if (u->target)
 		fprintf(f, "%" PRIu64, u->target);
 	else
 		fputs("null", f);
 	fprintf(f, ",\"reached\":%s", u->reached ? "true" : "false");
+	if (u->armed || u->reached) { /* what the payload caused after the handoff */
+		fprintf(f, ",\"instructions\":%" PRIu64 ",\"vmgexits\":%" PRIu64 ",\"vc\":%" PRIu64
+			",\"exceptions\":%" PRIu64, s->insns_total - u->insns0, s->vmgexits - u->vmgexits0,
+			s->vc - u->vc0, s->exceptions - u->exceptions0);
+		counter_since(f, "vmgexits_by_code", &s->vmgexits_by_code, &u->vmgexits_by_code0, true);
+		counter_since(f, "vc_by_code", &s->vc_by_code, &u->vc_by_code0, true);
+		counter_since(f, "exceptions_by_vector", &s->exceptions_by_vector,
+			      &u->exceptions_by_vector0, false);
+	}
 	if (u->reached) {
 		fprintf(f, ",\"cr3\":%" PRIu64 ",\"handoff_cr3\":%" PRIu64 ",", u->cr3, u->handoff_cr3);
 		sim_checks_json(&u->checks, f);
