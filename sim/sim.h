@@ -206,6 +206,7 @@ struct sim_vcpu {
 	uint64_t guest_cr3;   /* architectural CR3; Unicorn's holds the walk window (cpu/mmu.c) */
 	uint64_t cr0, cr3, cr4, efer;
 	struct sim_tlb_entry tlb[SIM_TLB_SIZE];
+	uint64_t fetch_vpage, fetch_gpa_page; /* sim_mmu_fetch_insn's page (vpage + 1; 0: none) */
 
 	struct sim_event ev;
 	uint64_t slice_left;
@@ -341,6 +342,7 @@ bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gp
 bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len);
 bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
+bool sim_mmu_fetch_insn(struct sim_vcpu *v, uint64_t la, void *buf, unsigned len);
 
 /* cpu/vcpu.c */
 int sim_vcpu_create(struct sim *s, unsigned id);

@@ -53,10 +53,15 @@ $(BUILD)/tests/sim/%.elf: $(BUILD)/tests/sim/%.o tests/sim/guest.ld
 	$(Q)$(LD) -nostdlib -static -no-pie --build-id=none -z max-page-size=4096 \
 		--no-warn-rwx-segments -T tests/sim/guest.ld -o $@ $<
 
-.PHONY: sevsim sim-check
-sevsim: $(SEVSIM) $(SIM_GUESTS)
-sim-check: $(SEVSIM) $(SIM_GUESTS)
+.PHONY: sevsim sim-check oracle
+sevsim: $(SEVSIM) $(SEVSIM_FAST) $(SIM_GUESTS)
+sim-check: $(SEVSIM) $(SEVSIM_FAST) $(SIM_GUESTS)
 	BUILD=$(BUILD) prove --exec '' $(sort $(wildcard tests/sim/*.t))
+
+# The Linux-decompressor oracle run to the kernel entry in modes sev-es, sev and none
+# (tests/sim/oracle.t; make check runs only its short sev-es variant). Minutes per mode.
+oracle: $(BUILD)/cocoboot.elf $(SEVSIM_FAST) linux-fetch-for-check
+	BUILD=$(BUILD) ORACLE_FULL=1 prove -v --timer --exec '' tests/sim/oracle.t
 
 HOST_PROGS += $(SEVSIM) $(SEVSIM_FAST)
 CHECK_DEPS += $(SIM_GUESTS)

@@ -139,7 +139,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		if (!sim_mmu_fetch(v, addr, b, n))
 			n = 4096 - (unsigned)(addr & 0xfff) < 15 ? 4096 - (unsigned)(addr & 0xfff) : 15;
 	}
-	if (!sim_mmu_fetch(v, addr, b, n) ||
+	if (!sim_mmu_fetch_insn(v, addr, b, n) ||
 	    !sim_insn_decode(b, n, (v->efer & EFER_LMA) != 0, true, &in)) {
 		count_insn(v); /* let Unicorn fault on it as the hardware would */
 		v->exec_rip = addr;
