@@ -84,29 +84,13 @@ bool sim_until_arm(struct sim_vcpu *v, uint64_t rip)
 	return true;
 }
 
-/* The leaf entry mapping la (long mode, 4-level), or 0. */
-static uint64_t leaf_entry(struct sim_vcpu *v, uint64_t la)
-{
-	uint64_t table = v->cr3 & 0x000ffffffffff000ull, e = 0;
-
-	for (int level = 3; level >= 0; level--) {
-		if (!sim_mem_cpu_access(v, table + ((la >> (12 + 9 * level)) & 0x1ff) * 8, &e, 8,
-					SIM_ACC_WALK, false) || !(e & 1))
-			return 0;
-		if (level == 0 || (level < 3 && (e & 0x80)))
-			return e;
-		table = e & 0x000ffffffffff000ull;
-	}
-	return 0;
-}
-
 /* A vCPU is about to execute the target: check the state the payload built. */
 void sim_until_check(struct sim_vcpu *v, uint64_t rip)
 {
 	struct sim *s = v->sim;
 	struct sim_until *u = &s->until;
 	struct sim_handoff *c = &u->checks;
-	uint64_t gpa = 0, e, rsi = sim_reg(v, UC_X86_REG_RSI);
+	uint64_t gpa = 0, rsi = sim_reg(v, UC_X86_REG_RSI);
 
 	sim_mmu_refresh(v);
 	u->reached = true;
@@ -122,11 +106,9 @@ void sim_until_check(struct sim_vcpu *v, uint64_t rip)
 		      "rsi %#" PRIx64 ", boot_params given at the handoff %#" PRIx64, rsi, u->boot_params);
 	sim_check_add(c, "own_page_tables", u->cr3 != u->handoff_cr3,
 		      "cr3 %#" PRIx64 ", at the handoff %#" PRIx64, u->cr3, u->handoff_cr3);
-	if (s->cbit_mask) {
-		e = leaf_entry(v, rip);
-		sim_check_add(c, "sev_cbit_entry", (e & s->cbit_mask) != 0,
-			      "leaf entry %#" PRIx64 " for rip has the C-bit %u", e, s->cbit);
-	}
+	if (s->cbit_mask) /* the walk's GPA carries the leaf entry's address bits, C-bit included */
+		sim_check_add(c, "sev_cbit_entry", ident && (gpa & s->cbit_mask),
+			      "rip maps GPA %#" PRIx64 ", C-bit %u set", gpa, s->cbit);
 	u->bytes_ok = sim_mmu_fetch(v, rip, u->bytes, sizeof(u->bytes));
 	sim_trace(s, "vcpu%u: reached %#" PRIx64 ": %u checks, %u failed", v->id, rip, c->n, c->failed);
 	for (unsigned i = 0; i < c->n; i++)
