@@ -102,7 +102,7 @@ with tempfile.TemporaryDirectory(prefix="sevsim-oracle-") as d:
     else:
         want = vmlinux_entry_bytes(os.path.join(CACHE, "vmlinux"))
         for mode in ("sev-es", "sev", "none"):
-            r = run(mode, lb, 4_000_000_000, 7200)
+            r = run(mode, lb, 20_000_000_000, 14400)
             p = r["run"] or {}
             c = p.get("checks", {})
             t.ok(r["result"] == "stopped" and r.status == 0 and p.get("reached") and p.get("failed") == []
