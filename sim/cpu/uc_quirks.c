@@ -1,27 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Two Unicorn 2.0.1 behaviours that break exception delivery, and what sevsim does about them.
+ * A Unicorn 2.0.1 behaviour that breaks exception delivery, and what sevsim does about it.
  *
- * 1. QEMU's exception helper keeps "the exception in flight" (CPUX86State.old_exception) to
- *    turn a second contributory fault or page fault into #DF and a fault during #DF into a
- *    triple fault; QEMU clears it when it *delivers* an exception. Under Unicorn the
- *    interrupt hook replaces delivery (sevsim delivers through cpu/exc.c), so nothing clears
- *    it: after the first #PF or #GP raised inside Unicorn, the second becomes #DF and the
- *    third a silent "triple fault" (a reset request; uc_emu_start returns UC_ERR_OK with RIP
- *    unchanged, no hook called). sim_uc_exception_delivered() clears it after each delivery
- *    of a fault Unicorn raised, as the CPU's delivery would. Unicorn has no API for that
- *    field; it is found in the saved CPU context (uc_context_save copies the register
- *    file, CPUX86State up to its Unicorn-private tail): QEMU keeps it right after the debug
- *    registers DR0..DR7 and the four breakpoint pointers, so sevsim writes markers to
- *    DR0..DR3, finds them in a saved context, and checks the field after them holds -1 (no
- *    exception in flight) in a fresh engine. If the layout is not what it expects, sevsim
- *    refuses to run rather than deliver faults wrongly.
- *
- * 2. At the end of every uc_emu_start, Unicorn invalidates the translation at the `until`
- *    address by translating it to a physical page: with sevsim's never-reached
- *    (non-canonical) `until` that raised a #GP into old_exception on every run-loop
- *    iteration. sevsim turns on Unicorn's "exits" list (UC_CTL_UC_USE_EXITS) and leaves it
- *    empty, so `until` is ignored and nothing is translated.
+ * QEMU's exception helper keeps "the exception in flight" (CPUX86State.old_exception) to
+ * turn a second contributory fault or page fault into #DF and a fault during #DF into a
+ * triple fault; QEMU clears it when it *delivers* an exception. Under Unicorn the interrupt
+ * hook replaces delivery (sevsim delivers through cpu/exc.c), so nothing clears it: after
+ * the first #PF raised inside Unicorn the second becomes #DF and the third a silent "triple
+ * fault" (a reset request: uc_emu_start returns UC_ERR_OK with RIP unchanged, no hook
+ * called, and the vCPU spins on the instruction). Linux's decompressor, which builds its
+ * identity map on demand from its #PF handler, takes dozens. sim_uc_exception_delivered()
+ * clears the field after each delivery of a fault Unicorn raised, as the CPU's delivery
+ * would. Unicorn has no API for that field; it is found in the saved CPU context
+ * (uc_context_save copies CPUX86State up to its Unicorn-private tail): QEMU keeps it right
+ * after the debug registers DR0..DR7 and the four breakpoint pointers, so sevsim writes
+ * markers to DR0..DR3, finds them in a saved context, and checks that the field after them
+ * holds -1 (no exception in flight) in a fresh engine. If the layout is not what it
+ * expects, sevsim refuses to run rather than deliver faults wrongly. (The other half, the
+ * #GP from Unicorn translating an `until` address, open_engine avoids with an empty exits
+ * list.)
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -50,10 +47,6 @@ int sim_uc_quirks_init(struct sim_vcpu *v)
 	size_t off = 0;
 	bool found = false;
 
-	if (uc_ctl_exits_enable(v->uc) != UC_ERR_OK) {
-		sim_fail(v->sim, "vcpu%u: Unicorn refused UC_CTL_UC_USE_EXITS", v->id);
-		return -1;
-	}
 	for (unsigned i = 0; i < 4; i++) {
 		saved[i] = sim_reg(v, dr_regs[i]);
 		sim_set_reg(v, dr_regs[i], DR_MARK(i));
