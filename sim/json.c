@@ -41,6 +41,7 @@ const char *sim_result_name(enum sim_result r)
 	case SIM_RES_TIMEOUT:      return "timeout";
 	case SIM_RES_ERROR:        return "error";
 	case SIM_RES_HANDOFF:      return "handoff";
+	case SIM_RES_STOPPED:      return "stopped";
 	default:                   return "running";
 	}
 }
@@ -95,6 +96,11 @@ static void counter(FILE *f, const struct sim_counter *c, bool hex)
 			fprintf(f, "\"%" PRIu64 "\":%" PRIu64, k, c->e[i].count);
 	}
 	fputc('}', f);
+}
+
+void sim_counter_json(FILE *f, const struct sim_counter *c, bool hex)
+{
+	counter(f, c, hex);
 }
 
 static const char *const lie_names[] = {
@@ -169,6 +175,10 @@ void sim_json_print(struct sim *s, FILE *f)
 	if (s->cfg.check_handoff) {
 		fprintf(f, ",\"handoff\":");
 		sim_handoff_json(s, f);
+	}
+	if (s->cfg.run_until) {
+		fprintf(f, ",\"run\":");
+		sim_until_json(s, f);
 	}
 	fprintf(f, ",\"seconds\":%.3f,\"insns_per_second\":%.0f}\n", s->seconds,
 		s->seconds > 0 ? (double)s->insns_total / s->seconds : 0.0);

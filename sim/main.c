@@ -7,7 +7,8 @@
  *                [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]
  *                [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
  *                [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]
- *                [--cache=coherent|incoherent] KERNEL.elf
+ *                [--cache=coherent|incoherent] [--kernel-hashes]
+ *                [--run-payload-until=linux-kernel-entry] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
  * hypervisor), 3 triple fault, 4 timeout, 5 guest-reported failure (SCHEDOP_shutdown
@@ -84,6 +85,7 @@ static void usage(FILE *f)
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
 		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
 		"              [--cache=coherent|incoherent]\n"
+		"              [--run-payload-until=linux-kernel-entry]\n"
 		"              KERNEL.elf\n"
 		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
 		"      ghcb-garbage-cpuid msr-bad-response start-info-magic memmap-above-cbit\n"
@@ -258,6 +260,13 @@ static int parse_args(int argc, char **argv)
 			c->kernel_hashes = true;
 		} else if (OPT("--check-handoff")) {
 			c->check_handoff = true;
+		} else if (OPT("--run-payload-until")) {
+			NEED_VAL();
+			if (sim_until_parse(c, val) < 0) {
+				sim_fail(&sim, "--run-payload-until: unknown target '%s' (linux-kernel-entry)",
+					 val);
+				return -1;
+			}
 		} else if (OPT("--expect-cmdline")) {
 			NEED_VAL();
 			c->expect_cmdline = val;
@@ -358,9 +367,18 @@ static int exit_status(const struct sim *s)
 	case SIM_RES_TERMINATED:   return 2;
 	case SIM_RES_TRIPLE_FAULT: return 3;
 	case SIM_RES_TIMEOUT:      return 4;
-	case SIM_RES_HANDOFF:      return s->handoff.failed ? 5 : 0;
+	case SIM_RES_HANDOFF:      return s->handoff.failed || s->cfg.run_until ? 5 : 0;
+	case SIM_RES_STOPPED:      return s->until.checks.failed ? 5 : 0;
 	default:                   return 1;
 	}
+}
+
+/* With --run-payload-until, a run that ends before the target is no success. */
+static int exit_status_until(const struct sim *s)
+{
+	int st = exit_status(s);
+
+	return s->cfg.run_until && s->result != SIM_RES_STOPPED && st == 0 ? 5 : st;
 }
 
 int main(int argc, char **argv)
@@ -413,7 +431,7 @@ int main(int argc, char **argv)
 	sim_console_finish(&sim);
 	sim_json_print(&sim, stdout);
 	fflush(stdout);
-	status = exit_status(&sim);
+	status = exit_status_until(&sim);
 	for (unsigned i = 0; i < sim.nr_vcpus; i++)
 		if (sim.vcpu[i].uc)
 			uc_close(sim.vcpu[i].uc);

@@ -24,6 +24,7 @@ enum sim_result {
 	SIM_RES_TIMEOUT,
 	SIM_RES_ERROR,
 	SIM_RES_HANDOFF,    /* --check-handoff: a vCPU reached code outside the kernel image */
+	SIM_RES_STOPPED,    /* --run-payload-until: a vCPU reached the target instruction */
 };
 
 /* --lie switches: each makes the hypervisor model misbehave in one way. */
@@ -89,6 +90,7 @@ struct sim_config {
 	uint64_t rdrand_k;
 	bool cache_incoherent;       /* --cache=incoherent: CPUID 0x8000001F EAX[10] clear */
 	bool kernel_hashes;          /* fill the hashes table, modules in shared memory */
+	enum sim_until_kind { SIM_UNTIL_NONE, SIM_UNTIL_LINUX_KERNEL_ENTRY } run_until;
 };
 
 /* The launch measurement (fw/measure.c, docs/abi.md §9.4). */
@@ -145,6 +147,19 @@ struct sim_counter {
 	struct { uint64_t key; uint64_t count; } e[SIM_MAX_COUNTERS];
 };
 
+/* --run-payload-until: the run goes on past the handoff to a target (check/until.c). */
+struct sim_until {
+	bool armed, reached;
+	uint64_t target;             /* the instruction to stop before */
+	uint64_t handoff_cr3, boot_params, cr3, rip;
+	struct sim_handoff checks;   /* the state found at the target */
+	uint8_t bytes[16];           /* instruction bytes at the target */
+	bool bytes_ok;
+	/* counters at the handoff: the JSON reports what the payload caused after it */
+	uint64_t insns0, vmgexits0, vc0, exceptions0;
+	struct sim_counter vmgexits_by_code0, vc_by_code0, exceptions_by_vector0;
+};
+
 void sim_counter_add(struct sim_counter *c, uint64_t key);
 uint64_t sim_counter_get(const struct sim_counter *c, uint64_t key);
 
@@ -167,6 +182,7 @@ enum sim_ev_kind {
 	SIM_EV_MOV_CR3,     /* MOV to/from CR3: emulated (code = 0x100 for "to" | register) */
 	SIM_EV_RDRAND,      /* RDRAND into register ev.code (ev.gpa = operand bytes) */
 	SIM_EV_STRIO,       /* INS/OUTS the hypervisor emulates (mode sev) */
+	SIM_EV_UNTIL,       /* --run-payload-until: the target instruction */
 };
 
 struct sim_event {
@@ -226,6 +242,7 @@ struct sim_vcpu {
 	uint64_t guest_cr3;   /* architectural CR3; Unicorn's holds the walk window (cpu/mmu.c) */
 	uint64_t cr0, cr3, cr4, efer;
 	struct sim_tlb_entry tlb[SIM_TLB_SIZE];
+	uint64_t fetch_vpage, fetch_gpa_page; /* sim_mmu_fetch_insn's page (vpage + 1; 0: none) */
 
 	struct sim_event ev;
 	uint64_t slice_left;
@@ -235,6 +252,8 @@ struct sim_vcpu {
 	uint64_t ghcb_registered_gfn; /* ~0: none */
 	uint64_t dr7;
 	bool halted_if;
+
+	size_t uc_old_exception_off; /* cpu/uc_quirks.c */
 
 	uint64_t insns;
 	uint64_t exec_rip;   /* instruction the code hook last let execute (~0: none) */
@@ -287,6 +306,7 @@ struct sim {
 	struct sim_payload payload;
 	struct sim_handoff handoff;
 	struct sim_launch launch;
+	struct sim_until until;
 
 	struct sim_vcpu vcpu[SIM_MAX_VCPUS];
 	unsigned nr_vcpus;
@@ -402,6 +422,7 @@ bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 /* #PF error code for a fault at la by the instruction at rip: P from the walk; W when
  * la is mapped read-only (a write must have faulted); I when la is rip's page and NX */
 uint64_t sim_mmu_pf_error(struct sim_vcpu *v, uint64_t la, uint64_t rip);
+bool sim_mmu_fetch_insn(struct sim_vcpu *v, uint64_t la, void *buf, unsigned len);
 
 /* cpu/vcpu.c */
 int sim_vcpu_create(struct sim *s, unsigned id);
@@ -466,6 +487,9 @@ void sim_cache_shared_write(struct sim *s, uint64_t gpa);
 void sim_cache_hv_wrote(struct sim *s, uint64_t gpa, uint64_t len);
 /* stale lines reach memory: at every exit to the hypervisor, remap, handoff, end */
 void sim_cache_evict(struct sim *s);
+/* cpu/uc_quirks.c: work-arounds for Unicorn 2.0.1's exception bookkeeping */
+int sim_uc_quirks_init(struct sim_vcpu *v);
+void sim_uc_exception_delivered(struct sim_vcpu *v);
 
 /* cpu/cpuid.c */
 void sim_cpuid_probe(struct sim *s);
@@ -518,11 +542,21 @@ void sim_payload_parse(struct sim *s);
 void sim_payload_free(struct sim *s);
 void sim_handoff_check(struct sim_vcpu *v, uint64_t rip);
 void sim_handoff_json(const struct sim *s, FILE *f);
+void sim_check_add(struct sim_handoff *h, const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void sim_checks_json(const struct sim_handoff *h, FILE *f); /* "checks", "failed", "details" */
+
+/* check/until.c */
+int sim_until_parse(struct sim_config *c, const char *what);
+bool sim_until_arm(struct sim_vcpu *v, uint64_t rip);
+void sim_until_check(struct sim_vcpu *v, uint64_t rip);
+void sim_until_json(const struct sim *s, FILE *f);
 
 /* json.c */
 void sim_json_print(struct sim *s, FILE *f);
 const char *sim_result_name(enum sim_result r);
 void sim_json_str(FILE *f, const char *s); /* a JSON string, or null */
+void sim_counter_json(FILE *f, const struct sim_counter *c, bool hex);
 unsigned sim_lie_bit(const char *name); /* 0 if unknown */
 
 /* the launch-time special page region (xl's HVM special pages, facts §1.8) */

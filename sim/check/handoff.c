@@ -34,9 +34,9 @@ struct range {
 	uint64_t start, end; /* [start, end) */
 };
 
-static void chk(struct sim_handoff *h, const char *name, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void chk(struct sim_handoff *h, const char *name, bool ok, const char *fmt, ...)
+#define chk sim_check_add /* check/until.c adds checks too */
+
+void sim_check_add(struct sim_handoff *h, const char *name, bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -549,17 +549,9 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 		sim_trace(s, "  %s %s: %s", h->c[i].ok ? "ok  " : "FAIL", h->c[i].name, h->c[i].detail);
 }
 
-void sim_handoff_json(const struct sim *s, FILE *f)
+void sim_checks_json(const struct sim_handoff *h, FILE *f)
 {
-	const struct sim_handoff *h = &s->handoff;
-
-	if (!h->done) {
-		fputs("null", f);
-		return;
-	}
-	fputs("{\"abi\":", f);
-	sim_json_str(f, h->abi);
-	fprintf(f, ",\"entry\":%" PRIu64 ",\"checks\":{", h->entry);
+	fputs("\"checks\":{", f);
 	for (unsigned i = 0; i < h->n; i++) {
 		fputs(i ? "," : "", f);
 		sim_json_str(f, h->c[i].name);
@@ -580,6 +572,20 @@ void sim_handoff_json(const struct sim *s, FILE *f)
 			sim_json_str(f, h->c[i].detail);
 		}
 	fputc('}', f);
+}
+
+void sim_handoff_json(const struct sim *s, FILE *f)
+{
+	const struct sim_handoff *h = &s->handoff;
+
+	if (!h->done) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"abi\":", f);
+	sim_json_str(f, h->abi);
+	fprintf(f, ",\"entry\":%" PRIu64 ",", h->entry);
+	sim_checks_json(h, f);
 	if (s->cfg.mode >= SIM_MODE_SEV_ES)
 		fprintf(f, ",\"ghcb_msr\":%" PRIu64, h->ghcb_msr);
 	fputc('}', f);

@@ -35,6 +35,7 @@
 void sim_mmu_flush(struct sim_vcpu *v)
 {
 	memset(v->tlb, 0, sizeof(v->tlb));
+	v->fetch_vpage = 0;
 }
 
 void sim_mmu_refresh(struct sim_vcpu *v)
@@ -281,6 +282,35 @@ bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len)
 bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len)
 {
 	return mmu_access(v, la, buf, len, false, true);
+}
+
+/*
+ * The code hook reads every instruction's bytes: remember the last code page's RAM address
+ * (fetches are always private, so they are the plaintext in sim->ram) and copy from there.
+ * Same result as sim_mmu_fetch (a fetch is private whatever the C-bit), which still serves
+ * page-crossing fetches and anything that is not RAM.
+ */
+bool sim_mmu_fetch_insn(struct sim_vcpu *v, uint64_t la, void *buf, unsigned len)
+{
+	struct sim *s = v->sim;
+	uint64_t gpa;
+
+	if ((la & 0xfff) + len > 4096 || v->paging_dirty)
+		return sim_mmu_fetch(v, la, buf, len);
+	if (v->fetch_vpage != (la >> 12) + 1) {
+		bool cbit = false;
+		uint64_t a;
+
+		if (!sim_mmu_translate(v, la, false, &gpa))
+			return false;
+		a = sim_mem_decode_gpa(s, gpa & ~0xfffull, &cbit);
+		if (a == ~0ull || !sim_mem_is_ram(s, a, 4096))
+			return sim_mmu_fetch(v, la, buf, len);
+		v->fetch_vpage = (la >> 12) + 1;
+		v->fetch_gpa_page = a;
+	}
+	memcpy(buf, s->ram + v->fetch_gpa_page + (la & 0xfff), len);
+	return true;
 }
 
 bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len)

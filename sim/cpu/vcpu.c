@@ -127,8 +127,13 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		stop(v, SIM_EV_REMAP, 0, 0, addr);
 		return;
 	}
-	if (s->cfg.check_handoff && (addr < s->kernel_start || addr >= s->kernel_end)) {
+	if (s->cfg.check_handoff && !s->handoff.done &&
+	    (addr < s->kernel_start || addr >= s->kernel_end)) {
 		stop(v, SIM_EV_HANDOFF, 0, 0, addr);
+		return;
+	}
+	if (s->until.armed && addr == s->until.target) {
+		stop(v, SIM_EV_UNTIL, 0, 0, addr);
 		return;
 	}
 	if (s->insns_total >= s->cfg.max_insns) {
@@ -151,7 +156,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			n = 4096 - (unsigned)(addr & 0xfff) < 15 ? 4096 - (unsigned)(addr & 0xfff) : 15;
 	}
 	bool lma = (v->efer & EFER_LMA) != 0;
-	if (!sim_mmu_fetch(v, addr, b, n) || !sim_insn_decode(b, n, lma, true, &in)) {
+	if (!sim_mmu_fetch_insn(v, addr, b, n) || !sim_insn_decode(b, n, lma, true, &in)) {
 		count_insn(v); /* let Unicorn fault on it as the hardware would */
 		v->exec_rip = addr;
 		return;
@@ -556,7 +561,7 @@ int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 		sim_fail(v->sim, "vcpu%u: only the PVH entry state can start a vCPU so far", v->id);
 		return -1;
 	}
-	if (open_engine(v) < 0 || reset_to_pm32(v) < 0)
+	if (open_engine(v) < 0 || reset_to_pm32(v) < 0 || sim_uc_quirks_init(v) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
 		sim_set_reg(v, gprs[i], 0);
@@ -780,7 +785,8 @@ static void handle_event(struct sim_vcpu *v)
 		sim_counter_add(&s->exceptions_by_vector, vec);
 		sim_trace(s, "vcpu%u: exception %u at rip %#" PRIx64, v->id, vec, v->ev.rip);
 		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
-		sim_exc_deliver(v, vec, vector_has_error_code(vec), v->ev.gpa);
+		if (sim_exc_deliver(v, vec, vector_has_error_code(vec), v->ev.gpa))
+			sim_uc_exception_delivered(v);
 		break;
 	}
 	case SIM_EV_RDRAND: {
@@ -812,7 +818,13 @@ static void handle_event(struct sim_vcpu *v)
 	case SIM_EV_HANDOFF:
 		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
 		sim_handoff_check(v, v->ev.rip);
-		sim_end(s, SIM_RES_HANDOFF);
+		if (!sim_until_arm(v, v->ev.rip))
+			sim_end(s, SIM_RES_HANDOFF);
+		break;
+	case SIM_EV_UNTIL:
+		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
+		sim_until_check(v, v->ev.rip);
+		sim_end(s, SIM_RES_STOPPED);
 		break;
 	}
 }
