@@ -38,7 +38,7 @@ $(BUILD)/sim-fast/sim/%.o: sim/%.c $(SIM_HDRS) $(wildcard include/sev/*.h) inclu
 
 $(SEVSIM_FAST): $(SIM_FAST_OBJS)
 	$(if $(Q),@echo "  LINK    $@")
-	$(Q)$(HOST_CC) -o $@ $(SIM_FAST_OBJS) -lunicorn
+	$(Q)$(HOST_CC) -o $@ $(SIM_FAST_OBJS) -lunicorn -lcrypto
 
 # Guest programs for sevsim's self-tests: tests/sim/guest_*.asm -> build/tests/sim/*.elf
 SIM_GUEST_SRCS := $(sort $(wildcard tests/sim/guest_*.asm))
