@@ -4,7 +4,7 @@
  *
  *   build/sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]
  *                [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]
- *                [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]
+ *                [--lie=NAME[@N][,NAME[@N]...]] [--list-lies] [--trace] [--max-insns=N] [--intercept-tsc]
  *                [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
@@ -69,11 +69,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]\n"
 		"              [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]\n"
-		"              [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
+		"              [--lie=NAME[@N][,...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
 		"              KERNEL.elf\n"
-		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
-		"      ghcb-garbage-cpuid msr-bad-response start-info-magic\n"
+		"       sevsim --list-lies   (the attacks --lie knows: name, clock, what it does)\n"
 		"See docs/sevsim.md.\n");
 }
 
@@ -122,14 +121,8 @@ static int parse_lies(const char *arg)
 	}
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		unsigned bit = sim_lie_bit(tok);
-		if (!bit) {
-			sim_fail(&sim, "--lie: unknown lie '%s' (known: cbit-wrong cpuid-nosev "
-				 "version-mismatch ghcb-error ghcb-missing-valid ghcb-garbage-cpuid "
-				 "msr-bad-response start-info-magic)", tok);
+		if (sim_lie_parse(&sim, tok) < 0)
 			return -1;
-		}
-		sim.cfg.lies |= bit;
 	}
 	return 0;
 }
@@ -155,6 +148,9 @@ static int parse_args(int argc, char **argv)
 			c->kernel = a;
 		} else if (OPT("--help") || OPT("-h")) {
 			usage(stdout);
+			exit(0);
+		} else if (OPT("--list-lies")) {
+			sim_lie_list(stdout);
 			exit(0);
 		} else if (OPT("--mode")) {
 			NEED_VAL();
@@ -289,7 +285,7 @@ static int choose_cbit(void)
 	for (unsigned b = lo; b <= hi; b++)
 		if (b != sim.cbit)
 			sim.alias_mask |= 1ull << b;
-	if (c->lies & SIM_LIE_CBIT_WRONG)
+	if (sim_lie_on(&sim, SIM_LIE_CBIT_WRONG) || sim_lie_on(&sim, SIM_LIE_CBIT_ALIAS_PREDICT))
 		sim.cbit_reported = lo + (sim.cbit - lo + 1 + (unsigned)(sim_rand(&sim) % (n - 1))) % n;
 	return 0;
 }
@@ -368,6 +364,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < sim.cfg.nr_modules; i++)
 		free((void *)sim.cfg.modules[i].path);
 	sim_payload_free(&sim);
+	free(sim.replay_buf);
 	sim_mem_free(&sim);
 	return status;
 }

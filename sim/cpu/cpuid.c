@@ -87,7 +87,7 @@ static void native_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
 		}
 }
 
-static void sev_leaf(const struct sim *s, uint32_t out[4])
+static void sev_leaf(struct sim *s, uint32_t out[4])
 {
 	unsigned cbit = s->cbit_reported;
 
@@ -102,8 +102,10 @@ static void sev_leaf(const struct sim *s, uint32_t out[4])
 	out[1] = (cbit & 0x3f) | (((40u - s->cbit) & 0x3f) << 6);
 	out[2] = 509; /* encrypted guests supported */
 	out[3] = 1;   /* minimum SEV ASID */
-	if (s->cfg.lies & SIM_LIE_CPUID_NOSEV)
+	if (sim_lie(s, SIM_LIE_CPUID_NOSEV))
 		out[0] = out[1] = 0;
+	if (sim_lie(s, SIM_LIE_CPUID_CBIT_OTHER))
+		out[1] = (out[1] & ~0x3fu) | ((cbit - 32 + 1) % 8 + 32); /* another of 32..39 */
 }
 
 void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, bool via_ghcb,
@@ -155,6 +157,13 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		else if (leaf == 0x8000001fu)
 			sev_leaf(s, out);
 	}
-	if (via_ghcb && (s->cfg.lies & SIM_LIE_GHCB_GARBAGE_CPUID))
+	if (leaf == 0 && sim_lie(s, SIM_LIE_CPUID_VENDOR)) {
+		out[1] = 0x756e6547u; /* "GenuineIntel" */
+		out[3] = 0x49656e69u;
+		out[2] = 0x6c65746eu;
+	}
+	if (leaf == 0x80000000u && sim_lie(s, SIM_LIE_CPUID_MAXEXT_LOW))
+		out[0] = 0x80000008u;
+	if (via_ghcb && sim_lie(s, SIM_LIE_GHCB_GARBAGE_CPUID))
 		out[0] = out[1] = out[2] = out[3] = 0xffffffffu;
 }

@@ -27,6 +27,7 @@ struct nae {
 	uint64_t gpa;
 	struct ghcb g;     /* the page as read */
 	uint64_t in_valid[2];
+	uint64_t req_info1; /* sw_exit_info_1 as the guest wrote it */
 	bool done;         /* an answer (result) has been set */
 };
 
@@ -357,8 +358,11 @@ static void dispatch(struct nae *n)
 		if (!need(n, GHCB_BIT_SW_EXIT_INFO_1))
 			break;
 		s->term_info2 = n->g.sw_exit_info_2;
-		sim_terminate_request(s, n->g.sw_exit_info_1 & 0xf, (n->g.sw_exit_info_1 >> 4) & 0xff);
-		n->done = false;
+		if (!sim_terminate_request(s, n->g.sw_exit_info_1 & 0xf,
+					   (n->g.sw_exit_info_1 >> 4) & 0xff))
+			answer(n, 0, 0);        /* --lie=term-ignored: "done", the guest runs on */
+		else
+			n->done = false;
 		break;
 	case SVM_VMGEXIT_UNSUPPORTED_EVENT:
 		sim_hv_terminate(s, "vcpu%u: guest reported an unsupported event (exit_info_1 %#"
@@ -369,6 +373,55 @@ static void dispatch(struct nae *n)
 		error(n, GHCB_ERR_INVALID_EVENT);
 		break;
 	}
+}
+
+/*
+ * The --lie attacks on an answer (docs/lies.md): each changes what is written back.
+ * The honest answer is kept per vCPU for ghcb-replay.
+ */
+static void lie_about_answer(struct nae *n, uint64_t code)
+{
+	static struct ghcb last[SIM_MAX_VCPUS];
+	static bool have_last[SIM_MAX_VCPUS];
+	struct sim *s = n->s;
+	unsigned id = n->v->id;
+	struct ghcb honest = n->g;
+	bool term = code == SVM_VMGEXIT_TERM_REQUEST;
+
+	if (!term && (sim_lie(s, SIM_LIE_GHCB_ERROR) ||
+		      (code == SVM_EXIT_CPUID && sim_lie(s, SIM_LIE_GHCB_ERROR_CPUID)) ||
+		      (code == SVM_EXIT_IOIO && sim_lie(s, SIM_LIE_GHCB_ERROR_IOIO)) ||
+		      (code == SVM_EXIT_VMMCALL && sim_lie(s, SIM_LIE_GHCB_ERROR_VMMCALL)))) {
+		n->g.sw_exit_info_1 = GHCB_RESULT_ERROR;
+		n->g.sw_exit_info_2 = GHCB_ERR_INVALID_INPUT;
+	}
+	if (!term && sim_lie(s, SIM_LIE_GHCB_BAD_RESULT))
+		n->g.sw_exit_info_1 = 3;
+	if (!term && sim_lie(s, SIM_LIE_GHCB_INJECT_GP)) {
+		n->g.sw_exit_info_1 = GHCB_RESULT_EXCEPTION;
+		n->g.sw_exit_info_2 = EVENT_GP;
+	}
+	if (sim_lie(s, SIM_LIE_GHCB_MISSING_VALID)) {
+		uint64_t keep[2] = { 0, 0 };
+		ghcb_bitmap_set(keep, GHCB_BIT_SW_EXIT_INFO_1);
+		ghcb_bitmap_set(keep, GHCB_BIT_SW_EXIT_INFO_2);
+		n->g.valid_bitmap[0] &= keep[0];
+		n->g.valid_bitmap[1] &= keep[1];
+	}
+	if (code == SVM_EXIT_CPUID && sim_lie(s, SIM_LIE_CPUID_HIGH_BITS))
+		n->g.rbx |= 1ull << 40;
+	if (code == SVM_EXIT_IOIO && (n->req_info1 & SVM_IOIO_TYPE_IN) &&
+	    !(n->req_info1 & SVM_IOIO_STR) && sim_lie(s, SIM_LIE_IN_HIGH_BITS)) {
+		uint64_t size = svm_ioio_size(n->req_info1);
+		n->g.rax |= size >= 4 ? ~0xffffffffull : ~((1ull << (8 * size)) - 1);
+	}
+	if (!term && have_last[id] && sim_lie(s, SIM_LIE_GHCB_REPLAY))
+		n->g = last[id];
+	if (!term && sim_lie(s, SIM_LIE_GHCB_ZERO_PAGE))
+		memset(&n->g, 0, sizeof(n->g));
+	last[id] = honest;
+	have_last[id] = true;
+	sim_mem_hv_write(s, n->gpa, &n->g, sizeof(n->g));
 }
 
 void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
@@ -401,6 +454,7 @@ void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
 	}
 	sim_mem_hv_read(s, gpa, &n.g, sizeof(n.g));
 	memcpy(n.in_valid, n.g.valid_bitmap, sizeof(n.in_valid));
+	n.req_info1 = n.g.sw_exit_info_1;
 	memset(n.g.valid_bitmap, 0, sizeof(n.g.valid_bitmap));
 
 	uint64_t code = ghcb_bitmap_test(n.in_valid, GHCB_BIT_SW_EXIT_CODE) ? n.g.sw_exit_code : 0;
@@ -420,16 +474,5 @@ void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
 
 	if (!n.done)
 		return; /* terminated: nothing goes back */
-	if ((s->cfg.lies & SIM_LIE_GHCB_ERROR) && n.g.sw_exit_code != SVM_VMGEXIT_TERM_REQUEST) {
-		n.g.sw_exit_info_1 = GHCB_RESULT_ERROR;
-		n.g.sw_exit_info_2 = GHCB_ERR_INVALID_INPUT;
-	}
-	if (s->cfg.lies & SIM_LIE_GHCB_MISSING_VALID) {
-		uint64_t keep[2] = { 0, 0 };
-		ghcb_bitmap_set(keep, GHCB_BIT_SW_EXIT_INFO_1);
-		ghcb_bitmap_set(keep, GHCB_BIT_SW_EXIT_INFO_2);
-		n.g.valid_bitmap[0] &= keep[0];
-		n.g.valid_bitmap[1] &= keep[1];
-	}
-	sim_mem_hv_write(s, gpa, &n.g, sizeof(n.g));
+	lie_about_answer(&n, code);
 }
