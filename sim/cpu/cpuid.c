@@ -157,11 +157,8 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		else if (leaf == 0x8000001fu)
 			sev_leaf(s, out);
 	}
-	if (leaf == 0 && sim_lie(s, SIM_LIE_CPUID_VENDOR)) {
-		out[1] = 0x756e6547u; /* "GenuineIntel" */
-		out[3] = 0x49656e69u;
-		out[2] = 0x6c65746eu;
-	}
+	if (leaf == 0x40000000u && sim_lie(s, SIM_LIE_CPUID_XEN_HIDDEN))
+		out[0] = out[1] = out[2] = out[3] = 0;
 	if (leaf == 0x80000000u && sim_lie(s, SIM_LIE_CPUID_MAXEXT_LOW))
 		out[0] = 0x80000008u;
 	if (via_ghcb && sim_lie(s, SIM_LIE_GHCB_GARBAGE_CPUID))

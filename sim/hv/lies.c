@@ -49,7 +49,7 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_GHCB_GARBAGE_CPUID]   = { "ghcb-garbage-cpuid", G, "CPUID answers (both protocols) are all-ones" },
 	[SIM_LIE_CPUID_NOSEV]          = { "cpuid-nosev", G, "CPUID 0x8000001F reports EAX = EBX = 0 (no SEV)" },
 	[SIM_LIE_CPUID_CBIT_OTHER]     = { "cpuid-cbit-other", G, "CPUID 0x8000001F names another C-bit than the SEV information" },
-	[SIM_LIE_CPUID_VENDOR]         = { "cpuid-vendor", G, "CPUID 0 says GenuineIntel" },
+	[SIM_LIE_CPUID_XEN_HIDDEN]     = { "cpuid-xen-hidden", G, "CPUID 0x40000000 is all zeros: no Xen signature" },
 	[SIM_LIE_CPUID_MAXEXT_LOW]     = { "cpuid-maxext-low", G, "CPUID 0x80000000 says the highest leaf is 0x80000008" },
 	[SIM_LIE_CPUID_HIGH_BITS]      = { "cpuid-high-bits", G, "GHCB CPUID answer: RBX with bit 40 set" },
 	[SIM_LIE_IN_HIGH_BITS]         = { "in-high-bits", G, "GHCB IN answer: RAX with every bit above the access size set" },
