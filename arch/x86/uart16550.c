@@ -42,7 +42,7 @@ static void uart_putc(char c)
 	int spin = 0;
 
 	while (!uart_stuck && !(inb(COM1 + UART_LSR) & LSR_THRE)) {
-		if (++spin == 10000)     /* > 10x a byte time at 115200 baud */
+		if (++spin == 1000)     /* ~1 ms of I/O reads: > 10 byte times at 115200 baud */
 			uart_stuck = true;
 		cpu_pause();
 	}
