@@ -285,7 +285,7 @@ static int choose_cbit(void)
 	for (unsigned b = lo; b <= hi; b++)
 		if (b != sim.cbit)
 			sim.alias_mask |= 1ull << b;
-	if (sim_lie_on(&sim, SIM_LIE_CBIT_WRONG) || sim_lie_on(&sim, SIM_LIE_CBIT_ALIAS_PREDICT))
+	if (sim_lie(&sim, SIM_LIE_CBIT_WRONG) || sim_lie_on(&sim, SIM_LIE_CBIT_ALIAS_PREDICT))
 		sim.cbit_reported = lo + (sim.cbit - lo + 1 + (unsigned)(sim_rand(&sim) % (n - 1))) % n;
 	return 0;
 }
