@@ -22,7 +22,7 @@ GUEST_CFLAGS := -std=c11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wstrict-prototy
 	-mcmodel=small -fcf-protection=none -fno-common \
 	-ffile-prefix-map=$(CURDIR)=. -Iinclude -I. -DCOCOBOOT_GUEST
 GUEST_LDFLAGS := -nostdlib -static -no-pie --build-id=none -z max-page-size=4096 -z noexecstack \
-	--no-warn-rwx-segments -T link.ld
+	-T link.ld
 
 # Files named *_32.c run before long mode: they are compiled for i386 together
 # with the #VC core they share with 64-bit C (EARLY32_SHARED), converted to
@@ -56,7 +56,7 @@ FUZZ_PROGS   :=
 # A test or fuzz harness names the sources it links on a line /* SOURCES: a.c b.c */
 unit_sources = $(shell sed -n 's|.*SOURCES:\(.*\)\*/.*|\1|p' $(1))
 
-.PHONY: all check bench fuzz fuzz-smoke run run-stub clean deps
+.PHONY: all check check-only install uninstall bench fuzz fuzz-smoke run run-stub clean deps
 all: $(BUILD)/cocoboot.elf
 
 -include $(sort $(wildcard */*.mk */*/*.mk))
@@ -87,26 +87,71 @@ $(BUILD)/guest/%.o: %.asm
 -include $(GUEST_OBJS:.o=.d)
 -include $(patsubst %.o,%.o.d,$(filter $(BUILD)/guest32/%,$(GUEST_OBJS)))
 
-# Every test is a TAP producer run by one harness.
-check: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)
+# The README's two commands, `make run` and `make check`, first install what is
+# missing on Debian/Ubuntu (tools/install-deps: dpkg-query only when nothing is, so
+# apt is never touched then), and build afterwards in a second make.
+check:
+	$(Q)tools/install-deps check
+	$(Q)$(MAKE) --no-print-directory check-only
+
+# Every test is a TAP producer run by one harness (check-only: without the deps step).
+check-only: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)
 	CMOCKA_MESSAGE_OUTPUT=TAP BUILD=$(BUILD) prove --exec '' --timer $(TESTS)
 
 bench: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(BENCH_DEPS)
 	$(Q)for s in $(BENCH_SCRIPTS); do BUILD=$(BUILD) $$s || exit 1; done
 
+# make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=executions] [FUZZ_ONLY="cmdline insn ..."]:
+# each harness in turn (one process, -jobs=1) for FUZZ_TIME seconds (60 when neither
+# budget is given) or FUZZ_RUNS executions; tools/fuzz-run prints one summary line each.
 fuzz: $(FUZZ_PROGS)
-	$(Q)for f in $(FUZZ_PROGS); do echo "== $$f (60 s)"; $$f -max_total_time=60 $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; done
+	$(Q)for f in $(if $(FUZZ_ONLY),$(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_ONLY)),$(FUZZ_PROGS)); do \
+		BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) tools/fuzz-run $$f || exit 1; done
 
 # make run: cocoboot hands off to the in-tree test unikernel (run-ukt,
 # tests/payloads/payloads.mk), which checks what it was given and ends the run.
 # make run-stub: cocoboot alone (KVM when usable, else TCG), ending "no payload".
-run: run-ukt
+run:
+	$(Q)tools/install-deps run
+	$(Q)$(MAKE) --no-print-directory run-ukt
 
 run-stub: $(BUILD)/cocoboot.elf
 	tools/qemu-run $(BUILD)/cocoboot.elf
 
 deps:
-	tools/install-deps
+	tools/install-deps -v all
+
+# ---- install: where Debian's seabios and ovmf put guest firmware (share/NAME/),
+# tools in bin/ with the project's prefix, man pages, docs and examples. ------------
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+DOCDIR  ?= $(DATADIR)/doc/cocoboot
+INSTALL ?= install
+INSTALLED_FILES := $(DATADIR)/cocoboot/cocoboot.elf $(BINDIR)/cocoboot-mkbundle \
+	$(MANDIR)/man1/cocoboot-mkbundle.1 $(MANDIR)/man7/cocoboot.7 \
+	$(DOCDIR)/README.md $(addprefix $(DOCDIR)/,$(wildcard docs/*.md examples/*.md examples/*/*))
+
+install: $(BUILD)/cocoboot.elf
+	$(INSTALL) -d $(DESTDIR)$(DATADIR)/cocoboot $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples/xen \
+		$(DESTDIR)$(DOCDIR)/examples/qemu
+	$(INSTALL) -m 644 $(BUILD)/cocoboot.elf $(DESTDIR)$(DATADIR)/cocoboot/cocoboot.elf
+	$(INSTALL) -m 755 tools/mkbundle $(DESTDIR)$(BINDIR)/cocoboot-mkbundle
+	$(INSTALL) -m 644 man/cocoboot-mkbundle.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 man/cocoboot.7 $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
+	$(INSTALL) -m 644 examples/*.md $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 644 examples/xen/*.cfg $(DESTDIR)$(DOCDIR)/examples/xen/
+	$(INSTALL) -m 644 examples/qemu/common.sh $(DESTDIR)$(DOCDIR)/examples/qemu/
+	$(INSTALL) -m 755 $(filter-out %/common.sh,$(wildcard examples/qemu/*.sh)) $(DESTDIR)$(DOCDIR)/examples/qemu/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	-rmdir $(addprefix $(DESTDIR),$(DOCDIR)/examples/xen $(DOCDIR)/examples/qemu $(DOCDIR)/examples \
+		$(DOCDIR)/docs $(DOCDIR) $(DATADIR)/cocoboot) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

@@ -24,7 +24,7 @@ bool lapic_init(struct lapic *a, const char **why)
 	a->x2apic = !!(b & APIC_BASE_EXTD);
 	a->base = b & APIC_BASE_ADDR_MASK;
 	if (!a->x2apic && (a->base == 0 || a->base >= (4ull << 30))) {
-		/* our tables map MMIO below 4 GiB only (boot/memory.c) */
+		/* smp_init maps this page; cocoboot keeps MMIO below 4 GiB */
 		*why = "xAPIC base outside the first 4 GiB";
 		return false;
 	}

@@ -32,6 +32,7 @@ void boot_apply_cmdline(const struct pvh_info *info, struct boot_options *bo);
 void boot_print_start_info(const struct pvh_info *info);
 void mem_init(const struct pvh_info *info);
 void fault_inject(enum boot_fault fault);
+void fault_inject_early(enum boot_fault fault);
 __attribute__((noreturn)) void boot_finish(void);
 
 __attribute__((noreturn, format(printf, 2, 3))) void boot_fatal(enum boot_reason reason,

@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "boot/cmdline.h"
 
+#include "lib/escape.h"
 #include "lib/format.h"
+
+/* Bytes of a key or value a warning shows (escaped, with the cut marker). */
+#define CMDLINE_SHOWN 96
 
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-bool cmdline_split(const char *s, size_t len, struct cmdline_opt *opts, size_t max, size_t *n,
-		   const char **rest, size_t *rest_len, const char **err)
+void cmdline_split(const char *s, size_t len, struct cmdline *c)
 {
 	size_t i = 0;
 
-	*n = 0;
-	*rest = NULL;
-	*rest_len = 0;
+	*c = (struct cmdline){ .rest = NULL };
 	while (i < len) {
 		while (i < len && is_space(s[i]))
 			i++;
@@ -28,11 +29,12 @@ bool cmdline_split(const char *s, size_t len, struct cmdline_opt *opts, size_t m
 			i += 2;
 			while (i < len && is_space(s[i]))
 				i++;
-			*rest = s + i;
-			*rest_len = len - i;
-			return true;
+			c->rest = s + i;
+			c->rest_len = len - i;
+			return;
 		}
 		struct cmdline_opt o = { .key = s + start };
+		bool open_quote = false;
 
 		while (i < len && !is_space(s[i]) && s[i] != '=')
 			i++;
@@ -44,12 +46,11 @@ bool cmdline_split(const char *s, size_t len, struct cmdline_opt *opts, size_t m
 				o.val = s + i;
 				while (i < len && s[i] != '"')
 					i++;
-				if (i >= len) {
-					*err = "unterminated quote";
-					return false;
-				}
 				o.val_len = (size_t)(s + i - o.val);
-				i++; /* closing quote */
+				if (i < len)
+					i++; /* closing quote */
+				else
+					open_quote = true;
 			} else {
 				o.val = s + i;
 				while (i < len && !is_space(s[i]))
@@ -57,13 +58,17 @@ bool cmdline_split(const char *s, size_t len, struct cmdline_opt *opts, size_t m
 				o.val_len = (size_t)(s + i - o.val);
 			}
 		}
-		if (*n == max) {
-			*err = "too many options";
-			return false;
+		if (open_quote) {
+			/* The value swallowed the rest of the line, "--" included. */
+			c->unterminated = true;
+			c->open_quote = o;
+		} else if (c->n == CMDLINE_MAX_OPTS) {
+			if (!c->dropped++)
+				c->first_dropped = o;
+		} else {
+			c->opt[c->n++] = o;
 		}
-		opts[(*n)++] = o;
 	}
-	return true;
 }
 
 static bool word_eq(const char *w, size_t n, const char *lit)
@@ -85,13 +90,41 @@ static void warnf(void (*warn)(void *, const char *), void *opaque, const char *
 	__attribute__((format(printf, 3, 4)));
 static void warnf(void (*warn)(void *, const char *), void *opaque, const char *fmt, ...)
 {
-	char msg[200];
+	/* At most two CMDLINE_SHOWN values and some 100 bytes of text: it fits, but
+	 * should it ever not, the cut shows. */
+	char msg[2 * CMDLINE_SHOWN + 128];
 	va_list ap;
+	int full;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	full = fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	esc_mark_cut(msg, sizeof(msg), full);
 	warn(opaque, msg);
+}
+
+/* A word from the line as it appears in a warning: escaped, cut visibly. */
+struct shown {
+	char s[CMDLINE_SHOWN];
+};
+
+static const char *show(struct shown *b, const char *s, size_t len)
+{
+	return esc_str(b->s, sizeof(b->s), s, len);
+}
+
+/* The value of o as a warning shows it ("" for a bare word). */
+static const char *show_val(struct shown *b, const struct cmdline_opt *o)
+{
+	return o->val ? show(b, o->val, o->val_len) : "";
+}
+
+/* The word as written: key, or key=value. */
+static const char *show_word(struct shown *b, const struct cmdline_opt *o)
+{
+	size_t len = o->val ? (size_t)(o->val + o->val_len - o->key) : o->key_len;
+
+	return show(b, o->key, len);
 }
 
 static const struct {
@@ -100,6 +133,8 @@ static const struct {
 } fault_names[] = {
 	{ "pf", FAULT_PF }, { "ud", FAULT_UD }, { "gp", FAULT_GP }, { "de", FAULT_DE },
 	{ "ap-stuck", FAULT_AP_STUCK },
+	{ "wtext", FAULT_WRITE_TEXT }, { "xdata", FAULT_EXEC_DATA },
+	{ "wtext-early", FAULT_WRITE_TEXT_EARLY },
 };
 
 /* smp=off or smp=N (1 <= N <= 65535): how many CPUs to bring up. */
@@ -117,21 +152,23 @@ static void apply_smp(const struct cmdline_opt *o, struct boot_options *bo,
 	for (; o->val && i < o->val_len && i < 6 && o->val[i] >= '0' && o->val[i] <= '9'; i++)
 		v = v * 10 + (unsigned)(o->val[i] - '0');
 	if (!o->val || !o->val_len || i != o->val_len || v == 0 || v > 65535) {
-		warnf(warn, opaque, "cmdline: smp='%.*s' is not off or a CPU count 1-65535: all CPUs",
-		      o->val ? (int)o->val_len : 0, o->val ? o->val : "");
+		struct shown sv;
+
+		warnf(warn, opaque, "cmdline: smp='%s' is not off or a CPU count 1-65535: all CPUs",
+		      show_val(&sv, o));
 		return;
 	}
 	bo->smp_max = v;
 	bo->smp_off = false;
 }
 
-void cmdline_apply(const struct cmdline_opt *opts, size_t n, struct boot_options *bo,
+void cmdline_apply(const struct cmdline *c, struct boot_options *bo,
 		   void (*warn)(void *opaque, const char *msg), void *opaque)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct cmdline_opt *o = &opts[i];
-		int vl = o->val ? (int)o->val_len : 0;
-		const char *v = o->val ? o->val : "";
+	struct shown k, v;
+
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cmdline_opt *o = &c->opt[i];
 
 		if (cmdline_key_is(o, "console")) {
 			if (!o->val || !o->val_len) {
@@ -145,28 +182,39 @@ void cmdline_apply(const struct cmdline_opt *opts, size_t n, struct boot_options
 
 			if (!o->val || !console_parse_level(o->val, o->val_len, &l)) {
 				warnf(warn, opaque,
-				      "cmdline: loglevel='%.*s' is not quiet|error|warn|info|debug|0-4: keeping the default",
-				      vl, v);
+				      "cmdline: loglevel='%s' is not quiet|error|warn|info|debug|0-4: keeping the default",
+				      show_val(&v, o));
 				continue;
 			}
 			bo->loglevel = l;
 		} else if (cmdline_key_is(o, "cocoboot.fault")) {
 			bool found = false;
 
-			for (size_t k = 0; k < sizeof(fault_names) / sizeof(fault_names[0]); k++) {
-				if (o->val && word_eq(o->val, o->val_len, fault_names[k].name)) {
-					bo->fault = fault_names[k].fault;
+			for (size_t f = 0; f < sizeof(fault_names) / sizeof(fault_names[0]); f++) {
+				if (o->val && word_eq(o->val, o->val_len, fault_names[f].name)) {
+					bo->fault = fault_names[f].fault;
 					found = true;
 				}
 			}
 			if (!found)
 				warnf(warn, opaque,
-				      "cmdline: cocoboot.fault='%.*s' is not pf|ud|gp|de|ap-stuck: ignored", vl, v);
+				      "cmdline: cocoboot.fault='%s' is not pf|ud|gp|de|ap-stuck|wtext|wtext-early|xdata: ignored",
+				      show_val(&v, o));
 		} else if (cmdline_key_is(o, "smp")) {
 			apply_smp(o, bo, warn, opaque);
 		} else {
-			warnf(warn, opaque, "cmdline: unknown option '%.*s' ignored", (int)o->key_len,
-			      o->key);
+			warnf(warn, opaque, "cmdline: unknown option '%s' ignored",
+			      show(&k, o->key, o->key_len));
 		}
 	}
+	if (c->dropped)
+		warnf(warn, opaque,
+		      "cmdline: more than %d options: the last %zu ignored, from '%s' on",
+		      CMDLINE_MAX_OPTS, c->dropped, show_word(&k, &c->first_dropped));
+	if (c->unterminated)
+		warnf(warn, opaque,
+		      "cmdline: the quote in '%s' does not close: ignored, with the rest of the line",
+		      show_word(&k, &c->open_quote));
+	bo->payload_cmdline = c->rest;
+	bo->payload_cmdline_len = c->rest_len;
 }

@@ -3,6 +3,10 @@
  * cocoboot's command line: space-separated `key=value` or `key` words. A word
  * `--` ends cocoboot's options: the rest is the payload's command line.
  * Double quotes group a value with spaces: console="e9,com1" or key="a b".
+ *
+ * Nothing on the line stops the boot (README "Command line"): a word past the
+ * CMDLINE_MAX_OPTS-th and a word whose quote never closes are ignored with a
+ * warning, like an unknown option; `--` is still found after too many words.
  */
 #ifndef COCOBOOT_BOOT_CMDLINE_H
 #define COCOBOOT_BOOT_CMDLINE_H
@@ -12,7 +16,7 @@
 
 #include "lib/console.h"
 
-#define CMDLINE_MAX_OPTS 32
+#define CMDLINE_MAX_OPTS 32 /* option words before `--` that take effect */
 
 struct cmdline_opt {
 	const char *key;
@@ -28,6 +32,9 @@ enum boot_fault {
 	FAULT_GP,
 	FAULT_DE,
 	FAULT_AP_STUCK, /* the first AP stops before it reports online (smp timeout test) */
+	FAULT_WRITE_TEXT, /* write to cocoboot's own code: #PF when text is read-only */
+	FAULT_EXEC_DATA,  /* call into .data: #PF when data is no-execute (NX offered) */
+	FAULT_WRITE_TEXT_EARLY, /* the same write while the early tables (entry32.asm) are live */
 };
 
 struct boot_options {
@@ -41,14 +48,27 @@ struct boot_options {
 	size_t payload_cmdline_len;
 };
 
-/* Split s into options. Returns false when there are more than max options or
- * a quote is not closed; *err then says which. */
-bool cmdline_split(const char *s, size_t len, struct cmdline_opt *opts, size_t max, size_t *n,
-		   const char **rest, size_t *rest_len, const char **err);
+/* A command line split into words; every pointer points into the line. */
+struct cmdline {
+	struct cmdline_opt opt[CMDLINE_MAX_OPTS];
+	size_t n;                       /* options kept, in order */
+	size_t dropped;                 /* option words after the first CMDLINE_MAX_OPTS */
+	struct cmdline_opt first_dropped;
+	bool unterminated;              /* the last word opens a quote that never closes */
+	struct cmdline_opt open_quote;  /* that word; its value runs to the end of the line */
+	const char *rest;               /* after "--", NULL when absent */
+	size_t rest_len;
+};
 
-/* Interpret the split options. Unknown keys and bad values are reported through
- * warn() (naming the key and value) and otherwise ignored: the default stays. */
-void cmdline_apply(const struct cmdline_opt *opts, size_t n, struct boot_options *bo,
+/* Split s[0..len) (any bytes) into c. Never fails: what cannot be used is
+ * recorded in c for cmdline_apply() to report. */
+void cmdline_split(const char *s, size_t len, struct cmdline *c);
+
+/* Interpret the split options. Unknown keys, bad values, dropped words and an
+ * open quote are reported through warn() (naming the key and value, escaped
+ * and cut visibly when long: lib/escape.h) and otherwise ignored: the default
+ * stays. The payload part is handed on in bo. */
+void cmdline_apply(const struct cmdline *c, struct boot_options *bo,
 		   void (*warn)(void *opaque, const char *msg), void *opaque);
 
 bool cmdline_key_is(const struct cmdline_opt *o, const char *key);

@@ -86,7 +86,7 @@ pvh_start32:
 	or eax, EFER_LME
 	wrmsr
 	mov eax, cr0
-	or eax, CR0_PG | CR0_PE
+	or eax, CR0_PG | CR0_PE | CR0_WP ; WP: read-only pages hold for cocoboot too
 	mov cr0, eax
 
 	; Paging is on (compatibility mode). Before anything reads memory, and
@@ -155,9 +155,11 @@ pvh_start32:
 	jmp .halt
 
 ; Identity map 0-4 GiB: with 1 GiB pages when CPUID Fn8000_0001 EDX[26] says
-; so, else with 2 MiB pages. Every entry carries the C-bit (ebp = its high
-; dword) when SEV is on: all of this memory is private for now; boot/sev.c and
-; the C page-table builder later make MMIO and the GHCB shared.
+; so, else with 2 MiB pages; the first 2 MiB, which hold the image, in 4 KiB
+; pages with the image's rights (link.ld): text and rodata read-only. No NX yet
+; (EFER.NXE waits for CPUID in C). Every entry carries the C-bit (ebp = its high
+; dword) when SEV is on: all of this memory is private for now; boot/sev.c
+; later makes the GHCB page shared.
 build_early_page_tables:
 	xor ebp, ebp
 	cmp dword [sev_boot_info + SEV_BOOT_MODE], 0
@@ -191,7 +193,12 @@ build_early_page_tables:
 	inc ecx
 	cmp ecx, 4
 	jb .gb
-	ret
+	; the first GiB again as 2 MiB pages, for the 4 KiB table below
+	mov edi, 512
+	call .fill_pd
+	mov dword [early_pdpt], early_pd + PTE_P_RW
+	mov [early_pdpt + 4], ebp
+	jmp .image_rights
 .use_2m:
 	; four page directories of 512 2 MiB pages each
 	xor ecx, ecx
@@ -204,7 +211,33 @@ build_early_page_tables:
 	inc ecx
 	cmp ecx, 4
 	jb .pdpt
-	xor ecx, ecx                    ; ecx = 2 MiB page number, 0..2047
+	mov edi, 2048
+	call .fill_pd
+.image_rights:
+	; 0-2 MiB in 4 KiB pages: [__text_start, __rodata_end) read-only
+	xor ecx, ecx
+.pt0:
+	mov eax, ecx
+	shl eax, 12
+	mov edx, PTE_P_RW
+	cmp eax, __text_start
+	jb .rights
+	cmp eax, __rodata_end
+	jae .rights
+	mov edx, PTE_P
+.rights:
+	or eax, edx
+	mov [early_pt + ecx * 8], eax
+	mov [early_pt + ecx * 8 + 4], ebp
+	inc ecx
+	cmp ecx, 512
+	jb .pt0
+	mov dword [early_pd], early_pt + PTE_P_RW
+	mov [early_pd + 4], ebp
+	ret
+; early_pd[0 .. edi) = 2 MiB pages from address 0, with the C-bit (ebp)
+.fill_pd:
+	xor ecx, ecx                    ; ecx = 2 MiB page number
 .pde:
 	mov eax, ecx
 	shl eax, 21
@@ -215,7 +248,7 @@ build_early_page_tables:
 	or eax, ebp
 	mov [early_pd + ecx * 8 + 4], eax
 	inc ecx
-	cmp ecx, 2048
+	cmp ecx, edi
 	jb .pde
 	ret
 
@@ -268,6 +301,7 @@ global early_pml4
 early_pml4: resb 4096
 early_pdpt: resb 4096
 early_pd:   resb 4 * 4096
+early_pt:   resb 4096
 align 16
 boot_stack: resb BOOT_STACK_SIZE
 global boot_stack_top

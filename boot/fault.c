@@ -1,12 +1,32 @@
 // SPDX-License-Identifier: MIT
 /*
- * cocoboot.fault=pf|ud|gp|de: raise that exception on purpose, so the tests
- * can check the crash report and the way a failed boot ends.
+ * cocoboot.fault=pf|ud|gp|de|wtext|xdata|wtext-early: raise that exception on
+ * purpose, so the tests can check the crash report and the way a failed boot ends;
+ * wtext and xdata check the image's page rights (text read-only, data no-execute)
+ * in the final tables, wtext-early in the 32-bit entry's tables (before mem_init).
  */
 #include <stdint.h>
 
 #include "boot/boot.h"
 #include "lib/console.h"
+
+/* One RET in .data: executable only if the data pages are. */
+static volatile uint8_t data_ret[16] __attribute__((aligned(16))) = { 0xc3 };
+
+static void write_text(void)
+{
+	/* the first byte of fault_inject, written with its own value */
+	*(volatile uint8_t *)(uintptr_t)fault_inject = *(volatile uint8_t *)(uintptr_t)fault_inject;
+}
+
+void fault_inject_early(enum boot_fault fault)
+{
+	if (fault != FAULT_WRITE_TEXT_EARLY)
+		return;
+	log_info("cocoboot: cocoboot.fault: raising the requested exception (early tables)\n");
+	write_text();
+	boot_fatal(BOOT_ERR_CRASH, "cocoboot.fault: the exception did not happen");
+}
 
 void fault_inject(enum boot_fault fault)
 {
@@ -32,9 +52,16 @@ void fault_inject(enum boot_fault fault)
 				 : : "r"(zero) : "eax", "edx");
 		break;
 	}
+	case FAULT_WRITE_TEXT:
+		write_text();
+		break;
+	case FAULT_EXEC_DATA:
+		((void (*)(void))(uintptr_t)data_ret)();
+		break;
+	case FAULT_WRITE_TEXT_EARLY: /* fault_inject_early */
 	case FAULT_NONE:
 	case FAULT_AP_STUCK:
-		break;
+		return;
 	}
 	boot_fatal(BOOT_ERR_CRASH, "cocoboot.fault: the exception did not happen");
 }

@@ -25,6 +25,7 @@ void cocoboot_main(uint32_t start_info_pa)
 	boot_read_start_info(start_info_pa, &boot_info); /* copy out, check every field */
 	boot_apply_cmdline(&boot_info, &boot_opts);      /* console=, loglevel=, ... */
 	boot_print_start_info(&boot_info);               /* memory map, modules, cmdline */
+	fault_inject_early(boot_opts.fault);             /* test hook, early tables */
 	mem_init(&boot_info);                            /* page allocator, page tables */
 	smp_init(&boot_info, &boot_opts);                /* every CPU up, smp= */
 	fault_inject(boot_opts.fault);                   /* test hook: cocoboot.fault= */

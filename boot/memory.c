@@ -3,6 +3,17 @@
  * Memory setup: a page allocator over the RAM of the memory map that never hands
  * out the stub image, start_info and what it points to, or the modules; then
  * identity page tables for all of it, which replace the 0-4 GiB early tables.
+ *
+ * What the final tables map (docs/abi.md §1, "Page tables"):
+ *  - RAM, ACPI and NVS entries: cached, writable, no-execute; private under SEV;
+ *  - reserved entries: uncached, writable, no-execute, private (firmware data,
+ *    Xen's special pages); unusable, disabled and unknown types: nothing;
+ *  - holes of the map: nothing; a payload maps what it needs. Shared (C-bit
+ *    clear) are only the GHCB page (boot/sev.c) and the xAPIC page smp_init maps;
+ *  - the image by segment (link.ld): text read-only and executable, rodata
+ *    read-only, data and bss writable; NX wherever not executable, when CPUID
+ *    offers NX; CR0.WP makes read-only hold for cocoboot itself;
+ *  - the low 1 MiB writable and executable (trampolines, real-mode payloads).
  */
 #include "boot/memory.h"
 
@@ -13,6 +24,8 @@
 #include "lib/string.h"
 
 extern const uint8_t __image_start[], __image_end[];
+extern const uint8_t __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern const uint8_t __data_start[], __data_end[];
 
 struct pmm boot_pmm;
 struct pt_ctx boot_pt;
@@ -86,28 +99,32 @@ static void build_page_tables(const struct pvh_info *info)
 	};
 	if (pt_init(&boot_pt) != PT_OK)
 		boot_fatal(BOOT_ERR_PAGING, "paging: no memory for the root table");
-	/* Everything below 4 GiB first (MMIO, LAPIC, firmware): uncached, NX,
-	 * and shared under SEV: devices are the hypervisor's. */
-	bool ok = mem_map(0, FOUR_GIB, PT_WRITE | PT_UNCACHED | PT_SHARED);
-
-	/* Then the memory the map says exists, cached, at any address. */
+	/* The memory the map says exists, at any address; nothing else. */
+	bool ok = true;
 	for (uint32_t i = 0; ok && i < info->memmap_entries; i++) {
 		const struct hvm_memmap_table_entry *e = &info->memmap[i];
 
 		if (e->type == XEN_HVM_MEMMAP_TYPE_RAM || e->type == XEN_HVM_MEMMAP_TYPE_ACPI ||
 		    e->type == XEN_HVM_MEMMAP_TYPE_NVS)
 			ok = mem_map(e->addr, e->size, PT_WRITE);
+		else if (e->type == XEN_HVM_MEMMAP_TYPE_RESERVED)
+			ok = mem_map(e->addr, e->size, PT_WRITE | PT_UNCACHED);
 	}
-	/* Code may run from the image and from low memory (trampolines). */
+	/* Code may run from low memory (trampolines) and from the image's text. */
 	ok = ok && mem_map(0, LOW_MEM_END, PT_WRITE | PT_EXEC);
-	ok = ok && mem_map((uintptr_t)__image_start, (uintptr_t)__image_end - (uintptr_t)__image_start,
-			   PT_WRITE | PT_EXEC);
+	ok = ok && mem_map((uintptr_t)__text_start, (uintptr_t)__text_end - (uintptr_t)__text_start,
+			   PT_EXEC);
+	ok = ok && mem_map((uintptr_t)__rodata_start,
+			   (uintptr_t)__rodata_end - (uintptr_t)__rodata_start, 0);
+	ok = ok && mem_map((uintptr_t)__data_start, (uintptr_t)__data_end - (uintptr_t)__data_start,
+			   PT_WRITE);
 	if (!ok)
 		boot_fatal(BOOT_ERR_PAGING, "paging: cannot build the identity map");
 	sev_map_shared(&boot_pt);
 	if (cpu_features.nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr3(boot_pt.root);
+	write_cr0(read_cr0() | CR0_WP); /* read-only pages hold for cocoboot too */
 }
 
 /* Write and read back the highest page the allocator still has free: proves
@@ -139,6 +156,7 @@ void mem_init(const struct pvh_info *info)
 		boot_fatal(BOOT_ERR_MEMORY,
 			   "memory: start_info version %u has no memory map (memmap_entries=0); "
 			   "XENMEM_memory_map is not supported yet", info->version);
+	sev_check_memmap(info);
 	pmm_init(&boot_pmm);
 	reserve_start_info(info);
 	for (uint32_t i = 0; i < info->memmap_entries; i++)

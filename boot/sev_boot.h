@@ -20,8 +20,9 @@ enum sev_mode {
 /* sev_boot.notes */
 #define SEV_NOTE_FLAG_WITHOUT_ES  (1u << 0) /* SIF_HVM_GHCB set, but SEV_STATUS says no SEV-ES */
 #define SEV_NOTE_ES_WITHOUT_FLAG  (1u << 1) /* SEV-ES guest whose start_info lacks SIF_HVM_GHCB */
-#define SEV_NOTE_NO_RDRAND        (1u << 2) /* C-bit check value from RDTSC, not RDRAND */
 #define SEV_NOTE_STATUS_GP        (1u << 3) /* SEV_STATUS read raised #GP: not an SEV guest */
+#define SEV_NOTE_NO_NX            (1u << 4) /* neither CPUID nor EFER offers NX */
+#define SEV_NOTE_NO_1G            (1u << 5) /* CPUID offers no 1 GiB pages */
 
 struct sev_boot {
 	uint64_t status;      /* SEV_STATUS MSR, 0 when absent */

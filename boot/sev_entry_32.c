@@ -83,9 +83,32 @@ static uint64_t msr_exchange_read(void)
 
 static const struct vc_ops ops32 = { .msr_exchange = msr_exchange, .fetch = fetch };
 
+static void port_puts(uint16_t port, const char *s)
+{
+	/* One OUT per byte from a register: under plain SEV a string OUT from
+	 * (private) memory would hand the hypervisor ciphertext. */
+	for (; *s; s++)
+		__asm__ volatile("outb %0, %1" : : "a"(*s), "Nd"(port));
+}
+
+/*
+ * End the boot with a reason code. SEV-ES/SNP: the GHCB MSR-protocol termination
+ * request. Plain SEV has no GHCB (port I/O works): a line on port 0xE9 and the
+ * failure status on QEMU's debug-exit port, like the C-bit check in entry32.asm.
+ */
 __attribute__((noreturn)) static void terminate(unsigned code)
 {
-	vc_terminate(&vc32, CB_TERM_SET, code);
+	if (!boot_out || boot_out->mode >= SEV_MODE_ES)
+		vc_terminate(&vc32, CB_TERM_SET, code);
+	else {
+		static const char hex[] = "0123456789abcdef";
+		char msg[] = "cocoboot: FATAL: SEV: reason 0x00 (see docs/abi.md)\n";
+
+		msg[31] = hex[(code >> 4) & 15];
+		msg[32] = hex[code & 15];
+		port_puts(0xe9, msg);
+		__asm__ volatile("outb %0, %1" : : "a"((uint8_t)0x11), "Nd"((uint16_t)0xf4));
+	}
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
@@ -168,23 +191,38 @@ static bool rdrand32(uint32_t *v)
 	return !rdrand_faulted && ok;
 }
 
-/* The C-bit check value: RDRAND without asking CPUID first (under SEV-ES that
- * would cost four exits; the instruction itself raises no #VC). */
-static uint64_t random64(struct sev_boot *b)
+/*
+ * 32 random bits from RDRAND, tried as Linux's rdrand_long does: up to
+ * RDRAND_RETRY_LOOPS = 10 executions until one reports CF = 1 (Linux
+ * arch/x86/include/asm/archrandom.h; Intel's DRNG guide). A value of all ones
+ * counts as a failure too: some AMD parts return it with CF = 1 after a
+ * suspend/resume (the erratum Linux's arch/x86/kernel/cpu/rdrand.c sanity check
+ * and amd.c guard against); a real draw of all ones (2^-32) only costs a retry.
+ * False when RDRAND is absent (#UD, CPUID is not asked: under SEV-ES that would
+ * cost four exits and prove nothing) or no try succeeded.
+ */
+#define RDRAND_RETRY_LOOPS 10
+
+static bool random32(uint32_t *v)
+{
+	for (int tries = 0; tries < RDRAND_RETRY_LOOPS; tries++) {
+		if (rdrand32(v) && *v != 0xffffffffu)
+			return true;
+		if (rdrand_faulted)
+			return false;
+	}
+	return false;
+}
+
+/* The C-bit check value (facts §9.4): it must be one the hypervisor cannot produce,
+ * so there is no fallback (an RDTSC value is the hypervisor's to predict: it sets
+ * the TSC offset). No good random value ends the boot (CB_TERM_NO_RANDOM). */
+static uint64_t random64(void)
 {
 	uint32_t lo, hi;
 
-	for (int tries = 0; tries < 100; tries++) {
-		if (rdrand32(&lo) && rdrand32(&hi))
-			return ((uint64_t)hi << 32) | lo;
-		if (rdrand_faulted)
-			break;
-	}
-	/* Weaker: the hypervisor may predict the TSC. Noted at boot. */
-	b->notes |= SEV_NOTE_NO_RDRAND;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	hi ^= 0x9e3779b9u;
-	lo ^= (uint32_t)(uintptr_t)b * 0x85ebca6bu;
+	if (!random32(&lo) || !random32(&hi))
+		terminate(CB_TERM_NO_RANDOM);
 	return ((uint64_t)hi << 32) | lo;
 }
 
@@ -258,7 +296,7 @@ void sev32_detect(struct sev_boot *b, uint32_t start_info_flags, volatile uint64
 	/* The early page tables put the C-bit in the high half of each entry. */
 	if (b->cbit < 32 || b->cbit > GHCB_CBIT_MAX)
 		terminate(CB_TERM_CBIT_RANGE);
-	b->check_value = random64(b);
+	b->check_value = random64();
 	*check = b->check_value;
 	b->vmgexits = vc32.stats.vmgexits;
 }

@@ -5,6 +5,7 @@
 #include "boot/sev.h"
 #include "xen/xen.h"
 #include "lib/console.h"
+#include "lib/escape.h"
 #include "lib/string.h"
 
 extern const uint8_t __image_start[], __image_end[];
@@ -28,6 +29,12 @@ static void warn_line(void *opaque, const char *msg)
 	log_warn("cocoboot: warning: %s\n", msg);
 }
 
+static void no_warning(void *opaque, const char *msg)
+{
+	(void)opaque;
+	(void)msg;
+}
+
 void boot_read_start_info(uint32_t start_info_pa, struct pvh_info *info)
 {
 	struct pvh_env env = {
@@ -44,28 +51,26 @@ void boot_read_start_info(uint32_t start_info_pa, struct pvh_info *info)
 
 void boot_apply_cmdline(const struct pvh_info *info, struct boot_options *bo)
 {
-	struct cmdline_opt opts[CMDLINE_MAX_OPTS];
-	size_t n;
-	const char *err = "";
+	static struct cmdline words; /* 1.1 KiB: not on the boot stack */
 
-	if (!cmdline_split(info->cmdline, info->cmdline_len, opts, CMDLINE_MAX_OPTS, &n,
-			   &bo->payload_cmdline, &bo->payload_cmdline_len, &err))
-		boot_fatal(BOOT_ERR_START_INFO, "cmdline: %s in '%s'", err, info->cmdline);
-	/* Warnings about the command line are printed after it took effect,
-	 * so that console= and loglevel= apply to them too. */
-	struct boot_options parsed = *bo;
-
-	cmdline_apply(opts, n, &parsed, warn_line, NULL);
-	*bo = parsed;
+	/* Nothing here stops the boot: bad words are warned about and ignored
+	 * (README "Command line"). The line takes effect first, silently; the
+	 * second pass prints its warnings, so that console= and loglevel= apply
+	 * to them too. */
+	cmdline_split(info->cmdline, info->cmdline_len, &words);
+	cmdline_apply(&words, bo, no_warning, NULL);
 	console_set_level(bo->loglevel);
 	if (bo->console) {
 		const char *bad;
 		size_t bad_len;
+		char v[64], b[64];
 
 		if (!console_select(bo->console, bo->console_len, &bad, &bad_len))
-			log_warn("cocoboot: warning: cmdline: console='%.*s': no console named '%.*s': keeping the default\n",
-				 (int)bo->console_len, bo->console, (int)bad_len, bad);
+			log_warn("cocoboot: warning: cmdline: console='%s': no console named '%s': keeping the default\n",
+				 esc_str(v, sizeof(v), bo->console, bo->console_len),
+				 esc_str(b, sizeof(b), bad, bad_len));
 	}
+	cmdline_apply(&words, bo, warn_line, NULL);
 }
 
 static void print_size(uint64_t bytes)
@@ -92,7 +97,10 @@ void boot_print_start_info(const struct pvh_info *info)
 	cprintf("cocoboot: image [%#llx-%#llx), consoles: %s\n",
 		(unsigned long long)(uintptr_t)__image_start,
 		(unsigned long long)(uintptr_t)__image_end, consoles);
-	cprintf("cocoboot: cmdline: \"%s\"\n", info->cmdline);
+	/* Whole and escaped, however long (up to PVH_CMDLINE_MAX - 1 bytes). */
+	cprintf("cocoboot: cmdline: \"");
+	console_write_escaped(info->cmdline, info->cmdline_len);
+	cprintf("\"\n");
 	cprintf("cocoboot: memory map: %u entries\n", info->memmap_entries);
 	for (uint32_t i = 0; i < info->memmap_entries; i++) {
 		const struct hvm_memmap_table_entry *e = &info->memmap[i];
@@ -108,9 +116,11 @@ void boot_print_start_info(const struct pvh_info *info)
 	for (uint32_t i = 0; i < info->nr_modules; i++) {
 		const struct pvh_module *m = &info->modules[i];
 
-		cprintf("cocoboot:   module[%u] [%#llx-%#llx) %llu bytes cmdline \"%s\"\n", i,
+		cprintf("cocoboot:   module[%u] [%#llx-%#llx) %llu bytes cmdline \"", i,
 			(unsigned long long)m->paddr, (unsigned long long)(m->paddr + m->size),
-			(unsigned long long)m->size, m->cmdline);
+			(unsigned long long)m->size);
+		console_write_escaped(m->cmdline, strlen(m->cmdline));
+		cprintf("\"\n");
 	}
 	if (info->rsdp_paddr)
 		cprintf("cocoboot: ACPI RSDP at %#llx\n", (unsigned long long)info->rsdp_paddr);

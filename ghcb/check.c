@@ -31,9 +31,11 @@ int ghcb_check_msr_cpuid(uint64_t req, uint64_t resp, uint32_t *value)
 	/* Linux's 32-bit handler: [29:12] must be zero (facts §2, mem_encrypt.S). */
 	if (!ghcb_msr_cpuid_resp_reserved_ok(resp))
 		return CB_TERM_MSR_RESPONSE;
-	/* The response names the register it carries in [31:30], as in the request. */
-	if (ghcb_msr_cpuid_req_reg(resp) != ghcb_msr_cpuid_req_reg(req))
-		return CB_TERM_MSR_RESPONSE;
+	/* [31:30] are not part of the response (facts §2: 0x005 carries the value in
+	 * [63:32] and nothing else); KVM leaves the request's register there, another
+	 * hypervisor may clear them: neither is an error. req names the register asked
+	 * for; the caller keeps the pairing. */
+	(void)req;
 	*value = ghcb_msr_cpuid_resp_value(resp);
 	return 0;
 }
@@ -146,7 +148,21 @@ int ghcb_check_cpuid(uint32_t leaf, uint32_t subleaf, uint64_t eax, uint64_t ebx
 	case 0x0:
 		if (!vendor_is_sev_capable((uint32_t)ebx, (uint32_t)edx, (uint32_t)ecx))
 			return CB_TERM_CPUID_GARBAGE;
-		if (eax >= 0x100)
+		if (eax < 1 || eax >= 0x100)            /* leaf 1 is used */
+			return CB_TERM_CPUID_GARBAGE;
+		return 0;
+	case 0x1:
+		/* An SEV guest always runs under a hypervisor: ECX[31] (SDM/APM CPUID
+		 * Fn0000_0001 ECX "hypervisor present") says so; and this code runs with
+		 * paging and MSRs, so PAE (EDX[6]) and MSR (EDX[5]) cannot be absent. */
+		if (!(ecx & (1u << 31)) || !(edx & (1u << 6)) || !(edx & (1u << 5)))
+			return CB_TERM_CPUID_GARBAGE;
+		return 0;
+	case 0x80000001:
+		/* Long mode (EDX[29]) is running, so a CPUID that denies it lies. NX
+		 * (EDX[20]) is checked against EFER itself (boot/sev.c), 1 GiB pages
+		 * (EDX[26]) only cost page-table memory when denied. */
+		if (!(edx & (1u << 29)))
 			return CB_TERM_CPUID_GARBAGE;
 		return 0;
 	case 0x80000000:

@@ -29,7 +29,8 @@ struct ghcb_sev_info {
 /* SEV information response (0x001): code, version negotiation, C-bit range. */
 int ghcb_check_sev_info(uint64_t resp, struct ghcb_sev_info *out);
 
-/* CPUID response (0x005) to request req: code, [29:12] zero, [31:30] echo the register. */
+/* CPUID response (0x005) to request req: code and [29:12] zero; [31:30] may hold anything
+ * (the response does not define them: KVM echoes the request's register, others may not). */
 int ghcb_check_msr_cpuid(uint64_t req, uint64_t resp, uint32_t *value);
 
 /* Register-GHCB-GPA response (0x013): code and the same GFN as requested. */
@@ -76,7 +77,9 @@ int ghcb_check_valid(const struct ghcb_resp *r, const uint8_t *bits, unsigned n)
  * Checks a CPUID answer as it came from the hypervisor, in 64-bit registers (GHCB) or
  * zero-extended 32-bit values (MSR protocol). Rules:
  *  - every register fits in 32 bits (CPUID writes 32-bit values);
- *  - leaf 0: vendor AuthenticAMD or HygonGenuine (the only SEV vendors), max leaf < 0x100;
+ *  - leaf 0: vendor AuthenticAMD or HygonGenuine (the only SEV vendors), max leaf 1..0xff;
+ *  - leaf 1: hypervisor present (ECX[31]), PAE and MSR (EDX[6], EDX[5]);
+ *  - leaf 0x8000_0001: long mode (EDX[29]);
  *  - leaf 0x8000_0000: max extended leaf in 0x8000_001F..0x8000_00FF (below 0x8000_001F the
  *    hypervisor hides SEV: CB_TERM_NO_SEV);
  *  - leaf 0x8000_001F: EAX bit 1 (SEV) set, else CB_TERM_NO_SEV; C-bit EBX[5:0] within

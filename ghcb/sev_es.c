@@ -295,11 +295,13 @@ static long ghcb_call(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, ui
 
 	if (!bsp.ghcb)
 		return -XEN_ENOSYS;
-	xen_bounce_args(nr, args, (uint8_t *)(uintptr_t)&bsp.ghcb->shared_buffer[0],
-			bsp.ghcb_gpa + GHCB_SHARED_BUF_OFFSET, GHCB_SHARED_BUF_SIZE);
+	/* Busy first: the shared buffer belongs to whoever holds the GHCB; writing the
+	 * arguments there before the check would clobber a call in flight. */
 	if (bsp.busy)
 		sev_es_fatal(CB_TERM_VC_NESTED, "hypercall");
 	bsp.busy = true;
+	xen_bounce_args(nr, args, (uint8_t *)(uintptr_t)&bsp.ghcb->shared_buffer[0],
+			bsp.ghcb_gpa + GHCB_SHARED_BUF_OFFSET, GHCB_SHARED_BUF_SIZE);
 	err = vc_hypercall(&bsp, nr, args, &ret);
 	bsp.busy = false;
 	if (err)

@@ -3,12 +3,14 @@
 
 #include <stdint.h>
 
+#include "lib/escape.h"
 #include "lib/format.h"
 
 static struct console_backend *backends[CONSOLE_MAX_BACKENDS];
 static size_t nr_backends;
 static char line[CONSOLE_LINE_MAX];
 static size_t line_len;
+static bool mid_line; /* the last byte written was not a newline: a line is open */
 static enum log_level cur_level = LOG_INFO;
 /* Several CPUs: held from a line's first byte to its newline (console_set_lock). */
 static void (*lock_acquire)(void);
@@ -26,10 +28,11 @@ static void line_lock(void)
 		lock_acquire();
 }
 
-/* Let go only between lines: a partial line keeps the console. */
+/* Let go only between lines: a partial line keeps the console, also when a line
+ * longer than CONSOLE_LINE_MAX has just filled and flushed the buffer. */
 static void line_unlock(void)
 {
-	if (lock_release && !line_len)
+	if (lock_release && !mid_line)
 		lock_release();
 }
 
@@ -45,6 +48,7 @@ void console_reset(void)
 {
 	nr_backends = 0;
 	line_len = 0;
+	mid_line = false;
 	cur_level = LOG_INFO;
 }
 
@@ -151,13 +155,49 @@ void console_sync(void)
 			backends[k]->sync();
 }
 
+/* Caller holds the line lock. */
+static void line_put(char c)
+{
+	line[line_len++] = c;
+	mid_line = c != '\n';
+	if (c == '\n' || line_len == sizeof(line))
+		flush_line();
+}
+
+/* One byte of output: printable ASCII and newline as they are, anything else as
+ * \xNN (lib/escape.h), so nothing raw reaches a terminal. Caller holds the lock. */
+static void console_putc(void *ctx, char c)
+{
+	(void)ctx;
+	if (c == '\n' || (c >= 0x20 && c <= 0x7e)) {
+		line_put(c);
+		return;
+	}
+	char e[ESC_MAX_PER_BYTE];
+	size_t k = esc_char(c, e);
+
+	for (size_t j = 0; j < k; j++)
+		line_put(e[j]);
+}
+
 void console_write(const char *s, size_t n)
 {
 	line_lock();
+	for (size_t i = 0; i < n; i++)
+		console_putc(NULL, s[i]);
+	line_unlock();
+}
+
+void console_write_escaped(const char *s, size_t n)
+{
+	char e[ESC_MAX_PER_BYTE];
+
+	line_lock();
 	for (size_t i = 0; i < n; i++) {
-		line[line_len++] = s[i];
-		if (s[i] == '\n' || line_len == sizeof(line))
-			flush_line();
+		size_t k = esc_char(s[i], e); /* printable: line_put directly */
+
+		for (size_t j = 0; j < k; j++)
+			line_put(e[j]);
 	}
 	line_unlock();
 }
@@ -191,12 +231,10 @@ bool console_parse_level(const char *s, size_t len, enum log_level *out)
 
 void vcprintf(const char *fmt, va_list ap)
 {
-	char buf[512];
-	int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-
-	if (n < 0)
-		return;
-	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	/* Straight into the line buffer: no intermediate buffer that could cut a line. */
+	line_lock();
+	fmt_vput(console_putc, NULL, fmt, ap);
+	line_unlock();
 }
 
 void cprintf(const char *fmt, ...)

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Console layer: output goes to every enabled backend, one whole line per
- * write() call (a line is at most CONSOLE_LINE_MAX bytes), so a backend whose
- * every write costs an exit (the GHCB, a hypercall) pays once per line.
+ * write() call, so a backend whose every write costs an exit (the GHCB, a
+ * hypercall) pays once per line. A line longer than CONSOLE_LINE_MAX goes out in
+ * several writes of at most that size; nothing is cut. Bytes other than printable
+ * ASCII and '\n' never reach a backend raw: they are written as \xNN
+ * (lib/escape.h), so no string can move a terminal's cursor or forge a line.
  */
 #ifndef COCOBOOT_LIB_CONSOLE_H
 #define COCOBOOT_LIB_CONSOLE_H
@@ -41,6 +44,9 @@ bool console_select(const char *list, size_t len, const char **bad, size_t *bad_
 /* Write the names of the enabled backends, comma-separated, into buf. */
 void console_describe(char *buf, size_t size);
 void console_write(const char *s, size_t n);
+/* Bytes from outside (command line, module strings): written escaped (lib/escape.h),
+ * newlines too, whole, however long. */
+void console_write_escaped(const char *s, size_t n);
 void console_flush(void);
 /* console_flush(), then wait for every enabled backend to drain: before the
  * machine is handed to a payload that may overwrite our buffers. */

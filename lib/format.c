@@ -4,15 +4,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Output goes to a buffer (buf, size) or, when put is set, to put() a byte at a time. */
 struct fmt_out {
 	char *buf;
 	size_t size;
 	size_t len;
+	void (*put)(void *ctx, char c);
+	void *ctx;
 };
 
 static void out_char(struct fmt_out *o, char c)
 {
-	if (o->len + 1 < o->size)
+	if (o->put)
+		o->put(o->ctx, c);
+	else if (o->len + 1 < o->size)
 		o->buf[o->len] = c;
 	o->len++;
 }
@@ -85,13 +90,31 @@ static void out_number(struct fmt_out *o, const struct fmt_spec *sp, uint64_t v,
 	out_padded(o, sp, prefix, tmp + sizeof(tmp) - n, n, zeros);
 }
 
+static void fmt_core(struct fmt_out *o, const char *fmt, va_list ap);
+
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct fmt_out o = { buf, size, 0 };
+	struct fmt_out o = { .buf = buf, .size = size };
 
+	fmt_core(&o, fmt, ap);
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = 0;
+	return (int)o.len;
+}
+
+int fmt_vput(void (*put)(void *ctx, char c), void *ctx, const char *fmt, va_list ap)
+{
+	struct fmt_out o = { .put = put, .ctx = ctx };
+
+	fmt_core(&o, fmt, ap);
+	return (int)o.len;
+}
+
+static void fmt_core(struct fmt_out *o, const char *fmt, va_list ap)
+{
 	while (*fmt) {
 		if (*fmt != '%') {
-			out_char(&o, *fmt++);
+			out_char(o, *fmt++);
 			continue;
 		}
 		fmt++;
@@ -171,7 +194,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				v = (signed char)v;
 			uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
-			out_number(&o, &sp, mag, v < 0, 10, false, NULL);
+			out_number(o, &sp, mag, v < 0, 10, false, NULL);
 			break;
 		}
 		case 'u':
@@ -194,7 +217,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				v = (unsigned char)v;
 			unsigned base = conv == 'u' ? 10 : conv == 'o' ? 8 : 16;
 
-			out_number(&o, &sp, v, false, base, conv == 'X',
+			out_number(o, &sp, v, false, base, conv == 'X',
 				   conv == 'o' ? "0" : conv == 'X' ? "0X" : "0x");
 			break;
 		}
@@ -202,13 +225,13 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			uintptr_t v = (uintptr_t)va_arg(ap, void *);
 
 			sp.alt = true;
-			out_number(&o, &sp, v, false, 16, false, "0x");
+			out_number(o, &sp, v, false, 16, false, "0x");
 			break;
 		}
 		case 'c': {
 			char c = (char)va_arg(ap, int);
 
-			out_padded(&o, &sp, "", &c, 1, 0);
+			out_padded(o, &sp, "", &c, 1, 0);
 			break;
 		}
 		case 's': {
@@ -221,22 +244,19 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			 * (the string need not be terminated). */
 			while ((sp.prec < 0 || n < sp.prec) && s[n])
 				n++;
-			out_padded(&o, &sp, "", s, n, 0);
+			out_padded(o, &sp, "", s, n, 0);
 			break;
 		}
 		case '%':
-			out_char(&o, '%');
+			out_char(o, '%');
 			break;
 		default:
 			/* Unknown conversion: print it verbatim so the mistake shows. */
-			out_char(&o, '%');
-			out_char(&o, conv);
+			out_char(o, '%');
+			out_char(o, conv);
 			break;
 		}
 	}
-	if (size)
-		buf[o.len < size ? o.len : size - 1] = 0;
-	return (int)o.len;
 }
 
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)

@@ -16,5 +16,9 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Formatting without a buffer: every output byte goes to put(ctx, c), so nothing is
+ * cut. Returns the number of bytes put. */
+int fmt_vput(void (*put)(void *ctx, char c), void *ctx, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #endif

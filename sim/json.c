@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
-#include "sev/term.h"
+#include "sev/term.h" /* only cocoboot's names for its own reason codes (docs/abi.md) */
 
 void sim_counter_add(struct sim_counter *c, uint64_t key)
 {
@@ -120,6 +120,8 @@ void sim_json_print(struct sim *s, FILE *f)
 		fprintf(f, ",\"debug_exit\":null");
 	fprintf(f, ",\"vmgexits\":%" PRIu64 ",\"vmgexits_by_code\":", s->vmgexits);
 	counter(f, &s->vmgexits_by_code, true);
+	fprintf(f, ",\"ghcb_errors\":%" PRIu64 ",\"ghcb_last_error\":", s->ghcb_errors);
+	str(f, s->ghcb_last_error[0] ? s->ghcb_last_error : NULL);
 	fprintf(f, ",\"vc\":%" PRIu64 ",\"vc_by_code\":", s->vc);
 	counter(f, &s->vc_by_code, true);
 	fprintf(f, ",\"hypercalls\":%" PRIu64 ",\"hypercalls_by_nr\":", s->hypercalls);
@@ -138,6 +140,7 @@ void sim_json_print(struct sim *s, FILE *f)
 		fprintf(f, ",\"cbit\":%u,\"cbit_reported\":%u", s->cbit, s->cbit_reported);
 	else
 		fprintf(f, ",\"cbit\":null,\"cbit_reported\":null");
+	fprintf(f, ",\"phys_bits\":%u", s->phys_bits);
 	fprintf(f, ",\"seed\":%" PRIu64 ",\"mem\":%" PRIu64, s->cfg.seed, s->cfg.mem);
 	sim_lie_json(s, f);
 	fprintf(f, ",\"injections\":%" PRIu64 ",\"injections_by_vector\":", s->injections);
@@ -145,6 +148,11 @@ void sim_json_print(struct sim *s, FILE *f)
 	fprintf(f, ",\"injections_pending\":%u", sim_inject_pending(s));
 	fprintf(f, ",\"console_bytes\":%" PRIu64 ",\"remaps\":%" PRIu64
 		",\"non_identity_pages\":%" PRIu64, s->console_bytes, s->remaps, s->non_identity);
+	fprintf(f, ",\"rdrand\":%" PRIu64 ",\"cache\":\"%s\",\"cache_flushes\":%" PRIu64
+		",\"cache_wbinvd\":%" PRIu64 ",\"cache_stale_pages\":%" PRIu64
+		",\"cache_stale_first\":%" PRIu64, s->rdrand_count,
+		s->cfg.cache_incoherent ? "incoherent" : "coherent", s->cache_flushes, s->cache_wbinvd,
+		s->cache_stale_pages, s->cache_stale_first);
 	fprintf(f, ",\"error\":");
 	str(f, s->error[0] ? s->error : NULL);
 	if (s->cfg.check_handoff) {

@@ -4,8 +4,10 @@
  *
  *   build/sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]
  *                [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]
- *                [--lie=NAME[@N][,NAME[@N]...]] [--list-lies] [--trace] [--max-insns=N] [--intercept-tsc]
- *                [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N] KERNEL.elf
+ *                [--lie=NAME[@N][,NAME[@N]...]] [--list-lies] [--trace] [--max-insns=N]
+ *                [--intercept-tsc] [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
+ *                [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]
+ *                [--cache=coherent|incoherent] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
  * hypervisor), 3 triple fault, 4 timeout, 5 guest-reported failure (SCHEDOP_shutdown
@@ -22,9 +24,18 @@
 #include "sim/sim.h"
 
 #define DEFAULT_MEM       (128ull << 20)
-#define MAX_MEM           0xfc000000ull   /* xl's low-RAM limit; no high RAM modelled */
+#define MAX_MEM           (64ull << 30)   /* RAM above SIM_LOWMEM_MAX goes above 4 GiB */
 #define DEFAULT_MAX_INSNS 2000000000ull
-#define PHYS_BITS         40              /* Unicorn's TCG default physical address width */
+/*
+ * What AMD EPYC parts report (docs/sevsim.md, "Address model"): CPUID 0x80000008 EAX =
+ * 0x3030 (48 physical, 48 linear address bits) and 0x8000001F EBX[11:6] = 5 (the physical
+ * address bits lost to memory encryption), with the C-bit at 47 (EBX 0x16f, Naples/Rome)
+ * or 51 (EBX 0x4173, Milan). Under NPT the guest's MAXPHYADDR is the raw 48 (KVM cpuid.c:
+ * "reductions to the HPAs do not affect GPAs").
+ */
+#define PHYS_BITS         48
+#define PHYS_REDUCTION    5
+#define CBIT_MAX          51
 
 static struct sim sim;
 
@@ -71,6 +82,8 @@ static void usage(FILE *f)
 		"              [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]\n"
 		"              [--lie=NAME[@N][,...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
+		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
+		"              [--cache=coherent|incoherent]\n"
 		"              KERNEL.elf\n"
 		"       sevsim --list-lies   (the attacks --lie knows: name, clock, what it does)\n"
 		"See docs/sevsim.md.\n");
@@ -217,6 +230,21 @@ static int parse_args(int argc, char **argv)
 			NEED_VAL();
 			if (parse_u64("--max-insns", val, &c->max_insns, false) < 0)
 				return -1;
+		} else if (OPT("--rdrand")) {
+			NEED_VAL();
+			if (sim_rdrand_parse(c, val) < 0) {
+				sim_fail(&sim, "--rdrand: '%s' unknown (ok, absent, fail, fail-first=K, "
+					 "ones, ones-first=K)", val);
+				return -1;
+			}
+		} else if (OPT("--cache")) {
+			NEED_VAL();
+			if (!strcmp(val, "coherent")) c->cache_incoherent = false;
+			else if (!strcmp(val, "incoherent")) c->cache_incoherent = true;
+			else {
+				sim_fail(&sim, "--cache: '%s' unknown (coherent, incoherent)", val);
+				return -1;
+			}
 		} else if (OPT("--intercept-tsc")) {
 			c->intercept_tsc = true;
 		} else if (OPT("--check-handoff")) {
@@ -249,21 +277,32 @@ static int parse_args(int argc, char **argv)
 	}
 	if (c->mem < (2ull << 20) || c->mem > MAX_MEM || (c->mem & 0xfff)) {
 		sim_fail(&sim, "--mem: %#" PRIx64 " bytes; need a multiple of 4 KiB from 2 MiB to "
-			 "%#llx", c->mem, MAX_MEM);
+			 "%#llx (RAM beyond %#llx is placed above 4 GiB)", c->mem, MAX_MEM,
+			 SIM_LOWMEM_MAX);
 		return -1;
 	}
 	return 0;
 }
 
-/* C-bit: above every RAM address and below the engine's 40 physical address bits. */
+/*
+ * The address model (docs/sevsim.md): RAM [0, top) with top < 2^lo; the C-bit in
+ * lo..51; GPA bits lo..PHYS_BITS-1 other than the C-bit are "undecoded" (the hypervisor
+ * maps those aliases to the same memory, shared), bits PHYS_BITS..51 other than the C-bit
+ * are reserved (a page-table entry with one faults).
+ */
 static int choose_cbit(void)
 {
 	struct sim_config *c = &sim.cfg;
-	unsigned lo = 32, hi = PHYS_BITS - 1, n;
+	uint64_t top = c->mem <= SIM_LOWMEM_MAX ? c->mem : SIM_HIGH_BASE + c->mem - SIM_LOWMEM_MAX;
+	unsigned lo = 32, hi = CBIT_MAX, n;
 
-	while (lo < hi && (1ull << lo) < c->mem)
+	while (lo < hi && (1ull << lo) < top)
 		lo++;
 	n = hi - lo + 1;
+	sim.phys_bits = PHYS_BITS;
+	sim.phys_reduction = PHYS_REDUCTION;
+	for (unsigned b = PHYS_BITS; b < 52; b++)
+		sim.rsvd_mask |= 1ull << b;
 	if (c->mode == SIM_MODE_NONE) {
 		sim.cbit = 0;
 		sim.cbit_mask = 0;
@@ -272,8 +311,8 @@ static int choose_cbit(void)
 	if (c->cbit >= 0) {
 		if ((unsigned)c->cbit < lo || (unsigned)c->cbit > hi) {
 			sim_fail(&sim, "--cbit: %d unusable; with --mem=%#" PRIx64 " the C-bit must be "
-				 "%u..%u (above RAM and the 4 GiB hole, below %u physical address bits)",
-				 c->cbit, c->mem, lo, hi, PHYS_BITS);
+				 "%u..%u (above RAM and the 4 GiB hole, at most bit %u)", c->cbit,
+				 c->mem, lo, hi, CBIT_MAX);
 			return -1;
 		}
 		sim.cbit = (unsigned)c->cbit;
@@ -282,11 +321,17 @@ static int choose_cbit(void)
 	}
 	sim.cbit_mask = 1ull << sim.cbit;
 	sim.cbit_reported = sim.cbit;
-	for (unsigned b = lo; b <= hi; b++)
+	for (unsigned b = lo; b < PHYS_BITS; b++)
 		if (b != sim.cbit)
 			sim.alias_mask |= 1ull << b;
-	if (sim_lie(&sim, SIM_LIE_CBIT_WRONG) || sim_lie_on(&sim, SIM_LIE_CBIT_ALIAS_PREDICT))
-		sim.cbit_reported = lo + (sim.cbit - lo + 1 + (unsigned)(sim_rand(&sim) % (n - 1))) % n;
+	sim.rsvd_mask &= ~sim.cbit_mask;
+	/* A lying hypervisor names another decodable bit: one whose alias it can map. */
+	if (sim_lie(&sim, SIM_LIE_CBIT_WRONG) || sim_lie_on(&sim, SIM_LIE_CBIT_ALIAS_PREDICT)) {
+		unsigned m = PHYS_BITS - lo, r = lo + (unsigned)(sim_rand(&sim) % m);
+		if (r == sim.cbit)
+			r = lo + (r - lo + 1) % m;
+		sim.cbit_reported = r;
+	}
 	return 0;
 }
 
@@ -327,7 +372,8 @@ int main(int argc, char **argv)
 		sim.nr_vcpus = sim.cfg.vcpus;
 		if (sim.cfg.check_handoff)
 			sim_payload_parse(&sim);
-		if (choose_cbit() == 0 && sim_mem_init(&sim) == 0 && sim_load(&sim) == 0) {
+		if (choose_cbit() == 0 && sim_mem_init(&sim) == 0 && sim_cache_init(&sim) == 0 &&
+		    sim_load(&sim) == 0) {
 			sim_cpuid_probe(&sim);
 			if (sim.cfg.mode == SIM_MODE_SEV_SNP)
 				sim_rmp_init(&sim);
@@ -342,6 +388,7 @@ int main(int argc, char **argv)
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			if (sim.result == SIM_RES_RUNNING && sim_vcpu_start(&sim.vcpu[0], &bsp) == 0)
 				sim_run(&sim);
+			sim_cache_evict(&sim); /* stale lines reach memory by the end at the latest */
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			sim.seconds = (double)(t1.tv_sec - t0.tv_sec) +
 				      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -53,6 +53,8 @@ enum sim_lie {
 	SIM_LIE_VC_FORGED_CODE, SIM_LIE_VC_UNKNOWN_CODE, SIM_LIE_VC_INJECT,
 	SIM_LIE_VC_IN_VC, SIM_LIE_NMI_IN_GHCB_CALL, SIM_LIE_NMI_IN_VC, SIM_LIE_GP_IN_GHCB_CALL,
 	SIM_LIE_PF_IN_VC, SIM_LIE_UD_IN_GHCB_CALL, SIM_LIE_EXTINT_IN_GHCB_CALL,
+	/* CPUID feature lies (the hypervisor answers every CPUID of an SEV guest) */
+	SIM_LIE_CPUID_NX, SIM_LIE_CPUID_NO_LM, SIM_LIE_CPUID_NO_HV,
 	SIM_LIE_COUNT
 };
 
@@ -79,6 +81,16 @@ struct sim_module {
 	const char *cmdline; /* NULL: none */
 };
 
+/* --rdrand: what the RDRAND model returns (cpu/rdrand.c) */
+enum sim_rdrand_mode {
+	SIM_RDRAND_OK,         /* random values from the seed, CF = 1 */
+	SIM_RDRAND_ABSENT,     /* CPUID 1 ECX[30] clear; the instruction raises #UD */
+	SIM_RDRAND_FAIL,       /* CF = 0 and 0 every time (entropy exhausted) */
+	SIM_RDRAND_FAIL_FIRST, /* CF = 0 for the first rdrand_k executions */
+	SIM_RDRAND_ONES,       /* the erratum: CF = 1 with all ones, every time */
+	SIM_RDRAND_ONES_FIRST, /* ... for the first rdrand_k executions */
+};
+
 struct sim_config {
 	enum sim_mode mode;
 	uint64_t mem;
@@ -99,6 +111,9 @@ struct sim_config {
 	bool check_handoff;          /* stop at the first fetch outside the image, check the ABI */
 	const char *expect_cmdline;  /* NULL: derive (docs/payloads.md order) */
 	int expect_modules;          /* -1: derive from the modules given */
+	enum sim_rdrand_mode rdrand;
+	uint64_t rdrand_k;
+	bool cache_incoherent;       /* --cache=incoherent: CPUID 0x8000001F EAX[10] clear */
 };
 
 /* What cocoboot was given to chainload, parsed on the host (check/payload.c). */
@@ -163,6 +178,9 @@ enum sim_ev_kind {
 	SIM_EV_EXCEPTION,   /* raise a plain exception (ev.code = vector) */
 	SIM_EV_FETCH_FAULT, /* instruction bytes could not be read */
 	SIM_EV_HANDOFF,     /* --check-handoff: first instruction outside the kernel image */
+	SIM_EV_MOV_CR3,     /* MOV to/from CR3: emulated (code = 0x100 for "to" | register) */
+	SIM_EV_RDRAND,      /* RDRAND into register ev.code (ev.gpa = operand bytes) */
+	SIM_EV_STRIO,       /* INS/OUTS the hypervisor emulates (mode sev) */
 };
 
 struct sim_event {
@@ -191,6 +209,10 @@ struct sim_vcpu_init {
 	uint64_t rip, rsp, rbx, rsi;
 };
 
+/* What a linear page below ram_size is in the engine's map (mem/mem.c). */
+enum sim_map { SIM_MAP_PRIVATE, SIM_MAP_SHARED, SIM_MAP_REMAP, SIM_MAP_NONE };
+#define SIM_LAZY_MAX 1024
+
 struct sim_shared_desc {
 	struct sim_vcpu *v;
 	uint64_t base;
@@ -207,10 +229,15 @@ struct sim_vcpu {
 
 	/* paging state cached for cpu/mmu.c; refreshed when a CR/EFER write or INVLPG ran */
 	bool paging_dirty;
-	uint8_t *page_shared; /* per RAM page: mapped shared now (mem/mem.c) */
-	uint8_t *page_want;
-	uint8_t *page_is_table; /* per RAM page: holds the guest's page tables */
+	uint8_t *page_map;    /* per linear page below ram_size: SIM_MAP_* now (mem/mem.c) */
+	uint8_t *page_want;   /* ... and what the guest's tables ask for */
+	uint64_t *page_tgt;   /* SIM_MAP_REMAP: the GPA page it maps (| 1: shared) */
+	uint64_t *page_tgt_now;
 	struct sim_shared_desc *shared_desc;
+	uint64_t lazy[SIM_LAZY_MAX]; /* linear pages above RAM mapped on first touch */
+	struct sim_shared_desc lazy_desc[SIM_LAZY_MAX]; /* their MMIO views when shared */
+	unsigned nr_lazy;
+	uint64_t guest_cr3;   /* architectural CR3; Unicorn's holds the walk window (cpu/mmu.c) */
 	uint64_t cr0, cr3, cr4, efer;
 	struct sim_tlb_entry tlb[SIM_TLB_SIZE];
 
@@ -232,19 +259,41 @@ struct sim_vcpu {
 
 	uint64_t insns;
 	uint64_t exec_rip;   /* instruction the code hook last let execute (~0: none) */
+	bool cr2_written;    /* the guest wrote CR2 in this slice: no #PF derived from it */
+	uint64_t cs_cached;  /* CS selector whose L bit cs64_cached holds (~0: none) */
+	bool cs64_cached;
+};
+
+/* The cache model (mem/cache.c): per RAM page and per key (0 private, 1 shared), the
+ * 64-byte lines flushed since the page became accessible under that key, and a hash of
+ * the page when the last line was flushed (a later change means new dirty lines). */
+struct sim_cache_page {
+	uint64_t flushed[2];
+	uint64_t hash[2];
+};
+struct sim_cache_stale {
+	uint64_t gpa;
+	uint64_t lines;        /* lines whose stale copy will be written back */
+	uint8_t data[4096];    /* the memory image when the C-bit changed */
 };
 
 struct sim {
 	struct sim_config cfg;
 
-	/* memory: ram holds what the guest reads through its private alias (plaintext) */
+	/* memory: ram holds what the guest reads through its private alias (plaintext).
+	 * Guest RAM is [0, low_top) and, above 4 GiB, [SIM_HIGH_BASE, ram_size); the host
+	 * buffer spans [0, ram_size) sparsely (the hole is never touched). */
 	uint8_t *ram;
 	uint64_t ram_size;
+	uint64_t low_top;
+	unsigned phys_bits;    /* CPUID 0x80000008 EAX[7:0]: guest MAXPHYADDR */
+	unsigned phys_reduction; /* CPUID 0x8000001F EBX[11:6] */
+	uint64_t rsvd_mask;    /* GPA bits [phys_bits, 52) but the C-bit: reserved (#PF) */
 	uint8_t *special;      /* special pages 0xFEFF8000.. (reset stub lives there) */
 	unsigned cbit;         /* hardware C-bit position (modes sev and up) */
 	unsigned cbit_reported;/* what the hypervisor reports (differs with cbit-wrong) */
 	uint64_t cbit_mask;    /* 0 in mode none */
-	uint64_t alias_mask;   /* undecoded GPA bits (mem/mem.c) */
+	uint64_t alias_mask;   /* undecoded GPA bits [RAM top, phys_bits) but the C-bit */
 	uint64_t non_identity; /* leaf pages in [0, RAM) not mapped at their own GPA */
 	uint64_t non_identity_va, non_identity_gpa;
 	uint64_t ks_key;
@@ -270,9 +319,27 @@ struct sim {
 	uint64_t ap_jump_table;
 	uint64_t mmio_scratch[512];    /* sevsim test device registers */
 	uint8_t com1_lcr;
+	struct sim_pic {               /* hv/pic.c: 0 primary, 1 secondary */
+		uint8_t mask;          /* interrupt mask register (OCW1) */
+		bool written;          /* the guest set it (OCW1 or ICW1) */
+		unsigned icws_left;    /* data writes still part of an init sequence */
+	} pic[2];
 
 	/* RMP model (SNP): one byte per 4 KiB page */
 	uint8_t *rmp;
+
+	/* RDRAND model (cpu/rdrand.c) */
+	uint64_t rdrand_rng;
+	uint64_t rdrand_count;
+
+	/* cache model (mem/cache.c) */
+	struct sim_cache_page *cache;
+	struct sim_cache_stale *stale;  /* pending write-backs of stale lines */
+	unsigned nr_stale, max_stale;
+	uint64_t cache_stale_pages;     /* C-bit changes without a flush (incoherent model) */
+	uint64_t cache_stale_first;     /* GPA of the first */
+	uint64_t cache_flushes;         /* CLFLUSH executions seen */
+	uint64_t cache_wbinvd;
 
 	/* outcome */
 	enum sim_result result;
@@ -284,6 +351,8 @@ struct sim {
 	bool hv_terminated;            /* the hypervisor model killed the guest */
 	uint64_t fault_rip;
 	uint64_t term_info2;
+	uint64_t ghcb_errors;          /* GHCB requests refused (hv/ghcb_nae.c) */
+	char ghcb_last_error[160];     /* the last one, naming the field */
 
 	/* statistics */
 	uint64_t insns_total;
@@ -316,7 +385,6 @@ int sim_mem_init(struct sim *s);
 void sim_mem_free(struct sim *s);
 int sim_mem_map_vcpu(struct sim_vcpu *v);
 int sim_mem_classify(struct sim_vcpu *v);
-bool sim_mem_page_shared(const struct sim_vcpu *v, uint64_t gpa);
 bool sim_mem_is_ram(const struct sim *s, uint64_t gpa, uint64_t len);
 /* hypervisor view: raw (encrypted) bytes; gpa without C-bit; false if not RAM */
 bool sim_mem_hv_read(struct sim *s, uint64_t gpa, void *buf, uint64_t len);
@@ -328,15 +396,31 @@ bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t le
 /* launch-time load (private, plaintext) */
 void sim_mem_load(struct sim *s, uint64_t gpa, const void *buf, uint64_t len);
 bool sim_mem_is_mmio_device(uint64_t gpa);
+/* Decode a GPA as the CPU does: strip the C-bit (*priv = it was set) and undecoded alias
+ * bits; ~0 if a reserved bit (rsvd_mask) is set. */
+uint64_t sim_mem_decode_gpa(const struct sim *s, uint64_t gpa, bool *priv);
+/* first touch of a linear page outside [0, ram_size) that maps RAM: map it (true) */
+bool sim_mem_map_lazy(struct sim_vcpu *v, uint64_t la, uint64_t gpa);
+void sim_mem_unmap_lazy(struct sim_vcpu *v);
 
 /* cpu/mmu.c */
 void sim_mmu_refresh(struct sim_vcpu *v);
 void sim_mmu_flush(struct sim_vcpu *v);
+/* set the architectural CR3; Unicorn's CR3 points into the walk window */
+bool sim_mmu_set_cr3(struct sim_vcpu *v, uint64_t cr3);
+/* the walk window: Unicorn's page walker reads guest tables here (mem/mem.c maps it) */
+uint64_t sim_mmu_window_read(uc_engine *uc, uint64_t off, unsigned size, void *ud);
+void sim_mmu_window_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *ud);
+/* true if the 4-level walk of la stops at an entry with a reserved bit (#PF RSVD) */
+bool sim_mmu_reserved_fault(struct sim_vcpu *v, uint64_t la);
 /* translate a linear address; false on a walk failure */
 bool sim_mmu_translate(struct sim_vcpu *v, uint64_t la, bool write, uint64_t *gpa);
 bool sim_mmu_read(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
 bool sim_mmu_write(struct sim_vcpu *v, uint64_t la, const void *buf, uint64_t len);
 bool sim_mmu_fetch(struct sim_vcpu *v, uint64_t la, void *buf, uint64_t len);
+/* #PF error code for a fault at la by the instruction at rip: P from the walk; W when
+ * la is mapped read-only (a write must have faulted); I when la is rip's page and NX */
+uint64_t sim_mmu_pf_error(struct sim_vcpu *v, uint64_t la, uint64_t rip);
 
 /* cpu/vcpu.c */
 int sim_vcpu_create(struct sim *s, unsigned id);
@@ -354,18 +438,31 @@ struct sim_insn {
 	unsigned len;
 	unsigned opcode;     /* see SIM_OP_* */
 	unsigned modrm_reg;
-	unsigned modrm_rm;   /* register operand of MOV to/from CR/DR */
+	unsigned modrm_rm;   /* register operand of MOV to/from CR/DR, RDRAND */
 	bool rep, rep_ne, opsize, adsize;
 	unsigned rex;
+	bool undefined;      /* an opcode the architecture leaves undefined here: #UD */
+	bool undefined64;    /* ... only because the code is 64-bit (valid in 32-bit code) */
+	/* memory operand (CLFLUSH): ModRM/SIB and displacement, for cpu/ea.c */
+	bool has_mem;
+	uint8_t modrm, sib;
+	bool has_sib;
+	int64_t disp;
+	int seg;             /* segment override prefix: 0x64 FS, 0x65 GS, else 0 */
 };
 enum sim_op {
 	SIM_OP_OTHER, SIM_OP_CPUID, SIM_OP_RDMSR, SIM_OP_WRMSR, SIM_OP_RDTSC, SIM_OP_RDTSCP,
 	SIM_OP_RDPMC, SIM_OP_VMMCALL, SIM_OP_VMGEXIT, SIM_OP_WBINVD, SIM_OP_INVD,
 	SIM_OP_MOV_FROM_DR, SIM_OP_MOV_TO_DR, SIM_OP_MONITOR, SIM_OP_MWAIT, SIM_OP_HLT,
 	SIM_OP_IN, SIM_OP_OUT, SIM_OP_INS, SIM_OP_OUTS, SIM_OP_MOV_TO_CR, SIM_OP_INVLPG,
-	SIM_OP_PVALIDATE, SIM_OP_IRET,
+	SIM_OP_PVALIDATE, SIM_OP_IRET, SIM_OP_MOV_FROM_CR, SIM_OP_RDRAND, SIM_OP_CLFLUSH,
 };
 bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struct sim_insn *in);
+/* cpu/ea.c: Unicorn's register ids in encoding order (RAX, RCX, ... R15) */
+extern const int sim_gpr[16];
+/* cpu/ea.c: the linear address of in's memory operand, executed at rip */
+bool sim_insn_ea(struct sim_vcpu *v, const struct sim_insn *in, uint64_t rip, bool code64,
+		 uint64_t *la);
 
 /* cpu/exc.c: deliver an exception through the guest IDT (false: triple fault, ended) */
 bool sim_exc_deliver(struct sim_vcpu *v, unsigned vector, bool has_err, uint64_t err);
@@ -380,6 +477,24 @@ bool sim_inject_waiting(const struct sim_vcpu *v);
 unsigned sim_inject_pending(const struct sim *s);
 void sim_inject_after_vmgexit(struct sim_vcpu *v);
 void sim_inject_at_vc(struct sim_vcpu *v);
+
+/* cpu/rdrand.c: one RDRAND; returns CF, *val the value */
+bool sim_rdrand(struct sim *s, uint64_t *val);
+int sim_rdrand_parse(struct sim_config *c, const char *arg); /* 0 or -1 */
+
+/* mem/cache.c */
+int sim_cache_init(struct sim *s);
+void sim_cache_free(struct sim *s);
+void sim_cache_clflush(struct sim_vcpu *v, uint64_t la);
+void sim_cache_wbinvd(struct sim *s);
+/* page p changes from key old_shared to the other key (mem/mem.c, before re-mapping) */
+void sim_cache_flip(struct sim_vcpu *v, uint64_t page, bool old_shared);
+/* a guest write through a shared mapping dirties the line under the shared key */
+void sim_cache_shared_write(struct sim *s, uint64_t gpa);
+/* the hypervisor wrote guest memory: not a guest cache line, keep flushed pages clean */
+void sim_cache_hv_wrote(struct sim *s, uint64_t gpa, uint64_t len);
+/* stale lines reach memory: at every exit to the hypervisor, remap, handoff, end */
+void sim_cache_evict(struct sim *s);
 
 /* cpu/cpuid.c */
 void sim_cpuid_probe(struct sim *s);
@@ -403,6 +518,7 @@ uint64_t sim_sev_status(const struct sim *s);
 /* hv/io.c: port and MMIO devices of the hypervisor model */
 uint32_t sim_io_in(struct sim *s, uint16_t port, unsigned size);
 void sim_io_out(struct sim *s, uint16_t port, unsigned size, uint32_t val);
+bool sim_pic_out(struct sim *s, uint16_t port, uint8_t val); /* true: a PIC port */
 uint64_t sim_mmio_read(struct sim *s, uint64_t gpa, unsigned size);
 void sim_mmio_write(struct sim *s, uint64_t gpa, unsigned size, uint64_t val);
 void sim_console_write(struct sim *s, const void *buf, size_t len);
@@ -456,6 +572,11 @@ void sim_lie_json(const struct sim *s, FILE *f);
 /* the launch-time special page region (xl's HVM special pages, facts §1.8) */
 #define SIM_SPECIAL_BASE  0xfeff8000ull
 #define SIM_SPECIAL_SIZE  0x8000ull
+/* RAM above the 4 GiB hole starts here; RAM below it ends at most at SIM_LOWMEM_MAX */
+#define SIM_HIGH_BASE     0x100000000ull
+#define SIM_LOWMEM_MAX    0xfc000000ull
+/* Unicorn's walker reads the guest's page tables through this window (cpu/mmu.c) */
+#define SIM_WALK_WINDOW   (1ull << 39)
 /* sevsim's test MMIO device (one page, not RAM) */
 #define SIM_MMIO_DEV_BASE 0xfeb00000ull
 #define SIM_MMIO_DEV_SIZE 0x1000ull

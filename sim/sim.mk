@@ -9,7 +9,7 @@ SIM_HDRS := $(sort $(wildcard sim/*.h sim/*/*.h))
 SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/cpu/reset.o
 SEVSIM   := $(BUILD)/sevsim
 
-$(BUILD)/sim/%.o: sim/%.c $(SIM_HDRS) $(wildcard include/sev/*.h) include/xen/start_info.h \
+$(BUILD)/sim/%.o: sim/%.c $(SIM_HDRS) include/sev/term.h include/xen/start_info.h \
 		include/linux/boot_params.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $<")

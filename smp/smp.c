@@ -173,6 +173,13 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 	if (!lapic_init(&smp_lapic, &why))
 		boot_fatal(BOOT_ERR_SMP, "smp: local APIC: %s (IA32_APIC_BASE=%#llx)", why,
 			   (unsigned long long)rdmsr(MSR_APIC_BASE));
+	/* The final tables map no MMIO (boot/memory.c): the xAPIC page is mapped
+	 * here, the one device page cocoboot uses (uncached, NX; shared: a device is
+	 * the hypervisor's). */
+	if (!smp_lapic.x2apic && !mem_map(smp_lapic.base & ~0xfffull, 4096,
+					  PT_WRITE | PT_UNCACHED | PT_SHARED))
+		boot_fatal(BOOT_ERR_SMP, "smp: cannot map the local APIC page %#llx",
+			   (unsigned long long)smp_lapic.base);
 
 	unsigned max = bo->smp_max ? bo->smp_max : SMP_MAX_CPUS;
 	unsigned n = plan_cpus(lapic_id(&smp_lapic), max);

@@ -2,6 +2,7 @@
 #include "arch/x86/cpu.h"
 
 struct cpu_features cpu_features;
+bool cpu_unroll_string_io;
 
 void cpu_features_init(void)
 {

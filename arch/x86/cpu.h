@@ -3,6 +3,7 @@
 #ifndef COCOBOOT_ARCH_X86_CPU_H
 #define COCOBOOT_ARCH_X86_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MSR_EFER        0xc0000080u
@@ -39,8 +40,19 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
+/* Set when a string OUT must be done byte by byte: a hypervisor that emulates
+ * OUTS reads the buffer with its own view of guest memory, and under plain SEV
+ * (memory encrypted, I/O intercepted without #VC) that view is ciphertext. Linux
+ * does the same (CC_ATTR_GUEST_UNROLL_STRING_IO: SEV without SEV-ES). */
+extern bool cpu_unroll_string_io;
+
 static inline void outsb(uint16_t port, const void *buf, uint64_t n)
 {
+	if (cpu_unroll_string_io) {
+		for (const uint8_t *p = buf; n; n--, p++)
+			outb(port, *p);
+		return;
+	}
 	__asm__ volatile("rep outsb" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
 }
 
@@ -87,6 +99,24 @@ DEFINE_CR(2)
 DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
+
+/*
+ * Write back and invalidate every cache line of [p, p + len) (CLFLUSH, AMD APM vol. 3),
+ * fenced on both sides like Linux's clflush_cache_range. The stride is 64 bytes, the
+ * line size of every x86-64 part with memory encryption (CPUID Fn0000_0001 EBX[15:8] = 8);
+ * a hypervisor-supplied larger size is not trusted, since it would skip lines.
+ */
+#define CPU_CACHE_LINE 64u
+
+static inline void cpu_clflush_range(const volatile void *p, uint64_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(CPU_CACHE_LINE - 1), end = (uintptr_t)p + len;
+
+	__asm__ volatile("mfence" ::: "memory");
+	for (; a < end; a += CPU_CACHE_LINE)
+		__asm__ volatile("clflush (%0)" : : "r"(a) : "memory");
+	__asm__ volatile("mfence" ::: "memory");
+}
 
 static inline void cpu_cli(void)
 {

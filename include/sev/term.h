@@ -55,6 +55,7 @@ enum cb_term_code {
 	CB_TERM_SEV_STATUS          = 0x31, /* SEV_STATUS inconsistent with the mode or unsupported */
 	CB_TERM_HV_VALUE            = 0x32, /* hypervisor value out of range (not CPUID) */
 	CB_TERM_SHUTDOWN_FAILED     = 0x33, /* the shutdown hypercall returned */
+	CB_TERM_NO_RANDOM           = 0x34, /* no good RDRAND value for the C-bit check */
 	CB_TERM_FATAL               = 0xff, /* any other fatal error */
 };
 
@@ -86,6 +87,7 @@ static inline const char *cb_term_name(unsigned code)
 	case CB_TERM_SEV_STATUS:         return "sev-status";
 	case CB_TERM_HV_VALUE:           return "hv-value";
 	case CB_TERM_SHUTDOWN_FAILED:    return "shutdown-failed";
+	case CB_TERM_NO_RANDOM:          return "no-random";
 	case CB_TERM_FATAL:              return "fatal";
 	default:                         return (const char *)0;
 	}

@@ -28,6 +28,7 @@
 #define FL_IF     (1ull << 9)
 #define FL_VM     (1ull << 17)
 #define FOUR_GIB  0x100000000ull
+#define PIC_CASCADE 0x04 /* IRQ2 of the primary 8259 */
 
 struct range {
 	uint64_t start, end; /* [start, end) */
@@ -87,7 +88,7 @@ static bool overlap(struct range a, struct range b)
 
 static bool in_ram(const struct sim *s, struct range r)
 {
-	return r.start <= r.end && r.end <= s->ram_size;
+	return r.start <= r.end && sim_mem_is_ram(s, r.start, r.end - r.start);
 }
 
 /* ---- segments ---------------------------------------------------------- */
@@ -185,7 +186,7 @@ static bool payload_image(struct sim_vcpu *v)
 
 	for (unsigned i = 0; i < pl->nseg; i++) {
 		uint64_t start = pl->seg[i].start, end = pl->seg[i].end, fsz = pl->seg[i].filesz;
-		if (fsz == ~0ull || end < start || end > v->sim->ram_size ||
+		if (fsz == ~0ull || end < start || !sim_mem_is_ram(v->sim, start, end - start) ||
 		    !same(v, start, pl->kernel + pl->seg[i].offset, fsz))
 			return false;
 		for (uint64_t a = start + fsz; a < end; a += sizeof(zero))
@@ -348,7 +349,7 @@ static bool identity(struct sim_vcpu *v, struct range r, bool *priv)
 {
 	uint64_t cmask = v->sim->cbit_mask, gpa;
 
-	if (r.end <= r.start || r.end > v->sim->ram_size)
+	if (r.end <= r.start || !sim_mem_is_ram(v->sim, r.start, r.end - r.start))
 		return false;
 	for (uint64_t va = r.start & ~0xfffull; va < r.end; va += 4096) {
 		if (!sim_mmu_translate(v, va, false, &gpa) || (gpa & ~cmask) != va)
@@ -357,6 +358,32 @@ static bool identity(struct sim_vcpu *v, struct range r, bool *priv)
 			*priv = false;
 	}
 	return true;
+}
+
+/* Bytes the page tables at CR3 map without the C-bit (present leaves), and the first
+ * such address: what the hypervisor can read or feed through them. Tables are read as
+ * the CPU walks them (private). */
+static void shared_walk(struct sim_vcpu *v, uint64_t table, int level, uint64_t va,
+			uint64_t *bytes, uint64_t *first)
+{
+	struct sim *s = v->sim;
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e, span = 1ull << (12 + 9 * level), a = va + i * span;
+
+		if (!sim_mem_cpu_access(v, (table & 0x000ffffffffff000ull) + i * 8, &e, 8, SIM_ACC_WALK,
+					false) || !(e & 1))
+			continue;
+		if (level == 0 || (level < 3 && (e & 0x80))) {
+			if (!(e & s->cbit_mask)) {
+				if (!*bytes)
+					*first = a;
+				*bytes += span;
+			}
+		} else {
+			shared_walk(v, e & ~s->cbit_mask, level - 1, a, bytes, first);
+		}
+	}
 }
 
 static void check_linux64(struct sim_vcpu *v, uint64_t rip)
@@ -464,8 +491,26 @@ static void check_linux64(struct sim_vcpu *v, uint64_t rip)
 	chk(h, "e820_kernel_ram", kernel_ram, "[load, load + init_size) inside one RAM entry");
 	chk(h, "acpi_rsdp_addr", bp.acpi_rsdp_addr == 0, "acpi_rsdp_addr %#" PRIx64 " (sevsim gives none)",
 	    (uint64_t)bp.acpi_rsdp_addr);
-	if (s->cbit_mask)
+	if (s->cbit_mask) {
+		uint64_t shared = 0, first = 0;
+
 		chk(h, "sev_private", priv, "kernel, boot_params, cmdline, ramdisk mapped with the C-bit");
+		shared_walk(v, v->cr3 & ~s->cbit_mask, 3, 0, &shared, &first);
+		if (shared)
+			chk(h, "sev_nothing_shared", false, "%" PRIu64 " KiB mapped shared, first at %#"
+			    PRIx64, shared >> 10, first);
+		else
+			chk(h, "sev_nothing_shared", true, "no page mapped without the C-bit");
+	}
+	/* The state Linux's real-mode setup leaves before its 32-bit entry (arch/x86/boot/pm.c
+	 * mask_all_interrupts), which a 64-bit-entry loader skips: every line of both PICs
+	 * masked but the primary's cascade (IRQ2). */
+	/* sevsim is a Xen PVH container (no PIC): a loader that knows it may leave them alone. */
+	bool untouched = !s->pic[0].written && !s->pic[1].written;
+	chk(h, "pic_masked", untouched || (s->pic[0].written && s->pic[1].written &&
+					   (s->pic[0].mask | PIC_CASCADE) == 0xff && s->pic[1].mask == 0xff),
+	    "8259 masks %#x%s/%#x%s, want 0xfb/0xff", s->pic[0].mask, s->pic[0].written ? "" : " (unset)",
+	    s->pic[1].mask, s->pic[1].written ? "" : " (unset)");
 }
 
 void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
@@ -475,6 +520,7 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 	bool aps = true;
 
 	sim_mmu_refresh(v);
+	sim_cache_evict(s); /* what the payload finds includes stale lines written back */
 	h->done = true;
 	h->entry = rip;
 	h->ghcb_msr = v->ghcb_msr;
@@ -489,6 +535,14 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 		if (i != v->id && s->vcpu[i].state == SIM_VCPU_RUNNABLE)
 			aps = false;
 	chk(h, "aps_not_running", aps, "no other vCPU runnable");
+	/* mem/cache.c: without coherency across keys, a page whose C-bit changed with
+	 * unflushed lines gets them written back over the new contents. */
+	if (s->cache_stale_pages)
+		chk(h, "cache_flushed", false, "%" PRIu64 " C-bit changes without a flush, first GPA %#"
+		    PRIx64, s->cache_stale_pages, s->cache_stale_first);
+	else
+		chk(h, "cache_flushed", true, "every C-bit change was preceded by a flush (%s caches)",
+		    s->cfg.cache_incoherent ? "incoherent" : "coherent");
 	sim_trace(s, "vcpu%u: handoff at rip %#" PRIx64 " (%s): %u checks, %u failed", v->id, rip, h->abi,
 		  h->n, h->failed);
 	for (unsigned i = 0; i < h->n; i++)

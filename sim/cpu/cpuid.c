@@ -2,14 +2,18 @@
 /*
  * The CPUID model. Standard leaves come from Unicorn's own CPU (probed once at start-up,
  * so nothing is promised that the emulator cannot do), with these changes:
- *   - leaf 1: APIC ID = 2 * vCPU id (Xen), hypervisor bit, and the paging features QEMU's
+ *   - leaf 1: APIC ID = 2 * vCPU id (Xen), hypervisor bit, RDRAND (ECX[30], sevsim's own
+ *     model, cleared by --rdrand=absent), and the paging features QEMU's
  *     TCG implements even though Unicorn's feature word omits them (FPU, PSE, TSC, MSR,
  *     PAE, PGE, PAT). NX and SYSCALL stay 0 (Unicorn ignores EFER.NXE/SCE).
  *   - 0x4000_0000..5: Xen's leaves ("XenVMMXenVMM", version 4.17, hypercall MSR base,
  *     vCPU id) as in xen-pvh-linux-boot-facts.md §2.1.
- *   - 0x8000_0008: 40 physical address bits (Unicorn's TCG default), 48 linear.
- *   - 0x8000_001F: SEV capabilities for the mode, C-bit position EBX[5:0], physical
- *     address reduction EBX[11:6] (amd-sev-facts.md §6.1).
+ *   - 0x8000_0008: 48 physical and 48 linear address bits, as EPYC parts report
+ *     (0x3030); in mode none too, what Unicorn's own walker supports (40) aside.
+ *   - 0x8000_001F: SEV capabilities for the mode (EAX[10] cache coherency across keys
+ *     unless --cache=incoherent), C-bit position EBX[5:0], physical
+ *     address reduction EBX[11:6] = 5 as Naples/Rome/Milan report (amd-sev-facts.md §6.1,
+ *     docs/sevsim.md "Address model").
  * The --lie switches change the hypervisor's answers (all of CPUID in plain SEV, where the
  * hypervisor intercepts it; the GHCB answers in SEV-ES/SNP).
  */
@@ -95,11 +99,13 @@ static void sev_leaf(struct sim *s, uint32_t out[4])
 	if (s->cfg.mode == SIM_MODE_NONE)
 		return;
 	out[0] = 1u << 1; /* SEV */
+	if (!s->cfg.cache_incoherent)
+		out[0] |= 1u << 10; /* caches coherent across encryption keys (mem/cache.c) */
 	if (s->cfg.mode >= SIM_MODE_SEV_ES)
 		out[0] |= 1u << 3;
 	if (s->cfg.mode == SIM_MODE_SEV_SNP)
 		out[0] |= 1u << 4;
-	out[1] = (cbit & 0x3f) | (((40u - s->cbit) & 0x3f) << 6);
+	out[1] = (cbit & 0x3f) | ((s->phys_reduction & 0x3f) << 6);
 	out[2] = 509; /* encrypted guests supported */
 	out[3] = 1;   /* minimum SEV ASID */
 	if (sim_lie(s, SIM_LIE_CPUID_NOSEV))
@@ -119,8 +125,15 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		if (leaf == 1) {
 			out[1] = (out[1] & 0x00ffffffu) | ((2u * id) << 24);
 			out[2] |= 1u << 31; /* hypervisor present */
+			out[2] &= ~(1u << 28); /* no AVX: VEX encodings are #UD (cpu/insn.c) */
+			if (s->cfg.rdrand == SIM_RDRAND_ABSENT)
+				out[2] &= ~(1u << 30);
+			else
+				out[2] |= 1u << 30; /* RDRAND (cpu/rdrand.c) */
 			out[3] |= (1u << 0) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) |
 				  (1u << 13) | (1u << 16);
+		} else if (leaf == 7 && sub == 0) {
+			out[1] &= ~((1u << 5) | (1u << 16)); /* no AVX2, no AVX-512 */
 		}
 	} else if (leaf >= 0x40000000u && leaf <= 0x40000005u) {
 		switch (leaf - 0x40000000u) {
@@ -153,7 +166,7 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		if (leaf == 0x80000001u)
 			out[3] &= ~((1u << 20) | (1u << 11)); /* no NX, no SYSCALL (Unicorn) */
 		else if (leaf == 0x80000008u)
-			out[0] = (48u << 8) | 40u;
+			out[0] = (48u << 8) | (s->phys_bits ? s->phys_bits : 48u);
 		else if (leaf == 0x8000001fu)
 			sev_leaf(s, out);
 	}
@@ -161,6 +174,13 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		out[0] = out[1] = out[2] = out[3] = 0;
 	if (leaf == 0x80000000u && sim_lie(s, SIM_LIE_CPUID_MAXEXT_LOW))
 		out[0] = 0x80000008u;
+	/* The hypervisor's CPUID feature lies (it answers every CPUID of an SEV guest). */
+	if (leaf == 0x80000001u && sim_lie(s, SIM_LIE_CPUID_NX))
+		out[3] |= 1u << 20;
+	if (leaf == 0x80000001u && sim_lie(s, SIM_LIE_CPUID_NO_LM))
+		out[3] &= ~(1u << 29);
+	if (leaf == 1 && sim_lie(s, SIM_LIE_CPUID_NO_HV))
+		out[2] &= ~(1u << 31);
 	if (via_ghcb && sim_lie(s, SIM_LIE_GHCB_GARBAGE_CPUID))
 		out[0] = out[1] = out[2] = out[3] = 0xffffffffu;
 }

@@ -55,6 +55,13 @@ static bool deliver_once(struct sim_vcpu *v, unsigned vec, bool has_err, uint64_
 		return why(v, reason, rn, "real mode: no IDT delivery modelled");
 
 	if (sim_long_mode(v)) {
+		if (!sim_cs64(v)) {
+			/* Unicorn 2.0.1 keeps decoding with the old code size after a CS write
+			 * through its API, so a 64-bit handler would run as 32-bit code. */
+			sim_fail(v->sim, "vcpu%u: vector %u raised in compatibility mode at rip %#"
+				 PRIx64 ": delivery to a 64-bit handler is not modelled", v->id, vec, rip);
+			return why(v, reason, rn, "delivery from compatibility mode not modelled");
+		}
 		if ((uint64_t)vec * 16 + 15 > idtr.limit)
 			return why(v, reason, rn, "vector beyond the IDT limit");
 		if (!sim_mmu_read(v, idtr.base + vec * 16, g, 16))
@@ -80,7 +87,10 @@ static bool deliver_once(struct sim_vcpu *v, unsigned vec, bool has_err, uint64_
 				return why(v, reason, rn, "TSS RSP0 not readable");
 		}
 		sp &= ~0xfull;
-		if (!push(v, &sp, cpl ? 0 : ss, 8) || !push(v, &sp, rsp, 8) ||
+		/* The old SS:RSP are pushed in long mode in every case; on a privilege
+		 * change SS is then loaded with a null selector whose RPL is the new CPL
+		 * (AMD APM vol. 2, 8.9.3 "Interrupt Stack Frame"; Intel SDM vol. 3A 6.14.2). */
+		if (!push(v, &sp, ss, 8) || !push(v, &sp, rsp, 8) ||
 		    !push(v, &sp, rflags, 8) || !push(v, &sp, cs, 8) || !push(v, &sp, rip, 8) ||
 		    (has_err && !push(v, &sp, err, 8)))
 			return why(v, reason, rn, "exception stack not writable");

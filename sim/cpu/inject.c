@@ -14,7 +14,7 @@
 #include <inttypes.h>
 
 #include "sim/sim.h"
-#include "sev/exit_codes.h"
+#include "sim/hv/spec.h"
 
 #define RFLAGS_IF (1ull << 9)
 #define VEC_NMI 2
@@ -102,7 +102,7 @@ void sim_inject_after_vmgexit(struct sim_vcpu *v)
 	if (sim_lie(s, SIM_LIE_UD_IN_GHCB_CALL))
 		sim_inject_exception(v, VEC_UD, false, 0);
 	if (sim_lie(s, SIM_LIE_VC_INJECT))
-		sim_inject_exception(v, VEC_VC, true, SVM_EXIT_CPUID);
+		sim_inject_exception(v, VEC_VC, true, SIM_EXIT_CPUID);
 	if (sim_lie(s, SIM_LIE_EXTINT_IN_GHCB_CALL))
 		sim_inject_intr(v, EXTINT_VECTOR);
 }
@@ -119,5 +119,5 @@ void sim_inject_at_vc(struct sim_vcpu *v)
 		sim_inject_exception(v, VEC_PF, true, 0);
 	}
 	if (sim_lie(s, SIM_LIE_VC_IN_VC))
-		sim_inject_exception(v, VEC_VC, true, SVM_EXIT_CPUID);
+		sim_inject_exception(v, VEC_VC, true, SIM_EXIT_CPUID);
 }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
-#include "sev/msr_protocol.h"
+#include "sim/hv/spec.h"
 
 enum who {
 	NATIVE,  /* the CPU (Unicorn) holds the register */
@@ -67,9 +67,9 @@ bool sim_msr_native(uint32_t msr)
 uint64_t sim_sev_status(const struct sim *s)
 {
 	switch (s->cfg.mode) {
-	case SIM_MODE_SEV:     return SEV_STATUS_SEV;
-	case SIM_MODE_SEV_ES:  return SEV_STATUS_SEV | SEV_STATUS_SEV_ES;
-	case SIM_MODE_SEV_SNP: return SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP;
+	case SIM_MODE_SEV:     return SIM_SEV_STATUS_SEV;
+	case SIM_MODE_SEV_ES:  return SIM_SEV_STATUS_SEV | SIM_SEV_STATUS_SEV_ES;
+	case SIM_MODE_SEV_SNP: return SIM_SEV_STATUS_SEV | SIM_SEV_STATUS_SEV_ES | SIM_SEV_STATUS_SNP;
 	default:               return 0;
 	}
 }
@@ -77,11 +77,11 @@ uint64_t sim_sev_status(const struct sim *s)
 /* SEV registers of the CPU itself. The GHCB MSR exists only in SEV-ES/SNP guests. */
 bool sim_msr_cpu_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 {
-	if (msr == MSR_SEV_GHCB && v->sim->cfg.mode >= SIM_MODE_SEV_ES) {
+	if (msr == SIM_MSR_GHCB && v->sim->cfg.mode >= SIM_MODE_SEV_ES) {
 		*val = v->ghcb_msr;
 		return true;
 	}
-	if (msr == MSR_SEV_STATUS) {
+	if (msr == SIM_MSR_SEV_STATUS) {
 		*val = sim_sev_status(v->sim);
 		return true;
 	}
@@ -90,7 +90,7 @@ bool sim_msr_cpu_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 
 bool sim_msr_cpu_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 {
-	if (msr == MSR_SEV_GHCB && v->sim->cfg.mode >= SIM_MODE_SEV_ES) {
+	if (msr == SIM_MSR_GHCB && v->sim->cfg.mode >= SIM_MODE_SEV_ES) {
 		v->ghcb_msr = val;
 		return true;
 	}

@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "sim/sim.h"
-#include "sev/exit_codes.h"
+#include "sim/hv/spec.h"
 
 /* cpu/reset.asm */
 extern const uint8_t sim_reset_stub[], sim_reset_stub_end[], sim_reset_stub_done[];
 
-#define RUN_UNTIL   0x8000000000000000ull /* non-canonical: never reached */
+#define RUN_UNTIL   0 /* ignored: exits are enabled and empty (open_engine) */
 #define MAX_SLICE   20000u
 #define CR0_PG      (1ull << 31)
 #define EFER_LMA    (1ull << 10)
@@ -91,6 +91,22 @@ static bool es(const struct sim *s)
 	return s->cfg.mode >= SIM_MODE_SEV_ES;
 }
 
+/* Is the code about to run 64-bit code (CS.L), not compatibility mode? Read from the
+ * descriptor CS indexes in the GDT (Unicorn 2.0.1 does not expose the hidden part of
+ * CS), cached per CS selector: the GDT is read again only when CS changes. */
+static bool code64(struct sim_vcpu *v)
+{
+	uint64_t cs = sim_reg(v, UC_X86_REG_CS);
+
+	if (!(v->efer & EFER_LMA))
+		return false;
+	if (cs != v->cs_cached) {
+		v->cs64_cached = sim_cs64(v);
+		v->cs_cached = cs;
+	}
+	return v->cs64_cached;
+}
+
 /* The code hook: runs before every instruction. */
 static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 {
@@ -108,10 +124,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	}
 	if (v->paging_dirty) {
 		sim_mmu_refresh(v);
-		if (s->cbit_mask) {
-			stop(v, SIM_EV_REMAP, 0, 0, addr);
-			return;
-		}
+		stop(v, SIM_EV_REMAP, 0, 0, addr);
+		return;
 	}
 	if (s->cfg.check_handoff && (addr < s->kernel_start || addr >= s->kernel_end)) {
 		stop(v, SIM_EV_HANDOFF, 0, 0, addr);
@@ -136,10 +150,25 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		if (!sim_mmu_fetch(v, addr, b, n))
 			n = 4096 - (unsigned)(addr & 0xfff) < 15 ? 4096 - (unsigned)(addr & 0xfff) : 15;
 	}
-	if (!sim_mmu_fetch(v, addr, b, n) ||
-	    !sim_insn_decode(b, n, (v->efer & EFER_LMA) != 0, true, &in)) {
+	bool lma = (v->efer & EFER_LMA) != 0;
+	if (!sim_mmu_fetch(v, addr, b, n) || !sim_insn_decode(b, n, lma, true, &in)) {
 		count_insn(v); /* let Unicorn fault on it as the hardware would */
 		v->exec_rip = addr;
+		return;
+	}
+	/* A REX prefix exists only in 64-bit code (CS.L), not in compatibility mode. */
+	if (lma && in.rex && !code64(v) && !sim_insn_decode(b, n, false, true, &in)) {
+		count_insn(v);
+		v->exec_rip = addr;
+		return;
+	}
+	if (in.undefined && !in.undefined64) {
+		/* #UD before Unicorn sees it: it reports only some undefined opcodes. The
+		 * slots invalid only in 64-bit code are left to Unicorn, which knows CS.L
+		 * (sevsim reads it from the GDT, which may have changed since CS was
+		 * loaded); if it stops on one silently, run_slice derives the #UD. */
+		v->ev.gpa = 0;
+		stop(v, SIM_EV_EXCEPTION, 6, 0, addr);
 		return;
 	}
 
@@ -151,7 +180,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		return;
 	case SIM_OP_CPUID:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, SVM_EXIT_CPUID, in.len, addr);
+			stop(v, SIM_EV_VC, SIM_EXIT_CPUID, in.len, addr);
 			return;
 		}
 		break; /* the CPUID insn hook answers */
@@ -160,7 +189,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		bool wr = in.opcode == SIM_OP_WRMSR;
 		uint32_t msr = (uint32_t)sim_reg(v, UC_X86_REG_RCX);
 		if (es(s) && sim_msr_intercepted(msr, wr)) {
-			stop(v, SIM_EV_VC, SVM_EXIT_MSR, in.len, addr);
+			stop(v, SIM_EV_VC, SIM_EXIT_MSR, in.len, addr);
 			return;
 		}
 		if (!sim_msr_native(msr)) {
@@ -174,19 +203,19 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_RDTSC:
 	case SIM_OP_RDTSCP:
 		if (es(s) && s->cfg.intercept_tsc) {
-			stop(v, SIM_EV_VC, in.opcode == SIM_OP_RDTSC ? SVM_EXIT_RDTSC : SVM_EXIT_RDTSCP,
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_RDTSC ? SIM_EXIT_RDTSC : SIM_EXIT_RDTSCP,
 			     in.len, addr);
 			return;
 		}
 		break;
 	case SIM_OP_RDPMC:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, SVM_EXIT_RDPMC, in.len, addr);
+			stop(v, SIM_EV_VC, SIM_EXIT_RDPMC, in.len, addr);
 			return;
 		}
 		break;
 	case SIM_OP_VMMCALL:
-		stop(v, es(s) ? SIM_EV_VC : SIM_EV_HYPERCALL, SVM_EXIT_VMMCALL, in.len, addr);
+		stop(v, es(s) ? SIM_EV_VC : SIM_EV_HYPERCALL, SIM_EXIT_VMMCALL, in.len, addr);
 		return;
 	case SIM_OP_VMGEXIT:
 		stop(v, es(s) ? SIM_EV_VMGEXIT : SIM_EV_HYPERCALL, 0, in.len, addr);
@@ -194,23 +223,41 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_WBINVD:
 	case SIM_OP_INVD:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, in.opcode == SIM_OP_WBINVD ? SVM_EXIT_WBINVD : SVM_EXIT_INVD,
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_WBINVD ? SIM_EXIT_WBINVD : SIM_EXIT_INVD,
 			     in.len, addr);
 			return;
 		}
+		if (in.opcode == SIM_OP_WBINVD)
+			sim_cache_wbinvd(s);
 		break;
+	case SIM_OP_RDRAND:
+		if (s->cfg.rdrand == SIM_RDRAND_ABSENT) {
+			v->ev.gpa = 0;
+			stop(v, SIM_EV_EXCEPTION, 6, 0, addr);
+			return;
+		}
+		v->ev.gpa = (in.rex & 8) ? 8 : in.opsize ? 2 : 4;
+		stop(v, SIM_EV_RDRAND, in.modrm_rm, in.len, addr);
+		return;
+	case SIM_OP_CLFLUSH: {
+		uint64_t la;
+		bool c64 = lma && code64(v);
+		if (sim_insn_ea(v, &in, addr, c64, &la))
+			sim_cache_clflush(v, la);
+		break;
+	}
 	case SIM_OP_MOV_FROM_DR:
 	case SIM_OP_MOV_TO_DR:
 		if (es(s) && in.modrm_reg == 7) {
-			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MOV_FROM_DR ? SVM_EXIT_READ_DR7 :
-			     SVM_EXIT_WRITE_DR7, in.len, addr);
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MOV_FROM_DR ? SIM_EXIT_READ_DR7 :
+			     SIM_EXIT_WRITE_DR7, in.len, addr);
 			return;
 		}
 		break;
 	case SIM_OP_MONITOR:
 	case SIM_OP_MWAIT:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MONITOR ? SVM_EXIT_MONITOR : SVM_EXIT_MWAIT,
+			stop(v, SIM_EV_VC, in.opcode == SIM_OP_MONITOR ? SIM_EXIT_MONITOR : SIM_EXIT_MWAIT,
 			     in.len, addr);
 			return;
 		}
@@ -220,12 +267,33 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_INS:
 	case SIM_OP_OUTS:
 		if (es(s)) {
-			stop(v, SIM_EV_VC, SVM_EXIT_IOIO, in.len, addr);
+			stop(v, SIM_EV_VC, SIM_EXIT_IOIO, in.len, addr);
+			return;
+		}
+		if (s->cfg.mode == SIM_MODE_SEV &&
+		    (in.opcode == SIM_OP_INS || in.opcode == SIM_OP_OUTS)) {
+			/* Intercepted: the hypervisor moves the data with its own view of
+			 * guest memory, so a private buffer goes out as ciphertext. */
+			v->ev.gpa = in.rep | (unsigned)in.opsize << 1 | (unsigned)in.adsize << 2 |
+				    (uint64_t)(b[in.len - 1] & 1) << 3;
+			stop(v, SIM_EV_STRIO, in.opcode, in.len, addr);
 			return;
 		}
 		break; /* the IN/OUT insn hooks serve the port */
 	case SIM_OP_MOV_TO_CR:
+		if (in.modrm_reg == 3) { /* emulated: Unicorn's CR3 points into the walk window */
+			stop(v, SIM_EV_MOV_CR3, 0x100 | in.modrm_rm, in.len, addr);
+			return;
+		}
 		v->paging_dirty = true; /* refreshed before the next instruction */
+		if (in.modrm_reg == 2)
+			v->cr2_written = true;
+		break;
+	case SIM_OP_MOV_FROM_CR:
+		if (in.modrm_reg == 3) {
+			stop(v, SIM_EV_MOV_CR3, in.modrm_rm, in.len, addr);
+			return;
+		}
 		break;
 	case SIM_OP_INVLPG:
 		v->paging_dirty = true;
@@ -266,6 +334,7 @@ static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *ud)
 	struct sim_vcpu *v = ud;
 
 	(void)uc;
+	sim_cache_evict(v->sim); /* an exit: stale lines reach memory (mem/cache.c) */
 	return sim_io_in(v->sim, (uint16_t)port, (unsigned)size);
 }
 
@@ -274,6 +343,7 @@ static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value, voi
 	struct sim_vcpu *v = ud;
 
 	(void)uc;
+	sim_cache_evict(v->sim);
 	sim_io_out(v->sim, (uint16_t)port, (unsigned)size, value);
 	if (v->sim->result != SIM_RES_RUNNING)
 		uc_emu_stop(v->uc);
@@ -294,12 +364,15 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *ud)
 	(void)uc;
 	if (v->ev.kind != SIM_EV_NONE)
 		return;
-	/* Unicorn does not expose the error code; #PF gets P from a re-walk, others 0. */
+	/* Unicorn does not expose the error code; #PF gets P, W and I from a walk of the
+	 * rights (cpu/mmu.c sim_mmu_pf_error), others 0. */
 	uint64_t err = 0;
 	if (intno == 14) {
 		uint64_t gpa, cr2 = sim_reg(v, UC_X86_REG_CR2);
 		if (sim_mmu_translate(v, cr2, false, &gpa))
-			err |= 1;
+			err |= sim_mmu_pf_error(v, cr2, sim_reg(v, UC_X86_REG_RIP));
+		else if (sim_mmu_reserved_fault(v, cr2))
+			err |= 1 | 8; /* P and RSVD */
 	}
 	v->ev.gpa = err;
 	stop(v, SIM_EV_EXCEPTION, intno, 0, sim_reg(v, UC_X86_REG_RIP));
@@ -340,16 +413,18 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 		stop(v, SIM_EV_EXCEPTION, 14, 0, rip);
 		return false;
 	}
-	if (sim_mem_is_ram(s, gpa & ~s->cbit_mask, 1)) {
+	if (sim_mem_map_lazy(v, addr, gpa))
+		return true; /* a linear page above RAM that maps RAM: mapped now, retried */
+	if (sim_mem_is_ram(s, sim_mem_decode_gpa(s, gpa, NULL), 1)) {
 		sim_fail(s, "vcpu%u: rip %#" PRIx64 ": linear address %#" PRIx64 " maps GPA %#" PRIx64
-			 ", but Unicorn 2.0.1 only lets guests use linear addresses that are also "
-			 "physical ones", v->id, rip, addr, gpa);
+			 ", but sevsim reserves linear [%#llx, +RAM) for its walk window", v->id, rip,
+			 addr, gpa, SIM_WALK_WINDOW);
 		stop(v, SIM_EV_NONE, 0, 0, rip);
 		return false;
 	}
 	if (es(s) && !fetch) {
 		v->ev.gpa = gpa;
-		stop(v, SIM_EV_VC, SVM_EXIT_NPF, 0, rip);
+		stop(v, SIM_EV_VC, SIM_EXIT_NPF, 0, rip);
 		return false;
 	}
 	/* What KVM does with a guest access it cannot emulate: it stops the guest. */
@@ -373,6 +448,7 @@ int sim_vcpu_create(struct sim *s, unsigned id)
 	v->ghcb_registered_gfn = ~0ull;
 	v->dr7 = 0x400;
 	v->intr_pending = -1;
+	v->cs_cached = ~0ull;
 	/* KVM pre-loads the GHCB MSR with the SEV information (facts §2 notes). */
 	v->ghcb_msr = es(s) ? sim_sev_info(s) : 0;
 	if (es(s) && sim_lie(s, SIM_LIE_GHCB_MSR_PRELOAD))
@@ -395,6 +471,18 @@ static int open_engine(struct sim_vcpu *v)
 		sim_fail(v->sim, "vcpu%u: uc_open: %s", v->id, uc_strerror(e));
 		return -1;
 	}
+	/*
+	 * No exit address: with an "until" address Unicorn 2.0.1 invalidates the translation
+	 * at until - 1 on every uc_emu_start, which walks the guest's page tables for that
+	 * address; a fault there (non-canonical, or not mapped) longjmps through a stale
+	 * context and the guest's next real exception is lost (the vCPU then spins on the
+	 * faulting instruction). With exits enabled and none set, nothing is walked.
+	 */
+	e = uc_ctl_exits_enable(v->uc);
+	if (e != UC_ERR_OK) {
+		sim_fail(v->sim, "vcpu%u: uc_ctl_exits_enable: %s", v->id, uc_strerror(e));
+		return -1;
+	}
 	return sim_mem_map_vcpu(v);
 }
 
@@ -406,6 +494,7 @@ static int reset_to_pm32(struct sim_vcpu *v)
 	uint64_t *pml4 = (uint64_t *)(s->special + 0x1000);
 	uint64_t *pdpt = (uint64_t *)(s->special + 0x2000);
 	uint64_t *pd = (uint64_t *)(s->special + 0x3000);
+	uint64_t done = SIM_SPECIAL_BASE + (uint64_t)(sim_reset_stub_done - sim_reset_stub);
 	uc_err e;
 
 	memcpy(s->special, sim_reset_stub, len);
@@ -415,8 +504,11 @@ static int reset_to_pm32(struct sim_vcpu *v)
 	pd[(SIM_SPECIAL_BASE >> 21) & 0x1ff] = (SIM_SPECIAL_BASE & ~0x1fffffull) | 0x83;
 	sim_set_reg(v, UC_X86_REG_RSP, SIM_SPECIAL_BASE + 0x5000);
 	v->resetting = true;
-	e = uc_emu_start(v->uc, SIM_SPECIAL_BASE,
-			 SIM_SPECIAL_BASE + (uint64_t)(sim_reset_stub_done - sim_reset_stub), 0, 0);
+	e = uc_ctl_set_exits(v->uc, &done, 1); /* the stub's only exit; none afterwards */
+	if (e == UC_ERR_OK)
+		e = uc_emu_start(v->uc, SIM_SPECIAL_BASE, done, 0, 0);
+	if (e == UC_ERR_OK)
+		e = uc_ctl_set_exits(v->uc, NULL, 0);
 	v->resetting = false;
 	sim_mmu_refresh(v);
 	if (e != UC_ERR_OK || v->cr0 != 0x11 || v->efer != 0 || v->cr4 != 0) {
@@ -426,6 +518,8 @@ static int reset_to_pm32(struct sim_vcpu *v)
 	}
 	/* The stub leaves no trace the guest could rely on: clear its pages again. */
 	memset(s->special, 0, 0x6000);
+	sim_mmu_set_cr3(v, 0);
+	sim_mmu_refresh(v);
 	return 0;
 }
 
@@ -524,6 +618,38 @@ static void advance(struct sim_vcpu *v)
 	sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip + v->ev.len);
 }
 
+static const int gpr_by_number[16] = {
+	UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
+	UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9,
+	UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
+	UC_X86_REG_R15,
+};
+
+/* MOV to/from CR3 (APM vol. 3 "MOV CRn"): CPL 0 only; in 64-bit mode 64-bit operands. */
+static void mov_cr3(struct sim_vcpu *v)
+{
+	int reg = gpr_by_number[v->ev.code & 15];
+	bool to = (v->ev.code & 0x100) != 0, wide = sim_long_mode(v) && sim_cs64(v);
+
+	if (sim_cpl(v) != 0) {
+		sim_exc_deliver(v, 13, true, 0);
+		return;
+	}
+	if (to) {
+		uint64_t val = sim_reg(v, reg);
+		if (!wide)
+			val = (uint32_t)val;
+		if (!sim_mmu_set_cr3(v, val)) { /* reserved bits above MAXPHYADDR: #GP(0) */
+			sim_exc_deliver(v, 13, true, 0);
+			return;
+		}
+		sim_mmu_flush(v);
+	} else {
+		sim_set_reg(v, reg, wide ? v->guest_cr3 : (uint32_t)v->guest_cr3);
+	}
+	advance(v);
+}
+
 static unsigned runnable_count(const struct sim *s)
 {
 	unsigned n = 0;
@@ -531,6 +657,60 @@ static unsigned runnable_count(const struct sim *s)
 	for (unsigned i = 0; i < s->nr_vcpus; i++)
 		n += s->vcpu[i].state == SIM_VCPU_RUNNABLE;
 	return n;
+}
+
+/*
+ * INS/OUTS intercepted in mode sev: the hypervisor (KVM's emulator) reads or writes the
+ * buffer through its own view of guest memory, which for a private page is the
+ * ciphertext: why an SEV guest must unroll string port I/O (Linux does under SEV,
+ * CC_ATTR_GUEST_UNROLL_STRING_IO). One element per step of the REP count; DS:rSI for
+ * OUTS, ES:rDI for INS (flat); direction flag honoured. ev.gpa: bit 0 REP, bit 1 66
+ * prefix, bit 2 67 prefix, bit 3 word/dword form. False: the guest faulted or the run ended.
+ */
+static bool strio_hv(struct sim_vcpu *v)
+{
+	struct sim *s = v->sim;
+	bool rep = v->ev.gpa & 1, wide = v->ev.gpa & 8, outs = v->ev.code == SIM_OP_OUTS;
+	bool c64 = code64(v);
+	unsigned size = !wide ? 1 : (v->ev.gpa & 2) ? 2 : 4;
+	bool a32 = c64 ? (v->ev.gpa & 4) != 0 : true;
+	uint64_t amask = a32 ? 0xffffffffull : ~0ull;
+	int ireg = outs ? UC_X86_REG_RSI : UC_X86_REG_RDI;
+	uint64_t idx = sim_reg(v, ireg), rcx = sim_reg(v, UC_X86_REG_RCX);
+	uint64_t count = rep ? (rcx & amask) : 1;
+	uint16_t port = (uint16_t)sim_reg(v, UC_X86_REG_RDX);
+	int64_t step = (sim_reg(v, UC_X86_REG_EFLAGS) & (1ull << 10)) ? -(int64_t)size : (int64_t)size;
+
+	for (; count && s->result == SIM_RES_RUNNING; count--) {
+		uint64_t gpa;
+		uint32_t val = 0;
+
+		if (!sim_mmu_translate(v, idx & amask, !outs, &gpa)) {
+			sim_set_reg(v, UC_X86_REG_CR2, idx & amask);
+			v->ev.gpa = outs ? 0 : 2;
+			sim_set_reg(v, ireg, idx);
+			if (rep)
+				sim_set_reg(v, UC_X86_REG_RCX, (rcx & ~amask) | (count & amask));
+			s->exceptions++;
+			sim_counter_add(&s->exceptions_by_vector, 14);
+			sim_exc_deliver(v, 14, true, v->ev.gpa);
+			return false;
+		}
+		gpa &= ~(s->cbit_mask | s->alias_mask); /* the hypervisor ignores the C-bit */
+		if (outs) {
+			if (!sim_mem_hv_read(s, gpa, &val, size))
+				val = 0xffffffffu;
+			sim_io_out(s, port, size, val);
+		} else {
+			val = sim_io_in(s, port, size);
+			sim_mem_hv_write(s, gpa, &val, size);
+		}
+		idx += (uint64_t)step;
+	}
+	sim_set_reg(v, ireg, (sim_reg(v, ireg) & ~amask) | (idx & amask));
+	if (rep)
+		sim_set_reg(v, UC_X86_REG_RCX, rcx & ~amask);
+	return s->result == SIM_RES_RUNNING;
 }
 
 static void handle_event(struct sim_vcpu *v)
@@ -554,6 +734,7 @@ static void handle_event(struct sim_vcpu *v)
 		sim_vc_raise(v, v->ev.code);
 		break;
 	case SIM_EV_VMGEXIT:
+		sim_cache_evict(s);
 		count_insn(v);
 		sim_vmgexit(v);
 		if (s->result == SIM_RES_RUNNING) {
@@ -562,11 +743,13 @@ static void handle_event(struct sim_vcpu *v)
 		}
 		break;
 	case SIM_EV_HYPERCALL:
+		sim_cache_evict(s);
 		handle_hypercall(v);
 		if (s->result == SIM_RES_RUNNING)
 			advance(v);
 		break;
 	case SIM_EV_HLT:
+		sim_cache_evict(s);
 		advance(v);
 		v->halted_if = (sim_reg(v, UC_X86_REG_EFLAGS) & RFLAGS_IF) != 0;
 		v->state = SIM_VCPU_HALTED;
@@ -611,7 +794,31 @@ static void handle_event(struct sim_vcpu *v)
 		sim_exc_deliver(v, vec, vector_has_error_code(vec), v->ev.gpa);
 		break;
 	}
+	case SIM_EV_RDRAND: {
+		/* AMD APM vol. 3 RDRAND: CF = success; OF, SF, ZF, AF, PF = 0. A 32-bit
+		 * destination is zero-extended, a 16-bit one replaces the low word. */
+		const int reg = sim_gpr[v->ev.code & 15];
+		uint64_t r = 0, old = sim_reg(v, reg);
+		bool cf = sim_rdrand(s, &r);
+		uint64_t fl = sim_reg(v, UC_X86_REG_EFLAGS) & ~0x8d5ull; /* OF SF ZF AF PF CF */
+		if (v->ev.gpa == 4)
+			r = (uint32_t)r;
+		else if (v->ev.gpa == 2)
+			r = (old & ~0xffffull) | (r & 0xffff);
+		sim_set_reg(v, reg, r);
+		sim_set_reg(v, UC_X86_REG_EFLAGS, fl | (cf ? RFLAGS_CF : 0));
+		advance(v);
+		break;
+	}
+	case SIM_EV_STRIO:
+		sim_cache_evict(s);
+		if (strio_hv(v))
+			advance(v);
+		break;
 	case SIM_EV_FETCH_FAULT:
+		break;
+	case SIM_EV_MOV_CR3:
+		mov_cr3(v);
 		break;
 	case SIM_EV_HANDOFF:
 		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
@@ -621,8 +828,9 @@ static void handle_event(struct sim_vcpu *v)
 	}
 }
 
-/* The exception an instruction Unicorn stopped on silently raises: UD2 -> #UD,
- * DIV/IDIV (F6/F7 /6, /7) -> #DE; -1 for anything else. */
+/* The exception an instruction Unicorn stopped on silently raises: DIV/IDIV (F6/F7
+ * /6, /7) -> #DE; an opcode cpu/insn.c knows as undefined -> #UD (normally raised by
+ * the code hook before Unicorn runs it); -1 for anything else. */
 static int silent_fault_vector(struct sim_vcpu *v, uint64_t rip)
 {
 	uint8_t b[15];
@@ -633,7 +841,9 @@ static int silent_fault_vector(struct sim_vcpu *v, uint64_t rip)
 	while (i < 14 && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf2 || b[i] == 0xf3 ||
 			  ((v->efer & EFER_LMA) && (b[i] & 0xf0) == 0x40)))
 		i++;
-	if (b[i] == 0x0f && i + 1 < sizeof(b) && b[i + 1] == 0x0b)
+	struct sim_insn in;
+	if (sim_insn_decode(b, sizeof(b), (v->efer & EFER_LMA) && code64(v), true, &in) &&
+	    in.undefined)
 		return 6;
 	if ((b[i] == 0xf6 || b[i] == 0xf7) && i + 1 < sizeof(b) && ((b[i + 1] >> 3) & 7) >= 6)
 		return 0;
@@ -657,9 +867,21 @@ static void run_slice(struct sim_vcpu *v)
 		}
 		memset(&v->ev, 0, sizeof(v->ev));
 		v->exec_rip = ~0ull;
+		v->cr2_written = false;
+		uint64_t cr2 = sim_reg(v, UC_X86_REG_CR2);
 		e = uc_emu_start(v->uc, rip, RUN_UNTIL, 0, 0);
 		if (s->result != SIM_RES_RUNNING && v->ev.kind == SIM_EV_NONE)
 			return;
+		if (v->ev.kind == SIM_EV_NONE && e == UC_ERR_OK && !v->cr2_written &&
+		    sim_reg(v, UC_X86_REG_CR2) != cr2) {
+			/* Unicorn 2.0.1 also swallows the #PF of a protection violation (a
+			 * write to a read-only page, a fetch from an NX page): it stops at the
+			 * instruction with CR2 set. Derive the #PF; the error code from a
+			 * walk of the rights (cpu/mmu.c). */
+			uint64_t at = sim_reg(v, UC_X86_REG_RIP), la = sim_reg(v, UC_X86_REG_CR2);
+			v->ev.gpa = sim_mmu_pf_error(v, la, at);
+			stop(v, SIM_EV_EXCEPTION, 14, 0, at);
+		}
 		if (v->ev.kind == SIM_EV_NONE && e == UC_ERR_OK && s->insns_total == before + 1 &&
 		    sim_reg(v, UC_X86_REG_RIP) == rip) {
 			/* Unicorn 2.0.1 swallows #UD (UD2) and #DE: it stops at the faulting
@@ -669,6 +891,14 @@ static void run_slice(struct sim_vcpu *v)
 			if (vec >= 0) {
 				v->ev.gpa = 0;
 				stop(v, SIM_EV_EXCEPTION, (unsigned)vec, 0, rip);
+			} else {
+				/* Never guess a vector, never spin: say what happened. */
+				uint8_t b[8] = { 0 };
+				sim_mmu_fetch(v, rip, b, sizeof(b));
+				sim_fail(s, "vcpu%u: rip %#" PRIx64 ": Unicorn stopped on an exception it "
+					 "did not report (bytes %02x %02x %02x %02x); sevsim cannot tell "
+					 "which", v->id, rip, b[0], b[1], b[2], b[3]);
+				return;
 			}
 		}
 		if (v->ev.kind == SIM_EV_NONE) {

@@ -278,22 +278,21 @@ static void lie_about_start_info(struct sim *s, struct hvm_start_info *si,
 				 uint64_t junk_at)
 {
 	if (sim_lie(s, SIM_LIE_MEMMAP_OVERLAP_IMAGE)) {
-		mm[2] = (struct hvm_memmap_table_entry){ .addr = s->kernel_start,
+		mm[(*nmm)++] = (struct hvm_memmap_table_entry){ .addr = s->kernel_start,
 			.size = s->kernel_end - s->kernel_start, .type = XEN_HVM_MEMMAP_TYPE_RESERVED };
-		*nmm = 3;
 	}
 	if (sim_lie(s, SIM_LIE_MEMMAP_WRAP)) {
-		mm[2] = (struct hvm_memmap_table_entry){ .addr = ~0xfffull, .size = 0x2000,
+		mm[(*nmm)++] = (struct hvm_memmap_table_entry){ .addr = ~0xfffull, .size = 0x2000,
 			.type = XEN_HVM_MEMMAP_TYPE_RAM };      /* its end wraps past 2^64 */
-		*nmm = 3;
 	}
 	if (sim_lie(s, SIM_LIE_MEMMAP_ABOVE_CBIT)) {
-		mm[2] = (struct hvm_memmap_table_entry){ .addr = 1ull << (s->cbit ? s->cbit : 39),
+		/* RAM the C-bit would alias: its address has the C-bit set */
+		mm[(*nmm)++] = (struct hvm_memmap_table_entry){ .addr = 1ull << (s->cbit ? s->cbit : 39),
 			.size = 2ull << 20, .type = XEN_HVM_MEMMAP_TYPE_RAM };
-		*nmm = 3;
 	}
 	if (sim_lie(s, SIM_LIE_MEMMAP_NO_RAM))
-		mm[0].type = XEN_HVM_MEMMAP_TYPE_RESERVED;
+		for (unsigned i = 0; i < *nmm; i++)
+			mm[i].type = XEN_HVM_MEMMAP_TYPE_RESERVED;
 	if (sim_lie(s, SIM_LIE_MODLIST_IN_IMAGE)) {
 		struct hvm_modlist_entry me = { .paddr = s->kernel_start, .size = 4096 };
 		sim_mem_load(s, mods_at, &me, sizeof(me));
@@ -341,8 +340,8 @@ int sim_load(struct sim *s)
 
 	/* the start_info blob */
 	struct hvm_start_info si = { 0 };
-	struct hvm_memmap_table_entry mm[3] = { 0 };
-	unsigned nmm = 2;
+	struct hvm_memmap_table_entry mm[6] = { 0 };  /* 3 honest, up to 3 the lies add */
+	unsigned nmm = s->ram_size > SIM_HIGH_BASE ? 3 : 2;
 	size_t cl = s->cfg.cmdline ? strlen(s->cfg.cmdline) + 1 : 0;
 	uint64_t base = cur, p = base + sizeof(si);
 	uint64_t cmd_at = 0, mods_at, modcl_at, mm_at;
@@ -397,11 +396,16 @@ int sim_load(struct sim *s)
 		sim_mem_load(s, mods_at + (uint64_t)i * sizeof(me), &me, sizeof(me));
 	}
 	mm[0].addr = 0;
-	mm[0].size = s->ram_size;
+	mm[0].size = s->low_top;
 	mm[0].type = XEN_HVM_MEMMAP_TYPE_RAM;
 	mm[1].addr = SIM_SPECIAL_BASE;
 	mm[1].size = SIM_SPECIAL_SIZE;
 	mm[1].type = XEN_HVM_MEMMAP_TYPE_RESERVED;
+	if (nmm == 3) {
+		mm[2].addr = SIM_HIGH_BASE; /* RAM above the hole, as xl places it */
+		mm[2].size = s->ram_size - SIM_HIGH_BASE;
+		mm[2].type = XEN_HVM_MEMMAP_TYPE_RAM;
+	}
 	lie_about_start_info(s, &si, mm, &nmm, mods_at, junk_at);
 	si.memmap_entries = sim_lie(s, SIM_LIE_MEMMAP_COUNT_HUGE) ? 0xffffffffu :
 			    sim_lie(s, SIM_LIE_MEMMAP_EMPTY) ? 0 : nmm;

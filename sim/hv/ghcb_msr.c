@@ -3,26 +3,29 @@
  * VMGEXIT entry and the GHCB MSR protocol (amd-sev-facts.md §2): when the GHCB MSR holds
  * a request (low 12 bits non-zero) at VMGEXIT, the hypervisor answers in the same MSR.
  * Otherwise the MSR holds the GPA of a GHCB page (hv/ghcb_nae.c).
- * Requests and responses are encoded with include/sev/msr_protocol.h.
+ * Encodings: sim/hv/spec.h (sevsim's own table, not the guest's headers).
+ * As KVM (sev_handle_vmgexit_msr_protocol): preferred/register GHCB GPA and page state
+ * change requests from a guest that is not SNP terminate it; unknown requests leave the
+ * MSR unchanged.
  */
 #include <inttypes.h>
 #include <stdarg.h>
 
 #include "sim/sim.h"
-#include "sev/msr_protocol.h"
+#include "sim/hv/spec.h"
 
 uint64_t sim_sev_info(struct sim *s)
 {
 	unsigned cbit = sim_lie(s, SIM_LIE_SEV_INFO_CBIT_RANGE) ? 63 : s->cbit_reported;
 
 	if (sim_lie(s, SIM_LIE_VERSION_MISMATCH))
-		return ghcb_msr_sev_info_resp(4, 3, cbit);
-	return ghcb_msr_sev_info_resp(2, 1, cbit);
+		return sim_msrp_sev_info(4, 3, cbit);
+	return sim_msrp_sev_info(SIM_GHCB_VERSION_MAX, SIM_GHCB_VERSION_MIN, cbit);
 }
 
 uint64_t sim_hv_features(const struct sim *s)
 {
-	return s->cfg.mode == SIM_MODE_SEV_SNP ? GHCB_HV_FT_SNP : 0;
+	return s->cfg.mode == SIM_MODE_SEV_SNP ? SIM_HV_FT_SNP : 0;
 }
 
 void sim_hv_terminate(struct sim *s, const char *fmt, ...)
@@ -50,60 +53,72 @@ static bool terminate_request(struct sim *s, unsigned set, unsigned code, const 
 	return true;
 }
 
+/* KVM terminates a guest that is not SNP for the SNP-only requests. */
+static bool snp_only(struct sim_vcpu *v, unsigned code)
+{
+	if (v->sim->cfg.mode == SIM_MODE_SEV_SNP)
+		return true;
+	sim_hv_terminate(v->sim, "vcpu%u: GHCB MSR protocol request %#x is for SNP guests only "
+			 "(KVM terminates the guest)", v->id, code);
+	return false;
+}
+
 void sim_ghcb_msr_protocol(struct sim_vcpu *v)
 {
 	struct sim *s = v->sim;
 	uint64_t req = v->ghcb_msr, resp;
-	unsigned code = ghcb_msr_code(req);
+	unsigned code = sim_msrp_code(req);
 	uint32_t out[4];
 
 	sim_counter_add(&s->vmgexits_by_code, SIM_MSR_PROTO_KEY | code);
 	sim_trace(s, "vcpu%u: VMGEXIT msr-protocol %#x (%#" PRIx64 ") at rip %#" PRIx64, v->id,
 		  code, req, v->ev.rip);
 	switch (code) {
-	case GHCB_MSR_SEV_INFO_REQ:
+	case SIM_MSRP_SEV_INFO_REQ:
 		resp = sim_sev_info(s);
 		break;
-	case GHCB_MSR_CPUID_REQ: {
-		unsigned reg = ghcb_msr_cpuid_req_reg(req);
-		sim_cpuid(s, v, ghcb_msr_cpuid_req_leaf(req), 0, true, out);
-		resp = ghcb_msr_cpuid_resp(out[reg], reg);
+	case SIM_MSRP_CPUID_REQ: {
+		unsigned reg = sim_msrp_cpuid_reg(req);
+		sim_cpuid(s, v, sim_msrp_cpuid_leaf(req), 0, true, out);
+		resp = sim_msrp_cpuid_resp(out[reg], reg);
 		break;
 	}
-	case GHCB_MSR_AP_RESET_HOLD_REQ:
+	case SIM_MSRP_AP_HOLD_REQ:
 		/* Parked until a SIPI (not modelled yet): the vCPU stops running. */
 		v->state = SIM_VCPU_HELD;
-		resp = GHCB_MSR_AP_RESET_HOLD_RESP;
+		resp = SIM_MSRP_AP_HOLD_RESP;
 		break;
-	case GHCB_MSR_PREF_GPA_REQ:
-		resp = (GHCB_MSR_PREF_GPA_NONE << 12) | GHCB_MSR_PREF_GPA_RESP;
+	case SIM_MSRP_PREF_GPA_REQ:
+		if (!snp_only(v, code))
+			return;
+		resp = sim_msrp_with_data(SIM_MSRP_PREF_GPA_NONE, SIM_MSRP_PREF_GPA_RESP);
 		break;
-	case GHCB_MSR_REG_GPA_REQ:
-		v->ghcb_registered_gfn = ghcb_msr_gfn(req);
-		resp = (ghcb_msr_gfn(req) << 12) | GHCB_MSR_REG_GPA_RESP;
+	case SIM_MSRP_REG_GPA_REQ:
+		if (!snp_only(v, code))
+			return;
+		v->ghcb_registered_gfn = sim_msrp_gfn(req);
+		resp = sim_msrp_with_data(sim_msrp_gfn(req), SIM_MSRP_REG_GPA_RESP);
 		break;
-	case GHCB_MSR_PSC_REQ:
-		if (s->cfg.mode != SIM_MODE_SEV_SNP) {
-			resp = req; /* unknown outside SNP: left unchanged, as KVM does */
+	case SIM_MSRP_PSC_REQ:
+		if (!snp_only(v, code))
+			return;
+		if (sim_msrp_psc_op(req) != SIM_PSC_OP_PRIVATE &&
+		    sim_msrp_psc_op(req) != SIM_PSC_OP_SHARED) {
+			resp = sim_msrp_error(1, SIM_MSRP_PSC_RESP);
 			break;
 		}
-		if (ghcb_msr_psc_req_op(req) != GHCB_PSC_OP_PRIVATE &&
-		    ghcb_msr_psc_req_op(req) != GHCB_PSC_OP_SHARED) {
-			resp = (1ull << 32) | GHCB_MSR_PSC_RESP;
-			break;
-		}
-		resp = sim_rmp_set_shared(s, ghcb_msr_psc_req_gfn(req),
-					  ghcb_msr_psc_req_op(req) == GHCB_PSC_OP_SHARED) ?
-		       (1ull << 32) | GHCB_MSR_PSC_RESP : GHCB_MSR_PSC_RESP;
+		resp = sim_rmp_set_shared(s, sim_msrp_psc_gfn(req),
+					  sim_msrp_psc_op(req) == SIM_PSC_OP_SHARED) ?
+		       sim_msrp_error(1, SIM_MSRP_PSC_RESP) : SIM_MSRP_PSC_RESP;
 		break;
-	case GHCB_MSR_VMPL_REQ:
-		resp = (1ull << 32) | GHCB_MSR_VMPL_RESP; /* no VMPLs: error */
+	case SIM_MSRP_VMPL_REQ:
+		resp = sim_msrp_error(1, SIM_MSRP_VMPL_RESP); /* no VMPLs: error */
 		break;
-	case GHCB_MSR_HV_FT_REQ:
-		resp = (sim_hv_features(s) << 12) | GHCB_MSR_HV_FT_RESP;
+	case SIM_MSRP_HV_FT_REQ:
+		resp = sim_msrp_with_data(sim_hv_features(s), SIM_MSRP_HV_FT_RESP);
 		break;
-	case GHCB_MSR_TERM_REQ:
-		terminate_request(s, ghcb_msr_term_set(req), ghcb_msr_term_code(req), "msr");
+	case SIM_MSRP_TERM_REQ:
+		terminate_request(s, sim_msrp_term_set(req), sim_msrp_term_code(req), "msr");
 		return; /* the MSR keeps the request, also when the lie ignores it */
 	default:
 		sim_trace(s, "vcpu%u: unknown MSR-protocol request %#x left unanswered", v->id, code);
@@ -120,7 +135,7 @@ void sim_vmgexit(struct sim_vcpu *v)
 
 	s->vmgexits++;
 	sim_attack_vmgexit(v);
-	if (v->ghcb_msr & GHCB_MSR_INFO_MASK)
+	if (v->ghcb_msr & SIM_MSRP_CODE_MASK)
 		sim_ghcb_msr_protocol(v);
 	else
 		sim_ghcb_nae(v, v->ghcb_msr);

@@ -4,28 +4,34 @@
  * GHCB MSR, the hypervisor reads the page (as stored: a GHCB written through a private
  * mapping reads as ciphertext here), checks the guest's inputs against the valid bitmap,
  * performs the event and writes back the outputs with their valid bits (the bitmap is
- * cleared first, as KVM does) and sw_exit_info_1/2.
+ * cleared first, as KVM does) and sw_exit_info_1/2. Encodings: sim/hv/spec.h.
  *
- * Errors in the guest's use of the protocol are answered as the spec says
- * (sw_exit_info_1 = 2, sw_exit_info_2 = GHCB_ERR_*); a GHCB the hypervisor cannot use at
- * all (C-bit set, not RAM, not registered under SNP, private under SNP) ends the run as
- * KVM does, with result "terminated" and "terminated_by": "hypervisor".
+ * The checks are at least KVM's (arch/x86/kvm/svm/sev.c, sev_es_validate_vmgexit and
+ * setup_vmgexit_scratch; docs/sevsim.md "KVM-strict GHCB checks"): usage 0; sw_exit_code,
+ * sw_exit_info_1 and sw_exit_info_2 valid on every call; per event the registers KVM
+ * requires; a scratch area that starts in the GHCB page lies inside its shared buffer, and
+ * under protocol version 2 it may not lie outside the GHCB at all. A refused request is
+ * answered as KVM answers it (sw_exit_info_1 = 2, sw_exit_info_2 = GHCB_ERR_*), and the
+ * run records which field was wrong (JSON ghcb_errors, ghcb_last_error). Sevsim is
+ * stricter than KVM in one place: protocol_version must be 1 or 2. A GHCB the hypervisor
+ * cannot use at all (C-bit set, not RAM, not registered under SNP, private under SNP) ends
+ * the run (result "terminated", "terminated_by": "hypervisor"), as KVM's -EINVAL does.
  */
 #include <inttypes.h>
 #include <string.h>
 
 #include "sim/sim.h"
-#include "sev/exit_codes.h"
-#include "sev/ghcb.h"
+#include "sim/hv/spec.h"
 
 #define SCRATCH_LIMIT (16u * 4096u)      /* KVM's GHCB_SCRATCH_AREA_LIMIT */
-#define EVENT_GP      0x80000b0dull      /* EVENTINJ: #GP, exception, error code valid, valid */
+
+#define V(field) SIM_GHCB_VALID(field)
 
 struct nae {
 	struct sim_vcpu *v;
 	struct sim *s;
 	uint64_t gpa;
-	struct ghcb g;     /* the page as read */
+	struct sim_ghcb g; /* the page as read */
 	uint64_t in_valid[2];
 	uint64_t req_info1; /* sw_exit_info_1 as the guest wrote it */
 	bool done;         /* an answer (result) has been set */
@@ -33,70 +39,104 @@ struct nae {
 
 static bool has(struct nae *n, unsigned bit)
 {
-	return ghcb_bitmap_test(n->in_valid, bit);
+	return sim_ghcb_valid_test(n->in_valid, bit);
 }
 
 static void answer(struct nae *n, uint64_t info1, uint64_t info2)
 {
 	n->g.sw_exit_info_1 = info1;
 	n->g.sw_exit_info_2 = info2;
-	ghcb_bitmap_set(n->g.valid_bitmap, GHCB_BIT_SW_EXIT_INFO_1);
-	ghcb_bitmap_set(n->g.valid_bitmap, GHCB_BIT_SW_EXIT_INFO_2);
+	sim_ghcb_valid_set(n->g.valid, V(sw_exit_info_1));
+	sim_ghcb_valid_set(n->g.valid, V(sw_exit_info_2));
 	n->done = true;
 }
 
-static void error(struct nae *n, uint64_t err)
+/* Refuse the request: the answer KVM gives, and a note naming what was wrong. */
+static void error(struct nae *n, uint64_t err, const char *what)
 {
-	sim_trace(n->s, "vcpu%u: GHCB error %" PRIu64 " for exit %#" PRIx64, n->v->id, err,
-		  n->g.sw_exit_code);
-	answer(n, GHCB_RESULT_ERROR, err);
+	static const char *const names[] = {
+		"?", "not registered", "invalid usage", "invalid scratch area", "missing input",
+		"invalid input", "invalid event",
+	};
+	struct sim *s = n->s;
+
+	s->ghcb_errors++;
+	snprintf(s->ghcb_last_error, sizeof(s->ghcb_last_error), "exit %#" PRIx64 ": %s: %s",
+		 n->g.sw_exit_code, err < 7 ? names[err] : "?", what);
+	sim_trace(s, "vcpu%u: GHCB error %" PRIu64 " (%s)", n->v->id, err, s->ghcb_last_error);
+	answer(n, SIM_GHCB_RESULT_ERROR, err);
 }
 
-static bool need(struct nae *n, unsigned bit)
+static bool need(struct nae *n, unsigned bit, const char *field)
 {
+	char what[64];
+
 	if (has(n, bit))
 		return true;
-	error(n, GHCB_ERR_MISSING_INPUT);
+	snprintf(what, sizeof(what), "%s not valid (bit %u)", field, bit);
+	error(n, SIM_GHCB_ERR_MISSING_INPUT, what);
 	return false;
 }
 
 static void out(struct nae *n, uint64_t *field, unsigned bit, uint64_t val)
 {
 	*field = val;
-	ghcb_bitmap_set(n->g.valid_bitmap, bit);
+	sim_ghcb_valid_set(n->g.valid, bit);
 }
 
-/* Scratch area: inside the GHCB shared buffer, or other shared RAM (KVM allows both). */
-static uint8_t *scratch(struct nae *n, uint64_t len, bool *in_ghcb, uint8_t *tmp)
+/*
+ * Scratch area (KVM setup_vmgexit_scratch): not 0; if it starts in the GHCB page it must
+ * lie inside the shared buffer; otherwise, only under protocol version 1, other shared RAM
+ * up to 16 pages. NULL (and *why) when refused.
+ */
+static uint8_t *scratch(struct nae *n, uint64_t len, bool *in_ghcb, uint8_t *tmp,
+			const char **why)
 {
-	uint64_t sa = n->g.sw_scratch, buf = n->gpa + GHCB_SHARED_BUF_OFFSET;
+	uint64_t sa = n->g.sw_scratch, buf = n->gpa + SIM_GHCB_BUF_OFFSET;
 
-	if (len > SCRATCH_LIMIT)
-		return NULL;
-	if (sa >= buf && sa + len <= buf + GHCB_SHARED_BUF_SIZE && sa + len >= sa) {
-		*in_ghcb = true;
-		return n->g.shared_buffer + (sa - buf);
-	}
 	*in_ghcb = false;
-	if (!sim_mem_hv_read(n->s, sa, tmp, len))
+	if (!sa || sa + len < sa) {
+		*why = "sw_scratch is 0 or wraps";
 		return NULL;
+	}
+	if ((sa & ~0xfffull) == n->gpa) {
+		if (sa < buf || sa + len > buf + SIM_GHCB_BUF_SIZE) {
+			*why = "sw_scratch starts in the GHCB but leaves its shared buffer";
+			return NULL;
+		}
+		*in_ghcb = true;
+		return n->g.buf + (sa - buf);
+	}
+	if (n->g.version >= 2) {
+		*why = "sw_scratch outside the GHCB under protocol version 2";
+		return NULL;
+	}
+	if (len > SCRATCH_LIMIT) {
+		*why = "scratch area larger than 16 pages";
+		return NULL;
+	}
+	if (!sim_mem_hv_read(n->s, sa, tmp, len)) {
+		*why = "sw_scratch is not shared RAM";
+		return NULL;
+	}
 	return tmp;
 }
 
 static void do_cpuid(struct nae *n)
 {
 	uint32_t r[4];
-	uint64_t leaf = n->g.rax, sub = has(n, GHCB_BIT_RCX) ? n->g.rcx : 0;
+	uint64_t leaf = n->g.rax, sub = n->g.rcx;
 
-	if (!need(n, GHCB_BIT_RAX))
+	/* KVM: RAX and RCX; XCR0 for leaf 0xD */
+	if (!need(n, V(rax), "RAX") || !need(n, V(rcx), "RCX"))
 		return;
-	if ((uint32_t)leaf == 0xd && !need(n, GHCB_BIT_XCR0))
+	if (leaf == 0xd && !need(n, V(xcr0), "XCR0"))
 		return;
 	sim_cpuid(n->s, n->v, (uint32_t)leaf, (uint32_t)sub, true, r);
-	out(n, &n->g.rax, GHCB_BIT_RAX, r[0]);
-	out(n, &n->g.rbx, GHCB_BIT_RBX, r[1]);
-	out(n, &n->g.rcx, GHCB_BIT_RCX, r[2]);
-	out(n, &n->g.rdx, GHCB_BIT_RDX, r[3]);
+	out(n, &n->g.rax, V(rax), r[0]);
+	out(n, &n->g.rbx, V(rbx), r[1]);
+	out(n, &n->g.rcx, V(rcx), r[2]);
+	out(n, &n->g.rdx, V(rdx), r[3]);
 	answer(n, 0, 0);
 }
 
@@ -105,27 +145,27 @@ static void do_ioio(struct nae *n)
 	static uint8_t tmp[SCRATCH_LIMIT];
 	uint64_t info1 = n->g.sw_exit_info_1;
 	unsigned port, size;
+	const char *why = "";
 
-	if (!need(n, GHCB_BIT_SW_EXIT_INFO_1))
-		return;
-	port = svm_ioio_port(info1);
-	size = svm_ioio_size(info1);
+	port = sim_ioio_port(info1);
+	size = sim_ioio_size(info1);
 	if (!size) {
-		error(n, GHCB_ERR_INVALID_INPUT);
+		error(n, SIM_GHCB_ERR_INVALID_INPUT, "IOIO exit_info_1 names no operand size");
 		return;
 	}
-	if (info1 & SVM_IOIO_STR) {
+	if (info1 & SIM_IOIO_STR) {
 		bool in_ghcb;
 		uint64_t count = n->g.sw_exit_info_2, len = count * size;
 		uint8_t *p;
-		if (!need(n, GHCB_BIT_SW_SCRATCH) || !need(n, GHCB_BIT_SW_EXIT_INFO_2))
+		if (!need(n, V(sw_scratch), "sw_scratch"))
 			return;
-		if (count > SCRATCH_LIMIT || !(p = scratch(n, len, &in_ghcb, tmp))) {
-			error(n, GHCB_ERR_INVALID_SCRATCH);
+		if (count > SCRATCH_LIMIT || !(p = scratch(n, len, &in_ghcb, tmp, &why))) {
+			error(n, SIM_GHCB_ERR_INVALID_SCRATCH, count > SCRATCH_LIMIT ?
+			      "string IOIO count too large" : why);
 			return;
 		}
 		for (uint64_t i = 0; i < count; i++) {
-			if (info1 & SVM_IOIO_TYPE_IN) {
+			if (info1 & SIM_IOIO_TYPE_IN) {
 				uint32_t val = sim_io_in(n->s, (uint16_t)port, size);
 				memcpy(p + i * size, &val, size);
 			} else {
@@ -134,17 +174,17 @@ static void do_ioio(struct nae *n)
 				sim_io_out(n->s, (uint16_t)port, size, val);
 			}
 		}
-		if ((info1 & SVM_IOIO_TYPE_IN) && !in_ghcb)
+		if ((info1 & SIM_IOIO_TYPE_IN) && !in_ghcb)
 			sim_mem_hv_write(n->s, n->g.sw_scratch, p, len);
 		answer(n, 0, 0);
 		return;
 	}
 	uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (8 * size)) - 1;
-	if (info1 & SVM_IOIO_TYPE_IN) {
+	if (info1 & SIM_IOIO_TYPE_IN) {
 		uint64_t val = sim_io_in(n->s, (uint16_t)port, size) & mask;
-		out(n, &n->g.rax, GHCB_BIT_RAX, (n->g.rax & ~mask) | val);
+		out(n, &n->g.rax, V(rax), (n->g.rax & ~mask) | val);
 	} else {
-		if (!need(n, GHCB_BIT_RAX))
+		if (!need(n, V(rax), "RAX"))
 			return;
 		sim_io_out(n->s, (uint16_t)port, size, (uint32_t)(n->g.rax & mask));
 	}
@@ -156,25 +196,25 @@ static void do_msr(struct nae *n)
 	uint64_t val;
 	uint32_t msr = (uint32_t)n->g.rcx;
 
-	if (!need(n, GHCB_BIT_RCX) || !need(n, GHCB_BIT_SW_EXIT_INFO_1))
+	if (!need(n, V(rcx), "RCX"))
 		return;
-	if (n->g.sw_exit_info_1 == SVM_MSR_WRITE) {
-		if (!need(n, GHCB_BIT_RAX) || !need(n, GHCB_BIT_RDX))
+	if (n->g.sw_exit_info_1 == 1) { /* write: KVM needs RAX and RDX */
+		if (!need(n, V(rax), "RAX") || !need(n, V(rdx), "RDX"))
 			return;
 		val = (uint32_t)n->g.rax | (n->g.rdx << 32);
 		if (!sim_msr_hv_write(n->v, msr, val)) {
-			answer(n, GHCB_RESULT_EXCEPTION, EVENT_GP);
+			answer(n, SIM_GHCB_RESULT_EXCEPTION, sim_eventinj_exception(13, 1, 0));
 			return;
 		}
-	} else if (n->g.sw_exit_info_1 == SVM_MSR_READ) {
+	} else if (n->g.sw_exit_info_1 == 0) {
 		if (!sim_msr_hv_read(n->v, msr, &val)) {
-			answer(n, GHCB_RESULT_EXCEPTION, EVENT_GP);
+			answer(n, SIM_GHCB_RESULT_EXCEPTION, sim_eventinj_exception(13, 1, 0));
 			return;
 		}
-		out(n, &n->g.rax, GHCB_BIT_RAX, (uint32_t)val);
-		out(n, &n->g.rdx, GHCB_BIT_RDX, val >> 32);
+		out(n, &n->g.rax, V(rax), (uint32_t)val);
+		out(n, &n->g.rdx, V(rdx), val >> 32);
 	} else {
-		error(n, GHCB_ERR_INVALID_INPUT);
+		error(n, SIM_GHCB_ERR_INVALID_INPUT, "MSR exit_info_1 neither 0 (read) nor 1 (write)");
 		return;
 	}
 	answer(n, 0, 0);
@@ -184,16 +224,16 @@ static void do_vmmcall(struct nae *n)
 {
 	uint64_t a[5];
 
-	if (!need(n, GHCB_BIT_RAX) || !need(n, GHCB_BIT_CPL))
+	if (!need(n, V(rax), "RAX") || !need(n, V(cpl), "CPL"))
 		return;
 	/* Argument registers without their valid bit read as 0 (docs/sevsim.md). */
-	a[0] = has(n, GHCB_BIT_RDI) ? n->g.rdi : 0;
-	a[1] = has(n, GHCB_BIT_RSI) ? n->g.rsi : 0;
-	a[2] = has(n, GHCB_BIT_RDX) ? n->g.rdx : 0;
-	a[3] = has(n, GHCB_BIT_R10) ? n->g.r10 : 0;
-	a[4] = has(n, GHCB_BIT_R8) ? n->g.r8 : 0;
+	a[0] = has(n, V(rdi)) ? n->g.rdi : 0;
+	a[1] = has(n, V(rsi)) ? n->g.rsi : 0;
+	a[2] = has(n, V(rdx)) ? n->g.rdx : 0;
+	a[3] = has(n, V(r10)) ? n->g.r10 : 0;
+	a[4] = has(n, V(r8)) ? n->g.r8 : 0;
 	int64_t ret = sim_hypercall(n->v, n->g.rax, a, n->g.cpl);
-	out(n, &n->g.rax, GHCB_BIT_RAX, (uint64_t)ret);
+	out(n, &n->g.rax, V(rax), (uint64_t)ret);
 	answer(n, 0, 0);
 }
 
@@ -203,16 +243,16 @@ static void do_mmio(struct nae *n, bool write)
 	uint64_t gpa = n->g.sw_exit_info_1, len = n->g.sw_exit_info_2, val = 0;
 	bool in_ghcb;
 	uint8_t *p;
+	const char *why = "";
 
-	if (!need(n, GHCB_BIT_SW_EXIT_INFO_1) || !need(n, GHCB_BIT_SW_EXIT_INFO_2) ||
-	    !need(n, GHCB_BIT_SW_SCRATCH))
+	if (!need(n, V(sw_scratch), "sw_scratch"))
 		return;
 	if (len == 0 || len > 8 || (gpa & n->s->cbit_mask) || sim_mem_is_ram(n->s, gpa, 1)) {
-		error(n, GHCB_ERR_INVALID_INPUT);
+		error(n, SIM_GHCB_ERR_INVALID_INPUT, "MMIO GPA or length (1..8) not usable");
 		return;
 	}
-	if (!(p = scratch(n, len, &in_ghcb, tmp))) {
-		error(n, GHCB_ERR_INVALID_SCRATCH);
+	if (!(p = scratch(n, len, &in_ghcb, tmp, &why))) {
+		error(n, SIM_GHCB_ERR_INVALID_SCRATCH, why);
 		return;
 	}
 	if (write) {
@@ -233,33 +273,35 @@ static void do_psc(struct nae *n)
 	bool in_ghcb;
 	uint8_t *p;
 	uint16_t cur, end;
+	const char *why = "";
 
-	if (!need(n, GHCB_BIT_SW_SCRATCH))
+	if (!need(n, V(sw_scratch), "sw_scratch"))
 		return;
-	if (!(p = scratch(n, 8, &in_ghcb, tmp))) {
-		error(n, GHCB_ERR_INVALID_SCRATCH);
+	if (!(p = scratch(n, 8, &in_ghcb, tmp, &why))) {
+		error(n, SIM_GHCB_ERR_INVALID_SCRATCH, why);
 		return;
 	}
 	memcpy(&cur, p, 2);
 	memcpy(&end, p + 2, 2);
-	if (end >= 253 || cur > end || !(p = scratch(n, 8 + 8ull * (end + 1), &in_ghcb, tmp))) {
-		answer(n, 0, (1ull << 32) | 1); /* invalid header */
+	if (end >= SIM_PSC_MAX_ENTRIES || cur > end ||
+	    !(p = scratch(n, 8 + 8ull * (end + 1), &in_ghcb, tmp, &why))) {
+		answer(n, 0, SIM_PSC_ERR_HEADER);
 		return;
 	}
 	for (; cur <= end; cur++) {
 		uint64_t e;
 		memcpy(&e, p + 8 + 8ull * cur, 8);
-		uint64_t gfn = (e >> 12) & 0xffffffffffull;
-		unsigned op = (e >> 52) & 0xf, pages = (e >> 56) & 1 ? 512 : 1;
-		if (op != 1 && op != 2) {
+		uint64_t gfn = sim_psc_entry_gfn(e);
+		unsigned op = sim_psc_entry_op(e), pages = sim_psc_entry_2m(e) ? 512 : 1;
+		if (op != SIM_PSC_OP_PRIVATE && op != SIM_PSC_OP_SHARED) {
 			memcpy(p, &cur, 2);
-			answer(n, 0, (1ull << 32) | 2); /* invalid entry */
+			answer(n, 0, SIM_PSC_ERR_ENTRY);
 			goto out;
 		}
 		for (unsigned i = 0; i < pages; i++)
-			if (sim_rmp_set_shared(n->s, gfn + i, op == 2)) {
+			if (sim_rmp_set_shared(n->s, gfn + i, op == SIM_PSC_OP_SHARED)) {
 				memcpy(p, &cur, 2);
-				answer(n, 0, (1ull << 32) | 2);
+				answer(n, 0, SIM_PSC_ERR_ENTRY);
 				goto out;
 			}
 	}
@@ -275,102 +317,107 @@ static void dispatch(struct nae *n)
 	struct sim *s = n->s;
 	struct sim_vcpu *v = n->v;
 	uint64_t code = n->g.sw_exit_code;
-	unsigned version = n->g.protocol_version;
+	unsigned version = n->g.version;
 
 	switch (code) {
-	case SVM_EXIT_CPUID:
+	case SIM_EXIT_CPUID:
 		do_cpuid(n);
 		break;
-	case SVM_EXIT_IOIO:
+	case SIM_EXIT_IOIO:
 		do_ioio(n);
 		break;
-	case SVM_EXIT_MSR:
+	case SIM_EXIT_MSR:
 		do_msr(n);
 		break;
-	case SVM_EXIT_RDTSC:
-	case SVM_EXIT_RDTSCP:
-		out(n, &n->g.rax, GHCB_BIT_RAX, (uint32_t)s->insns_total);
-		out(n, &n->g.rdx, GHCB_BIT_RDX, s->insns_total >> 32);
-		if (code == SVM_EXIT_RDTSCP)
-			out(n, &n->g.rcx, GHCB_BIT_RCX, v->id);
+	case SIM_EXIT_RDTSC:
+	case SIM_EXIT_RDTSCP:
+		out(n, &n->g.rax, V(rax), (uint32_t)s->insns_total);
+		out(n, &n->g.rdx, V(rdx), s->insns_total >> 32);
+		if (code == SIM_EXIT_RDTSCP)
+			out(n, &n->g.rcx, V(rcx), v->id);
 		answer(n, 0, 0);
 		break;
-	case SVM_EXIT_RDPMC:
-		if (!need(n, GHCB_BIT_RCX))
+	case SIM_EXIT_RDPMC:
+		if (!need(n, V(rcx), "RCX"))
 			break;
-		out(n, &n->g.rax, GHCB_BIT_RAX, 0);
-		out(n, &n->g.rdx, GHCB_BIT_RDX, 0);
+		out(n, &n->g.rax, V(rax), 0);
+		out(n, &n->g.rdx, V(rdx), 0);
 		answer(n, 0, 0);
 		break;
-	case SVM_EXIT_VMMCALL:
+	case SIM_EXIT_VMMCALL:
 		do_vmmcall(n);
 		break;
-	case SVM_EXIT_WBINVD:
-	case SVM_EXIT_INVD:
-	case SVM_EXIT_MONITOR:
-	case SVM_EXIT_MWAIT:
-	case SVM_VMGEXIT_NMI_COMPLETE:
+	case SIM_EXIT_MONITOR: /* KVM: RAX (address), RCX (extensions), RDX (hints) */
+		if (need(n, V(rax), "RAX") && need(n, V(rcx), "RCX") && need(n, V(rdx), "RDX"))
+			answer(n, 0, 0);
+		break;
+	case SIM_EXIT_MWAIT:   /* KVM: RAX (hints), RCX (extensions) */
+		if (need(n, V(rax), "RAX") && need(n, V(rcx), "RCX"))
+			answer(n, 0, 0);
+		break;
+	case SIM_EXIT_WBINVD:
+		sim_cache_wbinvd(v->sim); /* the hypervisor flushes for the guest (mem/cache.c) */
 		answer(n, 0, 0);
 		break;
-	case SVM_EXIT_WRITE_DR7:
-		if (!need(n, GHCB_BIT_RAX))
+	case SIM_EXIT_INVD:
+	case SIM_NAE_NMI_COMPLETE:
+		answer(n, 0, 0);
+		break;
+	case SIM_EXIT_WRITE_DR7:
+		if (!need(n, V(rax), "RAX"))
 			break;
 		v->dr7 = n->g.rax;
 		answer(n, 0, 0);
 		break;
-	case SVM_EXIT_READ_DR7:
-		out(n, &n->g.rax, GHCB_BIT_RAX, v->dr7);
+	case SIM_EXIT_READ_DR7:
+		out(n, &n->g.rax, V(rax), v->dr7);
 		answer(n, 0, 0);
 		break;
-	case SVM_VMGEXIT_MMIO_READ:
-	case SVM_VMGEXIT_MMIO_WRITE:
-		do_mmio(n, code == SVM_VMGEXIT_MMIO_WRITE);
+	case SIM_NAE_MMIO_READ:
+	case SIM_NAE_MMIO_WRITE:
+		do_mmio(n, code == SIM_NAE_MMIO_WRITE);
 		break;
-	case SVM_VMGEXIT_AP_HLT_LOOP:
+	case SIM_NAE_AP_HLT_LOOP:
 		v->state = SIM_VCPU_HELD; /* until a SIPI, which is not modelled yet */
 		answer(n, 0, 0);
 		break;
-	case SVM_VMGEXIT_AP_JUMP_TABLE:
-		if (!need(n, GHCB_BIT_SW_EXIT_INFO_1))
-			break;
-		if (n->g.sw_exit_info_1 == SVM_VMGEXIT_AP_JUMP_TABLE_SET) {
+	case SIM_NAE_AP_JUMP_TABLE:
+		if (n->g.sw_exit_info_1 == 0) {        /* SET */
 			s->ap_jump_table = n->g.sw_exit_info_2;
 			answer(n, 0, 0);
-		} else if (n->g.sw_exit_info_1 == SVM_VMGEXIT_AP_JUMP_TABLE_GET) {
+		} else if (n->g.sw_exit_info_1 == 1) { /* GET */
 			answer(n, 0, s->ap_jump_table);
 		} else {
-			error(n, GHCB_ERR_INVALID_INPUT);
+			error(n, SIM_GHCB_ERR_INVALID_INPUT, "AP jump table exit_info_1 neither SET nor GET");
 		}
 		break;
-	case SVM_VMGEXIT_PSC:
+	case SIM_NAE_PSC:
 		if (s->cfg.mode != SIM_MODE_SEV_SNP || version < 2)
-			error(n, GHCB_ERR_INVALID_EVENT);
+			error(n, SIM_GHCB_ERR_INVALID_EVENT, "page state change outside SNP or below version 2");
 		else
 			do_psc(n);
 		break;
-	case SVM_VMGEXIT_HV_FEATURES:
+	case SIM_NAE_HV_FEATURES:
 		if (version < 2)
-			error(n, GHCB_ERR_INVALID_EVENT);
+			error(n, SIM_GHCB_ERR_INVALID_EVENT, "hypervisor features below version 2");
 		else
 			answer(n, 0, sim_hv_features(s));
 		break;
-	case SVM_VMGEXIT_TERM_REQUEST:
-		if (!need(n, GHCB_BIT_SW_EXIT_INFO_1))
-			break;
+	case SIM_NAE_TERM_REQUEST:
 		s->term_info2 = n->g.sw_exit_info_2;
-		if (!sim_terminate_request(s, n->g.sw_exit_info_1 & 0xf,
-					   (n->g.sw_exit_info_1 >> 4) & 0xff))
+		if (!sim_terminate_request(s, sim_nae_term_set(n->g.sw_exit_info_1),
+					   sim_nae_term_code(n->g.sw_exit_info_1)))
 			answer(n, 0, 0);        /* --lie=term-ignored: "done", the guest runs on */
 		else
 			n->done = false;
 		break;
-	case SVM_VMGEXIT_UNSUPPORTED_EVENT:
+	case SIM_NAE_UNSUPPORTED:
 		sim_hv_terminate(s, "vcpu%u: guest reported an unsupported event (exit_info_1 %#"
 				 PRIx64 ", exit_info_2 %#" PRIx64 ")", v->id, n->g.sw_exit_info_1,
 				 n->g.sw_exit_info_2);
 		break;
 	default:
-		error(n, GHCB_ERR_INVALID_EVENT);
+		error(n, SIM_GHCB_ERR_INVALID_EVENT, "no such event");
 		break;
 	}
 }
@@ -381,38 +428,38 @@ static void dispatch(struct nae *n)
  */
 static void lie_about_answer(struct nae *n, uint64_t code)
 {
-	static struct ghcb last[SIM_MAX_VCPUS];
+	static struct sim_ghcb last[SIM_MAX_VCPUS];
 	static bool have_last[SIM_MAX_VCPUS];
 	struct sim *s = n->s;
 	unsigned id = n->v->id;
-	struct ghcb honest = n->g;
-	bool term = code == SVM_VMGEXIT_TERM_REQUEST;
+	struct sim_ghcb honest = n->g;
+	bool term = code == SIM_NAE_TERM_REQUEST;
 
 	if (!term && (sim_lie(s, SIM_LIE_GHCB_ERROR) ||
-		      (code == SVM_EXIT_CPUID && sim_lie(s, SIM_LIE_GHCB_ERROR_CPUID)) ||
-		      (code == SVM_EXIT_IOIO && sim_lie(s, SIM_LIE_GHCB_ERROR_IOIO)) ||
-		      (code == SVM_EXIT_VMMCALL && sim_lie(s, SIM_LIE_GHCB_ERROR_VMMCALL)))) {
-		n->g.sw_exit_info_1 = GHCB_RESULT_ERROR;
-		n->g.sw_exit_info_2 = GHCB_ERR_INVALID_INPUT;
+		      (code == SIM_EXIT_CPUID && sim_lie(s, SIM_LIE_GHCB_ERROR_CPUID)) ||
+		      (code == SIM_EXIT_IOIO && sim_lie(s, SIM_LIE_GHCB_ERROR_IOIO)) ||
+		      (code == SIM_EXIT_VMMCALL && sim_lie(s, SIM_LIE_GHCB_ERROR_VMMCALL)))) {
+		n->g.sw_exit_info_1 = SIM_GHCB_RESULT_ERROR;
+		n->g.sw_exit_info_2 = SIM_GHCB_ERR_INVALID_INPUT;
 	}
 	if (!term && sim_lie(s, SIM_LIE_GHCB_BAD_RESULT))
 		n->g.sw_exit_info_1 = 3;
 	if (!term && sim_lie(s, SIM_LIE_GHCB_INJECT_GP)) {
-		n->g.sw_exit_info_1 = GHCB_RESULT_EXCEPTION;
-		n->g.sw_exit_info_2 = EVENT_GP;
+		n->g.sw_exit_info_1 = SIM_GHCB_RESULT_EXCEPTION;
+		n->g.sw_exit_info_2 = sim_eventinj_exception(13, 1, 0);
 	}
 	if (sim_lie(s, SIM_LIE_GHCB_MISSING_VALID)) {
 		uint64_t keep[2] = { 0, 0 };
-		ghcb_bitmap_set(keep, GHCB_BIT_SW_EXIT_INFO_1);
-		ghcb_bitmap_set(keep, GHCB_BIT_SW_EXIT_INFO_2);
-		n->g.valid_bitmap[0] &= keep[0];
-		n->g.valid_bitmap[1] &= keep[1];
+		sim_ghcb_valid_set(keep, V(sw_exit_info_1));
+		sim_ghcb_valid_set(keep, V(sw_exit_info_2));
+		n->g.valid[0] &= keep[0];
+		n->g.valid[1] &= keep[1];
 	}
-	if (code == SVM_EXIT_CPUID && sim_lie(s, SIM_LIE_CPUID_HIGH_BITS))
+	if (code == SIM_EXIT_CPUID && sim_lie(s, SIM_LIE_CPUID_HIGH_BITS))
 		n->g.rbx |= 1ull << 40;
-	if (code == SVM_EXIT_IOIO && (n->req_info1 & SVM_IOIO_TYPE_IN) &&
-	    !(n->req_info1 & SVM_IOIO_STR) && sim_lie(s, SIM_LIE_IN_HIGH_BITS)) {
-		uint64_t size = svm_ioio_size(n->req_info1);
+	if (code == SIM_EXIT_IOIO && (n->req_info1 & SIM_IOIO_TYPE_IN) &&
+	    !(n->req_info1 & SIM_IOIO_STR) && sim_lie(s, SIM_LIE_IN_HIGH_BITS)) {
+		uint64_t size = sim_ioio_size(n->req_info1);
 		n->g.rax |= size >= 4 ? ~0xffffffffull : ~((1ull << (8 * size)) - 1);
 	}
 	if (!term && have_last[id] && sim_lie(s, SIM_LIE_GHCB_REPLAY))
@@ -429,12 +476,17 @@ void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
 	struct sim *s = v->sim;
 	struct nae n = { .v = v, .s = s, .gpa = gpa };
 
+	if (!gpa) {
+		/* KVM: "GHCB gpa is not set": back to the guest without an answer */
+		sim_trace(s, "vcpu%u: VMGEXIT with GHCB MSR 0 ignored (no GHCB set)", v->id);
+		return;
+	}
 	if (gpa & s->cbit_mask) {
 		sim_hv_terminate(s, "vcpu%u: VMGEXIT with GHCB GPA %#" PRIx64 ": the C-bit is set, "
 				 "a GHCB must be shared", v->id, gpa);
 		return;
 	}
-	if (gpa & 0xfff || !sim_mem_is_ram(s, gpa, GHCB_PAGE_SIZE)) {
+	if (gpa & 0xfff || !sim_mem_is_ram(s, gpa, SIM_GHCB_SIZE)) {
 		sim_hv_terminate(s, "vcpu%u: VMGEXIT with GHCB GPA %#" PRIx64 ": not a page of guest "
 				 "RAM", v->id, gpa);
 		return;
@@ -453,24 +505,32 @@ void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
 		}
 	}
 	sim_mem_hv_read(s, gpa, &n.g, sizeof(n.g));
-	memcpy(n.in_valid, n.g.valid_bitmap, sizeof(n.in_valid));
+	memcpy(n.in_valid, n.g.valid, sizeof(n.in_valid));
 	n.req_info1 = n.g.sw_exit_info_1;
-	memset(n.g.valid_bitmap, 0, sizeof(n.g.valid_bitmap));
+	memset(n.g.valid, 0, sizeof(n.g.valid));
 
-	uint64_t code = ghcb_bitmap_test(n.in_valid, GHCB_BIT_SW_EXIT_CODE) ? n.g.sw_exit_code : 0;
+	uint64_t code = has(&n, V(sw_exit_code)) ? n.g.sw_exit_code : 0;
 	sim_counter_add(&s->vmgexits_by_code, code);
 	sim_trace(s, "vcpu%u: VMGEXIT ghcb %#" PRIx64 " exit %#" PRIx64 " info1 %#" PRIx64
 		  " info2 %#" PRIx64 " at rip %#" PRIx64, v->id, gpa, n.g.sw_exit_code,
 		  n.g.sw_exit_info_1, n.g.sw_exit_info_2, v->ev.rip);
 
-	if (n.g.ghcb_usage != GHCB_USAGE_DEFAULT)
-		error(&n, GHCB_ERR_INVALID_USAGE);
-	else if (n.g.protocol_version < GHCB_PROTOCOL_MIN || n.g.protocol_version > GHCB_PROTOCOL_MAX)
-		error(&n, GHCB_ERR_INVALID_INPUT);
-	else if (!ghcb_bitmap_test(n.in_valid, GHCB_BIT_SW_EXIT_CODE))
-		error(&n, GHCB_ERR_MISSING_INPUT);
-	else
-		dispatch(&n);
+	/* KVM's order: usage, then the three exit fields; then sevsim's version check */
+	if (n.g.usage != SIM_GHCB_USAGE_STD) {
+		char what[48];
+		snprintf(what, sizeof(what), "ghcb_usage %u (only 0 is defined)", n.g.usage);
+		error(&n, SIM_GHCB_ERR_INVALID_USAGE, what);
+	} else if (need(&n, V(sw_exit_code), "sw_exit_code") &&
+		   need(&n, V(sw_exit_info_1), "sw_exit_info_1") &&
+		   need(&n, V(sw_exit_info_2), "sw_exit_info_2")) {
+		if (n.g.version < SIM_GHCB_VERSION_MIN || n.g.version > SIM_GHCB_VERSION_MAX) {
+			char what[64];
+			snprintf(what, sizeof(what), "protocol_version %u (offered 1..2)", n.g.version);
+			error(&n, SIM_GHCB_ERR_INVALID_INPUT, what);
+		} else {
+			dispatch(&n);
+		}
+	}
 
 	if (!n.done)
 		return; /* terminated: nothing goes back */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hypervisor's devices: the consoles (Xen's port 0xE9 debug console and a COM1 that
+ * The hypervisor's devices (the legacy PIC's masks: hv/pic.c): the consoles (Xen's port 0xE9 debug console and a COM1 that
  * only transmits), QEMU's isa-debug-exit at port 0xF4 (so a guest can end a run the way
  * it ends a QEMU run), and sevsim's MMIO test device, one page at SIM_MMIO_DEV_BASE: the
  * first 8 bytes read as an identification value, the rest is scratch storage. The device
@@ -58,6 +58,8 @@ void sim_io_out(struct sim *s, uint16_t port, unsigned size, uint32_t val)
 	uint8_t c = (uint8_t)val;
 
 	(void)size;
+	if (sim_pic_out(s, port, c))
+		return;
 	if (port == PORT_E9) {
 		sim_console_write(s, &c, 1);
 	} else if (port == COM1 && !(s->com1_lcr & 0x80)) {

@@ -67,6 +67,9 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_PF_IN_VC]             = { "pf-in-vc", V, "#PF injected at the first instruction of the #VC handler" },
 	[SIM_LIE_UD_IN_GHCB_CALL]      = { "ud-in-ghcb-call", G, "#UD injected right after the VMGEXIT" },
 	[SIM_LIE_EXTINT_IN_GHCB_CALL]  = { "extint-in-ghcb-call", G, "external interrupt 0x30 injected after the VMGEXIT (pending until IF=1)" },
+	[SIM_LIE_CPUID_NX]             = { "cpuid-nx", G, "CPUID 0x80000001 claims NX (EDX[20]) the CPU lacks" },
+	[SIM_LIE_CPUID_NO_LM]          = { "cpuid-no-lm", G, "CPUID 0x80000001 denies long mode (EDX[29] clear)" },
+	[SIM_LIE_CPUID_NO_HV]          = { "cpuid-no-hv", G, "CPUID 1 ECX[31] (hypervisor present) clear" },
 };
 
 #undef L

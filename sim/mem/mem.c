@@ -4,30 +4,34 @@
  *
  * The host buffer `ram` holds what the guest reads through a private mapping (the
  * plaintext). Memory "as stored" (what a shared mapping and the hypervisor see) is
- * ram XOR keystream, where the keystream is a per-seed function of the physical address
+ * ram XOR keystream, where the keystream is a per-seed function of the *physical* address
  * (a stand-in for AES-XTS with a physical-address tweak). So private data read through a
  * shared mapping, or by the hypervisor, is ciphertext, and data written through a shared
  * mapping reads back scrambled through a private one. Mode none has no keystream.
  *
- * Unicorn 2.0.1 does not translate addresses: it walks the guest's page tables for
- * permissions and faults, then accesses the *linear* address as if it were physical
- * (excp_helper.c: "paddr = vaddr"). So sevsim supports identity-mapped guests (linear
- * address = GPA, C-bit aside) and decides private or shared per page itself:
+ * Guest RAM is [0, low_top) and, with more than SIM_LOWMEM_MAX, [4 GiB, ram_size); the
+ * host buffer covers [0, ram_size) with MAP_NORESERVE, so only touched pages cost host
+ * memory (the hole is never touched).
+ *
+ * Address model (docs/sevsim.md, "Address model"). Unicorn 2.0.1 walks the guest's page
+ * tables for permissions and faults but then accesses its own memory map at the *linear*
+ * address (excp_helper.c sets the TLB entry, but the memory region is looked up by the
+ * virtual address). So the engine's map is a map of linear pages, and sevsim keeps it
+ * equal to what the guest's tables say:
  *   - after every change of paging state (CR0/CR3/CR4/EFER write, INVLPG) it walks the
- *     guest's tables over [0, RAM) (sim_mem_classify) and maps each run of pages either
- *     as RAM (private: the leaf entry has the C-bit, or paging is off) or as an MMIO region
- *     whose callbacks add the keystream (shared: no C-bit, or a wrong one);
+ *     guest's tables over the linear range [0, ram_size) (sim_mem_classify) and maps each
+ *     linear page either as the RAM at its own address (private: the leaf entry has the
+ *     C-bit, or paging is off), as an MMIO region whose callbacks add the keystream of the
+ *     physical page (shared: no C-bit), or, when the leaf maps another physical page, as
+ *     that page (private or shared);
+ *   - a linear page outside [0, ram_size) that maps RAM is mapped on its first touch
+ *     (hook_unmapped -> sim_mem_map_lazy) and dropped again at the next paging change;
  *   - instruction fetches are always private (as on hardware): the MMIO callback treats a
  *     read while RIP is not the instruction the code hook last let run as a translation-
  *     time fetch (Unicorn translates MMIO code one instruction at a time);
- *   - page-table walks are always private too (AMD: instruction pages and page tables
- *     must always remain private). QEMU's walker reads real physical addresses, so RAM is
- *     also mapped at the private alias GPA | C-bit and at every "undecoded" alias
- *     GPA | 1 << b (b between the RAM size and bit 39, other than the C-bit); a walk that
- *     reaches a page the guest maps shared is recognised because the classification walk
- *     recorded the page as a page-table page (page_is_table), so it reads plaintext.
- * A wrong C-bit in a leaf entry therefore makes data shared (ciphertext) while code and
- * tables still work, which is what a C-bit check (amd-sev-facts.md §9) detects.
+ *   - page-table walks are always private too (AMD: instruction pages and page tables must
+ *     always remain private) and never reach this map: Unicorn's walker reads the tables
+ *     through the walk window (cpu/mmu.c), which also strips the C-bit.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -60,7 +64,18 @@ static inline uint8_t ks_byte(const struct sim *s, uint64_t gpa)
 
 bool sim_mem_is_ram(const struct sim *s, uint64_t gpa, uint64_t len)
 {
-	return gpa < s->ram_size && len <= s->ram_size - gpa;
+	if (gpa < s->low_top)
+		return len <= s->low_top - gpa;
+	return gpa >= SIM_HIGH_BASE && gpa < s->ram_size && len <= s->ram_size - gpa;
+}
+
+uint64_t sim_mem_decode_gpa(const struct sim *s, uint64_t gpa, bool *priv)
+{
+	if (gpa & s->rsvd_mask)
+		return ~0ull;
+	if (priv)
+		*priv = (gpa & s->cbit_mask) != 0;
+	return gpa & ~(s->cbit_mask | s->alias_mask);
 }
 
 bool sim_mem_is_mmio_device(uint64_t gpa)
@@ -70,7 +85,9 @@ bool sim_mem_is_mmio_device(uint64_t gpa)
 
 int sim_mem_init(struct sim *s)
 {
-	s->ram_size = s->cfg.mem;
+	s->low_top = s->cfg.mem < SIM_LOWMEM_MAX ? s->cfg.mem : SIM_LOWMEM_MAX;
+	s->ram_size = s->cfg.mem <= SIM_LOWMEM_MAX ? s->cfg.mem :
+		      SIM_HIGH_BASE + (s->cfg.mem - SIM_LOWMEM_MAX);
 	s->ram = mmap(NULL, s->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
 		      MAP_NORESERVE, -1, 0);
 	if (s->ram == MAP_FAILED) {
@@ -88,18 +105,35 @@ int sim_mem_init(struct sim *s)
 	return 0;
 }
 
+/* Zeroed per-page arrays: anonymous mappings, so pages never touched cost nothing. */
+static void *map_array(uint64_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+		       MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void unmap_array(void *p, uint64_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
+}
+
 void sim_mem_free(struct sim *s)
 {
 	if (s->ram)
 		munmap(s->ram, s->ram_size);
 	for (unsigned i = 0; i < s->nr_vcpus; i++) {
-		free(s->vcpu[i].page_shared);
-		free(s->vcpu[i].page_want);
-		free(s->vcpu[i].page_is_table);
-		free(s->vcpu[i].shared_desc);
+		uint64_t pages = s->ram_size >> 12;
+		unmap_array(s->vcpu[i].page_map, pages);
+		unmap_array(s->vcpu[i].page_want, pages);
+		unmap_array(s->vcpu[i].page_tgt, pages * sizeof(uint64_t));
+		unmap_array(s->vcpu[i].page_tgt_now, pages * sizeof(uint64_t));
+		unmap_array(s->vcpu[i].shared_desc, pages * sizeof(struct sim_shared_desc));
 	}
 	free(s->special);
 	free(s->rmp);
+	sim_cache_free(s);
 	s->ram = NULL;
 	s->special = NULL;
 	s->rmp = NULL;
@@ -121,10 +155,11 @@ static uint64_t shared_read(uc_engine *uc, uint64_t off, unsigned size, void *ud
 	bool fetch;
 
 	uc_reg_read(uc, UC_X86_REG_RIP, &rip);
-	fetch = rip != v->exec_rip || (base < s->ram_size && v->page_is_table[base >> 12]);
+	fetch = rip != v->exec_rip;
 	for (unsigned i = 0; i < size && i < 8; i++) {
 		uint64_t a = base + i;
-		uint8_t b = a >= s->ram_size ? 0xff : fetch ? s->ram[a] : (uint8_t)(s->ram[a] ^ ks_byte(s, a));
+		uint8_t b = !sim_mem_is_ram(s, a, 1) ? 0xff : fetch ? s->ram[a] :
+			    (uint8_t)(s->ram[a] ^ ks_byte(s, a));
 		val |= (uint64_t)b << (8 * i);
 	}
 	return val;
@@ -135,14 +170,14 @@ static void shared_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
 	struct sim_shared_desc *d = ud;
 	struct sim *s = d->v->sim;
 	uint64_t base = d->base + off;
-	bool table = base < s->ram_size && d->v->page_is_table[base >> 12];
 
 	(void)uc;
 	for (unsigned i = 0; i < size && i < 8; i++) {
 		uint64_t a = base + i;
-		if (a < s->ram_size)
-			s->ram[a] = (uint8_t)(val >> (8 * i)) ^ (table ? 0 : ks_byte(s, a));
+		if (sim_mem_is_ram(s, a, 1))
+			s->ram[a] = (uint8_t)(val >> (8 * i)) ^ ks_byte(s, a);
 	}
+	sim_cache_shared_write(s, base);
 }
 
 /* ---- sevsim's MMIO test device (modes none and sev map it; SEV-ES takes #VC) ---- */
@@ -165,13 +200,14 @@ int sim_mem_map_vcpu(struct sim_vcpu *v)
 	uint64_t pages = s->ram_size >> 12;
 	uc_err e;
 
-	/* Paging is off at reset: every access is private, so [0, RAM) is the RAM. */
-	e = uc_mem_map_ptr(v->uc, 0, s->ram_size, UC_PROT_ALL, s->ram);
-	if (e == UC_ERR_OK && s->cbit_mask)
-		e = uc_mem_map_ptr(v->uc, s->cbit_mask, s->ram_size, UC_PROT_ALL, s->ram);
-	for (unsigned b = 0; b < 64 && e == UC_ERR_OK; b++)
-		if (s->alias_mask & (1ull << b))
-			e = uc_mem_map_ptr(v->uc, 1ull << b, s->ram_size, UC_PROT_ALL, s->ram);
+	/* Paging is off at reset: every access is private, so RAM is mapped at its GPAs. */
+	e = uc_mem_map_ptr(v->uc, 0, s->low_top, UC_PROT_ALL, s->ram);
+	if (e == UC_ERR_OK && s->ram_size > SIM_HIGH_BASE)
+		e = uc_mem_map_ptr(v->uc, SIM_HIGH_BASE, s->ram_size - SIM_HIGH_BASE, UC_PROT_ALL,
+				   s->ram + SIM_HIGH_BASE);
+	if (e == UC_ERR_OK)
+		e = uc_mmio_map(v->uc, SIM_WALK_WINDOW, s->ram_size, sim_mmu_window_read, v,
+				sim_mmu_window_write, v);
 	if (e == UC_ERR_OK)
 		e = uc_mem_map_ptr(v->uc, SIM_SPECIAL_BASE, SIM_SPECIAL_SIZE, UC_PROT_ALL, s->special);
 	if (e == UC_ERR_OK && s->cfg.mode <= SIM_MODE_SEV)
@@ -180,38 +216,35 @@ int sim_mem_map_vcpu(struct sim_vcpu *v)
 		sim_fail(s, "vcpu%u: mapping guest memory failed: %s", v->id, uc_strerror(e));
 		return -1;
 	}
-	if (s->cbit_mask) {
-		v->page_shared = calloc(pages, 1);
-		v->page_want = calloc(pages, 1);
-		v->page_is_table = calloc(pages, 1);
-		v->shared_desc = calloc(pages, sizeof(*v->shared_desc));
-		if (!v->page_shared || !v->page_want || !v->shared_desc || !v->page_is_table) {
-			sim_fail(s, "out of memory for the page map");
-			return -1;
-		}
-		for (uint64_t p = 0; p < pages; p++) {
-			v->shared_desc[p].v = v;
-			v->shared_desc[p].base = p << 12;
-		}
+	/* Per linear page below ram_size (the hole included). */
+	v->page_map = map_array(pages);
+	v->page_want = map_array(pages);
+	v->page_tgt = map_array(pages * sizeof(*v->page_tgt));
+	v->page_tgt_now = map_array(pages * sizeof(*v->page_tgt_now));
+	v->shared_desc = map_array(pages * sizeof(*v->shared_desc));
+	if (!v->page_map || !v->page_want || !v->shared_desc || !v->page_tgt || !v->page_tgt_now) {
+		sim_fail(s, "out of memory for the page map");
+		return -1;
 	}
 	return 0;
 }
 
-/* ---- classification: which low pages are shared under the current page tables ---- */
+/* ---- classification: what each linear page below ram_size is under the current tables ---- */
 
 static bool walk_rd(struct sim_vcpu *v, uint64_t gpa, uint64_t *e)
 {
 	return sim_mem_cpu_access(v, gpa, e, 8, SIM_ACC_WALK, false);
 }
 
-/* Mark the leaf [va, va + size) mapped by entry e (a 4K, 2M or 1G page). */
+/* Note what the leaf entry e maps at [va, va + size) (a 4K, 2M or 1G page). */
 static void mark_leaf(struct sim_vcpu *v, uint64_t va, uint64_t size, uint64_t e)
 {
 	struct sim *s = v->sim;
-	uint64_t gpa = e & ADDR_MASK & ~(size - 1);
-	bool shared = !(gpa & s->cbit_mask);
+	bool priv = false;
+	uint64_t gpa = sim_mem_decode_gpa(s, e & ADDR_MASK & ~(size - 1), &priv);
 
-	gpa &= ~(s->cbit_mask | s->alias_mask);
+	if (gpa == ~0ull)
+		return; /* a reserved bit: Unicorn's walk faults it (#PF, RSVD) */
 	if (gpa != va && va < s->ram_size) {
 		s->non_identity++;
 		if (!s->non_identity_va) {
@@ -219,18 +252,24 @@ static void mark_leaf(struct sim_vcpu *v, uint64_t va, uint64_t size, uint64_t e
 			s->non_identity_gpa = gpa;
 		}
 	}
-	for (uint64_t a = va; a < va + size && a < s->ram_size; a += 4096)
-		v->page_want[a >> 12] = shared;
+	for (uint64_t off = 0; off < size && va + off < s->ram_size; off += 4096) {
+		uint64_t p = (va + off) >> 12;
+		if (gpa == va) {
+			v->page_want[p] = priv ? SIM_MAP_PRIVATE : SIM_MAP_SHARED;
+		} else if (sim_mem_is_ram(s, gpa + off, 4096)) {
+			v->page_want[p] = SIM_MAP_REMAP;
+			v->page_tgt[p] = (gpa + off) | !priv;
+		} else {
+			v->page_want[p] = SIM_MAP_NONE; /* MMIO or nothing: hook_unmapped decides */
+		}
+	}
 }
 
 static void walk_table(struct sim_vcpu *v, uint64_t table, int level, uint64_t va_base)
 {
 	struct sim *s = v->sim;
 	uint64_t span = 1ull << (12 + 9 * level);
-	uint64_t tpage = table & ~(s->cbit_mask | s->alias_mask);
 
-	if (tpage < s->ram_size)
-		v->page_is_table[tpage >> 12] = 1;
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t va = va_base + i * span, e;
 		if (va >= s->ram_size)
@@ -249,36 +288,39 @@ static void classify(struct sim_vcpu *v)
 	struct sim *s = v->sim;
 	uint64_t pages = s->ram_size >> 12;
 
-	memset(v->page_want, 0, pages);
-	memset(v->page_is_table, 0, pages);
+	memset(v->page_want, SIM_MAP_PRIVATE, pages);
 	if (!(v->cr0 & CR0_PG))
 		return;
 	if (v->efer & EFER_LMA) {
-		uint64_t top = v->cr3 & ~(s->cbit_mask | s->alias_mask) & ADDR_MASK;
-		if (top < s->ram_size)
-			v->page_is_table[top >> 12] = 1;
 		walk_table(v, v->cr3 & ADDR_MASK, 3, 0);
 	} else if (v->cr4 & (1ull << 5)) { /* PAE */
-		if ((v->cr3 & 0xfffff000ull) < s->ram_size)
-			v->page_is_table[(v->cr3 & 0xfffff000ull) >> 12] = 1;
 		for (unsigned i = 0; i < 4; i++) {
 			uint64_t e;
 			if (walk_rd(v, (v->cr3 & 0xffffffe0ull) + i * 8, &e) && (e & PTE_P))
 				walk_table(v, e & ADDR_MASK, 1, (uint64_t)i << 30);
 		}
 	}
-	/* legacy 32-bit paging has no C-bit: everything stays private */
+	/* legacy 32-bit paging has no C-bit: identity pages stay private */
 }
 
-static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, bool shared)
+/* GPA page p is RAM (not the hole between low_top and 4 GiB) */
+static bool ram_page(const struct sim *s, uint64_t p)
+{
+	return sim_mem_is_ram(s, p << 12, 4096);
+}
+
+/* Map linear pages [first, first + n) as physical [gpa, ...), private or shared. */
+static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, uint64_t gpa, bool shared)
 {
 	uint64_t base = first << 12, len = n << 12;
-	uc_err e = uc_mem_unmap(v->uc, base, len);
+	uc_err e = v->page_map[first] == SIM_MAP_NONE ? UC_ERR_OK : uc_mem_unmap(v->uc, base, len);
 
-	if (e != UC_ERR_OK)
+	if (e != UC_ERR_OK || v->page_want[first] == SIM_MAP_NONE)
 		return e;
 	if (!shared)
-		return uc_mem_map_ptr(v->uc, base, len, UC_PROT_ALL, v->sim->ram + base);
+		return uc_mem_map_ptr(v->uc, base, len, UC_PROT_ALL, v->sim->ram + gpa);
+	v->shared_desc[first].v = v;
+	v->shared_desc[first].base = gpa;
 	e = uc_mmio_map(v->uc, base, len, shared_read, &v->shared_desc[first], shared_write,
 			&v->shared_desc[first]);
 	if (e == UC_ERR_OK) /* Unicorn checks fetch permission on the linear address's region */
@@ -286,39 +328,98 @@ static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, bool share
 	return e;
 }
 
+static bool page_differs(const struct sim_vcpu *v, uint64_t p)
+{
+	return v->page_want[p] != v->page_map[p] ||
+	       (v->page_want[p] == SIM_MAP_REMAP && v->page_tgt[p] != v->page_tgt_now[p]);
+}
+
 int sim_mem_classify(struct sim_vcpu *v)
 {
 	struct sim *s = v->sim;
 	uint64_t pages = s->ram_size >> 12, p = 0;
 
-	if (!s->cbit_mask)
-		return 0;
+	sim_mem_unmap_lazy(v);
 	classify(v);
+	sim_cache_evict(s);
+	/* identity pages that change key (mem/cache.c); remapped pages are not modelled */
+	for (uint64_t q = 0; s->cache && q < pages; q++)
+		if (ram_page(s, q) && v->page_map[q] <= SIM_MAP_SHARED &&
+		    v->page_want[q] <= SIM_MAP_SHARED && v->page_map[q] != v->page_want[q])
+			sim_cache_flip(v, q, v->page_map[q] == SIM_MAP_SHARED);
 	while (p < pages) {
-		if (v->page_want[p] == v->page_shared[p]) {
+		if (!ram_page(s, p) || !page_differs(v, p)) {
 			p++;
 			continue;
 		}
-		uint64_t q = p;
-		while (q < pages && v->page_want[q] == v->page_want[p] &&
-		       v->page_want[q] != v->page_shared[q])
-			q++;
-		uc_err e = map_run(v, p, q - p, v->page_want[p]);
+		uint64_t q = p + 1;
+		uc_err e;
+		if (v->page_want[p] == SIM_MAP_REMAP) {
+			e = map_run(v, p, 1, v->page_tgt[p] & ~1ull, v->page_tgt[p] & 1);
+			v->page_tgt_now[p] = v->page_tgt[p];
+		} else {
+			while (q < pages && ram_page(s, q) && v->page_want[q] == v->page_want[p] &&
+			       page_differs(v, q) &&
+			       (v->page_map[q] == SIM_MAP_NONE) == (v->page_map[p] == SIM_MAP_NONE))
+				q++;
+			e = map_run(v, p, q - p, p << 12, v->page_want[p] == SIM_MAP_SHARED);
+		}
 		if (e != UC_ERR_OK) {
-			sim_fail(s, "vcpu%u: re-mapping GPA %#" PRIx64 "..%#" PRIx64 " failed: %s",
+			sim_fail(s, "vcpu%u: re-mapping linear %#" PRIx64 "..%#" PRIx64 " failed: %s",
 				 v->id, p << 12, q << 12, uc_strerror(e));
 			return -1;
 		}
-		memcpy(v->page_shared + p, v->page_want + p, q - p);
+		memcpy(v->page_map + p, v->page_want + p, q - p);
 		s->remaps++;
 		p = q;
 	}
 	return 0;
 }
 
-bool sim_mem_page_shared(const struct sim_vcpu *v, uint64_t gpa)
+/* ---- linear pages outside [0, ram_size): mapped on first touch, dropped on a change ---- */
+
+bool sim_mem_map_lazy(struct sim_vcpu *v, uint64_t la, uint64_t gpa)
 {
-	return v->page_shared && gpa < v->sim->ram_size && v->page_shared[gpa >> 12];
+	struct sim *s = v->sim;
+	bool priv = !s->cbit_mask || !(v->cr0 & CR0_PG);
+	uint64_t page = la & ~0xfffull, phys;
+
+	if (s->cbit_mask && (v->cr0 & CR0_PG))
+		priv = (gpa & s->cbit_mask) != 0;
+	phys = sim_mem_decode_gpa(s, gpa, NULL) & ~0xfffull;
+	if ((page < s->ram_size && v->page_map[page >> 12] != SIM_MAP_NONE) ||
+	    page - SIM_WALK_WINDOW < s->ram_size)
+		return false;
+	bool dev = s->cfg.mode <= SIM_MODE_SEV && sim_mem_is_mmio_device(phys) &&
+		   page != SIM_MMIO_DEV_BASE;
+	if (!dev && !sim_mem_is_ram(s, phys, 4096))
+		return false;
+	if (v->nr_lazy == SIM_LAZY_MAX)
+		sim_mem_unmap_lazy(v);
+	uc_err e;
+	if (dev) {
+		e = uc_mmio_map(v->uc, page, 4096, dev_read, s, dev_write, s);
+	} else if (priv) {
+		e = uc_mem_map_ptr(v->uc, page, 4096, UC_PROT_ALL, s->ram + phys);
+	} else {
+		struct sim_shared_desc *d = &v->lazy_desc[v->nr_lazy];
+		d->v = v;
+		d->base = phys;
+		e = uc_mmio_map(v->uc, page, 4096, shared_read, d, shared_write, d);
+		if (e == UC_ERR_OK)
+			e = uc_mem_protect(v->uc, page, 4096, UC_PROT_ALL);
+	}
+	if (e != UC_ERR_OK)
+		return false;
+	v->lazy[v->nr_lazy++] = page;
+	return true;
+}
+
+void sim_mem_unmap_lazy(struct sim_vcpu *v)
+{
+	for (unsigned i = 0; i < v->nr_lazy; i++)
+		uc_mem_unmap(v->uc, v->lazy[i], 4096);
+	v->nr_lazy = 0;
 }
 
 /* ---- hypervisor view ---- */
@@ -342,13 +443,14 @@ bool sim_mem_hv_write(struct sim *s, uint64_t gpa, const void *buf, uint64_t len
 		return false;
 	for (uint64_t i = 0; i < len; i++)
 		s->ram[gpa + i] = in[i] ^ ks_byte(s, gpa + i);
+	sim_cache_hv_wrote(s, gpa, len);
 	return true;
 }
 
 /*
- * ---- CPU view: an access by vCPU v at guest physical address gpa ----
- * DATA: the C-bit selects private; no C-bit (or an undecoded bit) is shared once paging is
- * on. FETCH and WALK: always private.
+ * ---- CPU view: an access by vCPU v at guest physical address gpa (C-bit included) ----
+ * DATA: the C-bit selects private; no C-bit (or an undecoded alias bit) is shared once
+ * paging is on. FETCH and WALK: always private. A reserved bit fails the access.
  */
 bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t len,
 			enum sim_access kind, bool write)
@@ -357,24 +459,14 @@ bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t le
 	uint8_t *b = buf;
 
 	for (uint64_t i = 0; i < len; i++) {
-		uint64_t a = gpa + i, undecoded = a & s->alias_mask;
-		bool private;
+		bool cbit = false, private;
+		uint64_t a = sim_mem_decode_gpa(s, gpa + i, &cbit);
 		uint8_t *p;
 
-		if (s->cbit_mask && (a & s->cbit_mask) && !undecoded) {
-			a &= ~s->cbit_mask;
-			private = true;
-		} else if (undecoded && !(a & s->cbit_mask) && !(undecoded & (undecoded - 1))) {
-			a &= ~undecoded;
-			private = kind != SIM_ACC_DATA;
-		} else if (!s->cbit_mask || !(v->cr0 & CR0_PG) || kind == SIM_ACC_FETCH) {
-			private = true;
-		} else if (kind == SIM_ACC_WALK) {
-			private = true;
-		} else {
-			private = false;
-		}
-		if (a < s->ram_size) {
+		if (a == ~0ull)
+			return false;
+		private = cbit || !s->cbit_mask || !(v->cr0 & CR0_PG) || kind != SIM_ACC_DATA;
+		if (sim_mem_is_ram(s, a, 1)) {
 			p = &s->ram[a];
 		} else if (a >= SIM_SPECIAL_BASE && a < SIM_SPECIAL_BASE + SIM_SPECIAL_SIZE) {
 			p = &s->special[a - SIM_SPECIAL_BASE];

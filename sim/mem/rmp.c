@@ -31,7 +31,7 @@ void sim_rmp_init(struct sim *s)
 
 int sim_rmp_set_shared(struct sim *s, uint64_t gfn, bool shared)
 {
-	if (!s->rmp || gfn >= s->ram_size >> 12)
+	if (!s->rmp || gfn >= s->ram_size >> 12 || !sim_mem_is_ram(s, gfn << 12, 4096))
 		return -1;
 	s->rmp[gfn] = shared ? RMP_SHARED : 0; /* RMPUPDATE clears the validated bit */
 	return 0;

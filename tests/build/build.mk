@@ -1,1 +1,2 @@
 TESTS += tests/build/image.t
+TESTS += tests/build/deps.t

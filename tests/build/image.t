@@ -27,6 +27,25 @@ def main():
     loads = re.findall(r"^\s+LOAD\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)", hdr, re.M)
     t.ok(loads and int(loads[0][2], 16) == 0x100000 and int(loads[0][1], 16) == 0x100000,
          "its first PT_LOAD is loaded at 1 MiB, physical = virtual", loads)
+    # Segments by rights (link.ld): no PT_LOAD both writable and executable; the
+    # entry in a read-execute one, the data (start_info pointer, bss) in a
+    # read-write one; every PT_LOAD page aligned, so page tables can follow them.
+    segs = re.findall(r"^\s+LOAD\s+0x[0-9a-f]+\s+(0x[0-9a-f]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+(0x[0-9a-f]+)"
+                      r"\s+([RWE ]+?)\s+0x", hdr, re.M)
+    segs = [(int(a, 16), int(m, 16), f.replace(" ", "")) for a, m, f in segs]
+    t.ok(len(segs) >= 2 and all(not ("W" in f and "E" in f) for _, _, f in segs),
+         "no PT_LOAD segment is both writable and executable (%s)" % [f for _, _, f in segs], hdr)
+    symtab = run("nm", IMAGE).stdout
+    symaddr = {m.group(2): int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]+) \w (\S+)$", symtab, re.M)}
+
+    def seg_of(a):
+        return next((f for s, m, f in segs if s <= a < s + m), None)
+    t.ok(seg_of(symaddr.get("pvh_start32", -1)) == "RE" and seg_of(symaddr.get("payload_enter_pvh32", -1)) == "RE",
+         "the entry and the handoff trampolines lie in a read-execute segment", segs)
+    t.ok(seg_of(symaddr.get("pvh_start_info_pa", -1)) == "RW" and seg_of(symaddr.get("boot_stack_top", 1) - 1) == "RW"
+         and seg_of(symaddr.get("early_pml4", -1)) == "RW",
+         "data, the early page tables and the stack lie in a read-write segment", segs)
+    t.ok(all(s % 4096 == 0 for s, _, _ in segs), "every PT_LOAD starts on a page", segs)
     notes = re.search(r"Xen\s+0x00000004\s+Unknown note type: \(0x00000012\)\s+description data: ([0-9a-f ]+)", hdr)
     if not notes:
         notes = re.search(r"Xen\s+0x00000004\s+\S*\s*.*?\(0x00000012\).*?data: ([0-9a-f ]+)", hdr, re.S)

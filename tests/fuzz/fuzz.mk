@@ -6,7 +6,7 @@ FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_PROGS += $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
 define fuzz_rule
-$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $(call unit_sources,tests/fuzz/$(1).c) $(wildcard include/*/*.h)
+$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $(call unit_sources,tests/fuzz/$(1).c) $(wildcard include/*/*.h) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $$(dir $$@) $(BUILD)/fuzz-corpus/$(1)
 	$$(if $$(Q),@echo "  FUZZCC  $$@")
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ tests/fuzz/$(1).c $(call unit_sources,tests/fuzz/$(1).c)

@@ -28,15 +28,28 @@ static bool rd(void *opaque, uint64_t pa, void *dst, size_t len)
 	return true;
 }
 
+static void warned(void *opaque, const char *msg)
+{
+	size_t len = strnlen(msg, 512);
+
+	(void)opaque;
+	if (len == 0 || len == 512)
+		abort(); /* a warning says something and ends */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t buf[WINDOW];
+	static size_t used; /* bytes the previous input left at 0x1000 */
 	char err[256];
-	const struct pvh_env env = { .read = rd, .image_start = 0x8000, .image_end = 0x9000 };
+	const struct pvh_env env = { .read = rd, .image_start = 0x8000, .image_end = 0x9000,
+				.warn = warned };
+	size_t n = size < WINDOW - 0x1000 ? size : WINDOW - 0x1000;
 
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf + 0x1000, data, size < WINDOW - 0x1000 ? size : WINDOW - 0x1000);
+	memset(buf + 0x1000, 0, used); /* the rest of the window stays zero */
+	memcpy(buf + 0x1000, data, n);
+	used = n;
 	mem = buf;
 	mem_len = sizeof(buf);
 	if (pvh_parse(&env, 0x1000, &info, err, sizeof(err)) != PVH_OK) {

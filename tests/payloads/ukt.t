@@ -38,6 +38,11 @@ with pu.tmpdir() as d:
          "a sane memory map, its module and the RSDP", b.diag())
     t.ok(cmdline_seen(b) == expect, "bundle: the payload command line is the bundle's cocoboot/cmdline",
          b.diag())
+    t.ok(re.search(r"^cocoboot: payload: cmdline \(bundle cocoboot/cmdline\): '(.*)'$", b.log, re.M)
+         and re.search(r"^cocoboot: payload: cmdline \(bundle cocoboot/cmdline\): '(.*)'$", b.log,
+                       re.M).group(1) == expect,
+         "bundle: cocoboot's log shows that command line exactly, once",
+         b.diag())
     t.ok("(module 0 command line)" not in b.log and "moving module" not in b.log,
          "bundle: the page-aligned appended module is handed over in place", b.diag())
 

@@ -7,13 +7,14 @@ a QEMU timeout counts as a failure, never as a pass.
 """
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 sys.path.insert(0, os.path.dirname(__file__))
 from tap import Tap  # noqa: E402
-from qemu import EXIT_FAILURE, EXIT_SUCCESS, boot, kvm_usable  # noqa: E402
+from qemu import EXIT_FAILURE, EXIT_SUCCESS, IMAGE, boot, kvm_usable  # noqa: E402
 
 MiB = 1 << 20
 GiB = 1 << 30
@@ -141,6 +142,21 @@ def main():
             if name == "pf" and accel == "tcg":
                 t.ok("CR2=00007ffffffff000" in b.log,
                      "the #PF report gives the faulting address in CR2", b.diag())
+    # The image's page rights (link.ld segments, boot/memory.c): a write to cocoboot's
+    # own code and a call into its data both fault.
+    sym = subprocess.run(["nm", IMAGE], capture_output=True, text=True).stdout
+    addr = {m.group(2): int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]+) \w (\S+)$", sym, re.M)}
+    for name, err, lo, hi, what in (
+            ("wtext", 0x3, "__text_start", "__text_end", "a write to text: #PF, present + write"),
+            ("wtext-early", 0x3, "__text_start", "__text_end",
+             "a write to text under the 32-bit entry's tables: #PF, present + write"),
+            ("xdata", 0x11, "__data_start", "__data_end", "a call into data: #PF, present + fetch (NX)")):
+        b = boot(cmdline=f"cocoboot.fault={name}")
+        m = re.search(r"error_code=(0x[0-9a-f]+)", b.log)
+        c = re.search(r"CR2=([0-9a-f]+)", b.log)
+        t.ok(b.rc == EXIT_FAILURE and "exception #PF Page Fault (vector 14)" in b.log and m
+             and int(m.group(1), 16) == err and c and addr.get(lo, 1) <= int(c.group(1), 16) < addr.get(hi, 0),
+             f"tcg: cocoboot.fault={name}: {what} (error code {err:#x}, CR2 inside {lo}..{hi})", b.diag())
     t.done()
 
 

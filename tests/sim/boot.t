@@ -12,6 +12,7 @@
 """
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -105,6 +106,65 @@ r = Run(["--mode=sev", "--lie=cbit-wrong", IMG])
 t.ok(r["result"] == "shutdown" and r["debug_exit"] == 0x11 and "boot complete" not in r.console,
      "plain SEV, --lie=cbit-wrong: no GHCB to terminate with, so the failure status on isa-debug-exit", r)
 
+# RDRAND for the C-bit check value (sevsim --rdrand, cpu/rdrand.c): retried as
+# Linux does (10 tries per value), the all-ones erratum refused, and no fallback:
+# without a good value the boot ends with reason 0x34 (docs/abi.md).
+for rd, name in (("absent", "RDRAND absent (#UD)"), ("fail", "RDRAND always CF = 0"),
+                 ("ones", "RDRAND returns all ones (erratum)"),
+                 ("fail-first=10", "RDRAND fails 10 times in a row")):
+    r = Run(["--mode=sev-es", f"--rdrand={rd}", IMG])
+    t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x34
+         and "boot complete" not in r.console,
+         f"sev-es, {name}: terminates with reason 0x34 (no random value), no fallback", r)
+    r = Run(["--mode=sev", f"--rdrand={rd}", IMG])
+    t.ok(r["result"] == "shutdown" and r["debug_exit"] == 0x11 and "reason 0x34" in r.console
+         and "boot complete" not in r.console,
+         f"plain SEV, {name}: says reason 0x34 on port 0xe9 and ends with the failure status", r)
+for rd in ("fail-first=9", "ones-first=9"):
+    r = Run(["--mode=sev-es", f"--rdrand={rd}", IMG])
+    t.ok(clean(r) and r["rdrand"] == 11,
+         f"sev-es, --rdrand={rd}: the 10th try gives a good value, the boot goes on (11 RDRANDs)", r)
+
+# Caches without coherency across keys (sevsim --cache=incoherent): the GHCB page
+# is flushed before its C-bit changes, so no request reaches the hypervisor garbled.
+for mode in ("sev", "sev-es"):
+    r = Run([f"--mode={mode}", "--cache=incoherent", "--cmdline=loglevel=debug", IMG])
+    t.ok(clean(r) and r["cache_stale_pages"] == 0 and r["cache_flushes"] >= 64,
+         f"{mode}, incoherent caches: a clean boot, the GHCB page flushed before it turned shared", r)
+
+# CPUID lies about the leaves the boot uses (docs/abi.md, "What a CPUID lie costs"):
+# NX is asked of the CPU (EFER), so a CPUID that claims or denies it against the
+# CPU ends the boot; a CPUID denying long mode or the hypervisor bit is implausible.
+cpuid_lies = [("cpuid-nx", "sev-es"), ("cpuid-nx", "sev"), ("cpuid-no-lm", "sev-es"),
+              ("cpuid-no-lm", "sev"), ("cpuid-no-hv", "sev")]
+for lie, mode in cpuid_lies:
+    r = Run([f"--mode={mode}", f"--lie={lie}", IMG])
+    if mode == "sev-es":
+        ok = r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x0A
+    else:
+        ok = r["debug_exit"] == 0x11 and "code 0xa)" in r.console
+    t.ok(ok and "boot complete" not in r.console,
+         f"{mode}, --lie={lie}: the boot ends with reason 0x0a (implausible CPUID)", r)
+r = Run(["--mode=sev-es", "--cmdline=loglevel=info", IMG])
+t.ok(clean(r) and "no NX (CPUID and EFER agree)" in r.console and "no 1 GiB pages" in r.console,
+     "sev-es on sevsim's CPU (no NX, no 1 GiB pages): the boot says so instead of staying silent", r)
+
+# RAM the C-bit would alias: refused, naming the entry.
+r = Run(["--mode=sev-es", "--lie=memmap-above-cbit", IMG])
+t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x03
+     and re.search(r"memmap\[2\] \[0x[0-9a-f]+-0x[0-9a-f]+\) type 1 reaches 2\^%d" % r["cbit"], r.console)
+     and "boot complete" not in r.console,
+     "sev-es, RAM at 2^C-bit in the memory map: refused naming memmap[2], reason 0x03", r)
+r = Run(["--mode=sev", "--lie=memmap-above-cbit", IMG])
+t.ok(r["shutdown_reason"] == "crash" and "memmap[2]" in r.console and "boot complete" not in r.console,
+     "plain SEV, RAM at 2^C-bit: refused naming memmap[2], the boot ends in failure", r)
+
+# Plain SEV: port 0xe9 string output is unrolled (the hypervisor would read the
+# private buffer as ciphertext; sevsim's OUTS in mode sev does exactly that).
+r = Run(["--mode=sev", "--cmdline=console=e9 loglevel=info", IMG])
+t.ok(clean(r) and "cocoboot: memory: highest free page" in r.console,
+     "plain SEV, console=e9 only: the console text reaches the hypervisor readable", r)
+
 # A start_info with a bad magic: the entry says so on port 0xe9, or, under
 # SEV-ES where port I/O would raise #VC, terminates with reason 0x10.
 r = Run(["--mode=none", "--lie=start-info-magic", IMG])
@@ -115,8 +175,28 @@ r = Run(["--mode=sev-es", "--lie=start-info-magic", IMG])
 t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x10,
      "bad start_info magic under SEV-ES: terminates with reason 0x10 (start_info)", r)
 
+# The image's page rights under SEV-ES: text is read-only (a write faults with
+# P|W and CR2 in the text); sevsim offers no NX, so no claim about data here
+# (tests/qemu/boot.t checks NX).
+sym = subprocess.run(["nm", IMG], capture_output=True, text=True).stdout
+addr = {m.group(2): int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]+) \w (\S+)$", sym, re.M)}
+r = Run(["--mode=sev-es", "--cmdline=cocoboot.fault=wtext", IMG])
+cr2 = re.search(r"CR2=([0-9a-f]+)", r.console)
+t.ok(r.status == 2 and r["reason_code"] == 0x20 and "exception #PF Page Fault (vector 14) error_code=0x3"
+     in r.console and cr2 and addr.get("__text_start", 1) <= int(cr2.group(1), 16) < addr.get("__text_end", 0),
+     "sev-es: a write to cocoboot's own text faults (#PF, error code 0x3) and terminates with reason 0x20", r)
+early = addr.get("early_pml4", -1)
+r = Run(["--mode=sev-es", "--cmdline=cocoboot.fault=wtext-early", IMG])
+cr2 = re.search(r"CR2=([0-9a-f]+)", r.console)
+cr3 = re.search(r"CR3=([0-9a-f]+)", r.console)
+t.ok(r.status == 2 and r["reason_code"] == 0x20 and "error_code=0x3" in r.console and cr2 and cr3
+     and int(cr3.group(1), 16) == early
+     and addr.get("__text_start", 1) <= int(cr2.group(1), 16) < addr.get("__text_end", 0),
+     "sev-es: the same write while the 32-bit entry's tables are live (CR3 = early_pml4) faults too", r)
+
 # A fatal error under SEV-ES prints where a console works, then terminates with its reason.
-for fault, name in (("pf", "#PF Page Fault"), ("ud", "#UD Invalid Opcode"), ("de", "#DE Divide Error")):
+for fault, name in (("pf", "#PF Page Fault"), ("ud", "#UD Invalid Opcode"), ("de", "#DE Divide Error"),
+                    ("gp", "#GP General Protection")):
     r = Run(["--mode=sev-es", f"--cmdline=cocoboot.fault={fault}", IMG])
     t.ok(r.status == 2 and r["reason_set"] == CB_TERM_SET and r["reason_code"] == 0x20
          and f"exception {name}" in r.console and "RIP=" in r.console,

@@ -9,7 +9,11 @@
 ; Failures end with the MSR-protocol termination request, reason set 0xA, code = check.
 ; First character of the command line: f = CPUID before any IDT (triple fault),
 ; m = MSR termination (0xA, 0x99) at once, t = NAE termination (0xB, 0x42) at the end,
+; g = send the SNP-only preferred-GPA request even outside SNP (KVM terminates),
+; k = a table of GHCB requests that each omit or break one input KVM requires, printed as
+;     "kvm" and sw_exit_info_1/2 pairs, then poweroff,
 ; p (default) = poweroff.
+; The preferred/register GHCB GPA requests are made under SNP only (SEV_STATUS bit 2).
 %include "guest.inc"
 
 GHCB        equ 0x400000
@@ -18,6 +22,15 @@ PRIV_TEST   equ 0x600000          ; private page
 PRIV_PDE    equ PT_BASE + 0x2000 + (PRIV_TEST >> 21) * 8
 PT_BASE     equ 0x200000          ; PML4, PDPT, PD0..PD3
 MMIO_DEV    equ 0xFEB00000
+
+; GHCB MSR = the GHCB page's GPA, then VMGEXIT
+%macro GHCB_VMGEXIT 0
+	mov ecx, MSR_GHCB
+	mov eax, GHCB
+	xor edx, edx
+	wrmsr
+	VMGEXIT
+%endmacro
 
 %macro TERM 1
 	MSR_TERMINATE 0xA, %1
@@ -107,7 +120,14 @@ _start:
 	je .same
 	TERM 4
 .same:
-	; more MSR-protocol requests, results printed later
+	; more MSR-protocol requests, results printed later; 0x010/0x012 are SNP-only
+	mov ecx, MSR_SEV_STATUS
+	rdmsr
+	test eax, 4
+	jnz .gpa_reqs
+	cmp byte [action], 'g'
+	jne .no_gpa_reqs
+.gpa_reqs:
 	mov eax, 0x010
 	xor edx, edx
 	call msr_req
@@ -118,6 +138,18 @@ _start:
 	call msr_req
 	mov [r_reg], eax
 	mov [r_reg + 4], edx
+	; the answers: 0x011 with "no preference" (all ones in [63:12]), 0x013 echoing the GFN
+	cmp dword [r_pref], 0xfffff011
+	jne .gpa_bad
+	cmp dword [r_pref + 4], 0xffffffff
+	jne .gpa_bad
+	cmp dword [r_reg], (GHCB & 0xfffff000) | 0x013
+	jne .gpa_bad
+	cmp dword [r_reg + 4], 0
+	je .no_gpa_reqs
+.gpa_bad:
+	TERM 0x21
+.no_gpa_reqs:
 	mov eax, 0x080
 	xor edx, edx
 	call msr_req
@@ -654,6 +686,11 @@ cpuid64_insn:
 	call hex_info
 	call nl
 
+	cmp byte [action], 'k'
+	jne .nokvm
+	call kvm_probes
+.nokvm:
+
 	; ---- hypercall through the VMMCALL event: console_io from a shared buffer ----
 	mov rsi, s_hello
 	mov rdi, AUXBUF
@@ -689,6 +726,60 @@ cpuid64_insn:
 	mov esi, AUXBUF + 0x100
 	vmmcall
 	TERM 0x7e
+
+; ---- KVM-strict probes (action 'k'): one GHCB request per table row ----
+; row: dd exit code, dw valid mask (K_* below), dw protocol version, dq exit_info_1,
+;      dq exit_info_2, dq RAX, dq sw_scratch  (40 bytes)
+K_CODE  equ 1 << 0
+K_INFO1 equ 1 << 1
+K_INFO2 equ 1 << 2
+K_RAX   equ 1 << 3
+K_RCX   equ 1 << 4
+K_RDX   equ 1 << 5
+K_CPL   equ 1 << 6
+K_SCR   equ 1 << 7
+K_EXIT  equ K_CODE | K_INFO1 | K_INFO2
+kvm_probes:
+	mov rsi, s_kvm
+	call puts
+	mov r12, kvm_table
+.row:	cmp r12, kvm_table_end
+	jae .done
+	mov rdi, GHCB
+	xor eax, eax
+	mov ecx, 0x800 / 8            ; clear the save area (valid bitmap included)
+	rep stosq
+	mov eax, [r12]
+	mov [GHCB + 0x390], rax       ; sw_exit_code
+	mov rax, [r12 + 8]
+	mov [GHCB + 0x398], rax
+	mov rax, [r12 + 16]
+	mov [GHCB + 0x3a0], rax
+	mov rax, [r12 + 24]
+	mov [GHCB + 0x1f8], rax       ; RAX; RCX, RDX, CPL stay 0
+	mov rax, [r12 + 32]
+	mov [GHCB + 0x3a8], rax       ; sw_scratch
+	movzx ebx, word [r12 + 4]
+	xor ecx, ecx
+.bits:	bt ebx, ecx
+	jnc .next
+	push rcx
+	movzx ecx, byte [kvm_bits + rcx]
+	call valid
+	pop rcx
+.next:	inc ecx
+	cmp ecx, 8
+	jb .bits
+	mov ax, [r12 + 6]
+	mov [GHCB + 0xffa], ax
+	mov dword [GHCB + 0xffc], 0
+	GHCB_VMGEXIT
+	call hex_info
+	add r12, 40
+	jmp .row
+.done:	mov qword [GHCB + 0x3f0], 0
+	mov qword [GHCB + 0x3f8], 0
+	jmp nl
 
 ; ---- 64-bit helpers ----
 
@@ -729,11 +820,7 @@ ghcb_call_raw:
 	mov [GHCB + 0xffa], ax
 	mov eax, [ghcb_usage]
 	mov [GHCB + 0xffc], eax
-	mov ecx, MSR_GHCB
-	mov eax, GHCB
-	xor edx, edx
-	wrmsr
-	VMGEXIT
+	GHCB_VMGEXIT
 	pop rdx
 	pop rax
 	pop rcx
@@ -956,11 +1043,7 @@ ghcb_call_raw_keep:
 	call valid
 	mov word [GHCB + 0xffa], 2
 	mov dword [GHCB + 0xffc], 0
-	mov ecx, MSR_GHCB
-	mov eax, GHCB
-	xor edx, edx
-	wrmsr
-	VMGEXIT
+	GHCB_VMGEXIT
 	mov rax, [GHCB + 0x3f0]
 	mov [valid_copy], rax
 	mov rax, [GHCB + 0x3f8]
@@ -1144,7 +1227,7 @@ vc_plain2:
 	mov eax, 2
 	jmp vc_done
 
-vc_plain3:
+vc_plain3:	; MONITOR (KVM needs RAX, RCX, RDX) and MWAIT (RAX, RCX)
 	mov rax, S_RAX
 	mov [GHCB + 0x1f8], rax
 	mov ecx, 63
@@ -1152,6 +1235,10 @@ vc_plain3:
 	mov rax, S_RCX
 	mov [GHCB + 0x308], rax
 	mov ecx, 97
+	call valid
+	mov rax, S_RDX
+	mov [GHCB + 0x310], rax
+	mov ecx, 98
 	call valid
 	mov rdi, F_ERR
 	xor esi, esi
@@ -1321,6 +1408,40 @@ s_mmiorw: db " rw", 0
 s_alias:  db "alias", 0
 s_nae:    db "nae jump_table", 0
 s_naeerr: db "nae_errors", 0
+s_kvm:    db "kvm", 0
+kvm_bits: db 114, 115, 116, 63, 97, 98, 25, 117 ; K_CODE .. K_SCR as GHCB valid bits
+align 8
+%macro KROW 6 ; exit, mask, info1, info2, rax, scratch (protocol version 2)
+	dd %1
+	dw %2, 2
+	dq %3, %4, %5, %6
+%endmacro
+kvm_table:
+	KROW 0x72, K_EXIT | K_RAX | K_RCX, 0, 0, 0, 0                  ; CPUID, complete: 0 0
+	KROW 0x72, K_INFO1 | K_INFO2 | K_RAX | K_RCX, 0, 0, 0, 0        ; no sw_exit_code
+	KROW 0x72, K_CODE | K_INFO2 | K_RAX | K_RCX, 0, 0, 0, 0         ; no sw_exit_info_1
+	KROW 0x72, K_CODE | K_INFO1 | K_RAX | K_RCX, 0, 0, 0, 0         ; no sw_exit_info_2
+	KROW 0x72, K_EXIT | K_RAX, 0, 0, 0, 0                          ; CPUID without RCX
+	KROW 0x72, K_EXIT | K_RAX | K_RCX, 0, 0, 0xd, 0                ; leaf 0xD without XCR0
+	KROW 0x8a, K_EXIT | K_RAX | K_RCX | K_RDX, 0, 0, 0, 0          ; MONITOR, complete: 0 0
+	KROW 0x8a, K_EXIT | K_RAX | K_RCX, 0, 0, 0, 0                  ; MONITOR without RDX
+	KROW 0x8a, K_EXIT | K_RAX | K_RDX, 0, 0, 0, 0                  ; MONITOR without RCX
+	KROW 0x8b, K_EXIT | K_RCX, 0, 0, 0, 0                          ; MWAIT without RAX
+	KROW 0x8b, K_EXIT | K_RAX, 0, 0, 0, 0                          ; MWAIT without RCX
+	KROW 0x7c, K_EXIT | K_RCX | K_RAX, 1, 0, 0, 0                  ; WRMSR without RDX
+	KROW 0x7c, K_EXIT, 0, 0, 0, 0                                  ; RDMSR without RCX
+	KROW 0x81, K_EXIT | K_RAX, 0, 0, 0, 0                          ; VMMCALL without CPL
+	KROW 0x7b, K_EXIT, (0x80 << 16) | 0x10, 0, 0, 0                ; OUT without RAX
+	KROW 0x6f, K_EXIT, 0, 0, 0, 0                                  ; RDPMC without RCX
+	KROW 0x37, K_EXIT, 0, 0, 0, 0                                  ; DR7 write without RAX
+	KROW 0x80000001, K_EXIT, MMIO_DEV, 8, 0, 0                     ; MMIO read, no sw_scratch
+	KROW 0x80000001, K_EXIT | K_SCR, MMIO_DEV, 8, 0, GHCB + 0x100  ; scratch in the save area
+	KROW 0x80000001, K_EXIT | K_SCR, MMIO_DEV, 8, 0, AUXBUF        ; outside the GHCB, v2
+	KROW 0x80000001, K_EXIT | K_SCR, MMIO_DEV, 8, 0, GHCB + 0x800  ; MMIO read, complete: 0 0
+	dd 0x72                                                       ; protocol version 3
+	dw K_EXIT | K_RAX | K_RCX, 3
+	dq 0, 0, 0, 0
+kvm_table_end:
 s_hc:     db "hypercall ret", 0
 s_count:  db " guest_vc_count", 0
 s_hello:  db "hello from console_io through the GHCB", 10

@@ -1,11 +1,11 @@
-/* SOURCES: boot/cmdline.c lib/console.c lib/format.c */
+/* SOURCES: boot/cmdline.c lib/console.c lib/escape.c lib/format.c */
 /* Claims about cocoboot's command line (boot/cmdline.c) and console choice (lib/console.c). */
 #include "tests/unit/unit.h"
 
 #include "boot/cmdline.h"
 #include "lib/console.h"
 
-static char warnings[2048];
+static char warnings[8192];
 
 static void collect(void *opaque, const char *msg)
 {
@@ -15,24 +15,32 @@ static void collect(void *opaque, const char *msg)
 }
 
 struct parsed {
-	struct cmdline_opt opts[CMDLINE_MAX_OPTS];
+	struct cmdline c;
+	struct cmdline_opt *opts;
 	size_t n;
 	const char *rest;
 	size_t rest_len;
 	struct boot_options bo;
 };
 
-static bool parse(const char *s, struct parsed *p)
+/* Split and apply s; true (always: nothing on a command line stops the boot). */
+static bool parse_n(const char *s, size_t len, struct parsed *p)
 {
-	const char *err = NULL;
-
 	warnings[0] = 0;
 	memset(p, 0, sizeof(*p));
 	p->bo.loglevel = LOG_INFO;
-	if (!cmdline_split(s, strlen(s), p->opts, CMDLINE_MAX_OPTS, &p->n, &p->rest, &p->rest_len, &err))
-		return false;
-	cmdline_apply(p->opts, p->n, &p->bo, collect, NULL);
+	cmdline_split(s, len, &p->c);
+	cmdline_apply(&p->c, &p->bo, collect, NULL);
+	p->opts = p->c.opt;
+	p->n = p->c.n;
+	p->rest = p->bo.payload_cmdline;
+	p->rest_len = p->bo.payload_cmdline_len;
 	return true;
+}
+
+static bool parse(const char *s, struct parsed *p)
+{
+	return parse_n(s, strlen(s), p);
 }
 
 static void splits_key_value_words(void **st)
@@ -88,37 +96,101 @@ static void double_dash_hands_the_rest_to_the_payload(void **st)
 	assert_int_equal(p.rest_len, 0);
 }
 
-static void quotes_group_values_and_must_close(void **st)
+static void quotes_group_values(void **st)
 {
 	(void)st;
 	struct parsed p;
-	const char *err = NULL;
-	struct cmdline_opt o[4];
-	size_t n;
-	const char *rest;
-	size_t rl;
 
 	assert_true(parse("console=\"e9,com1\" x=\"a b\"", &p));
 	assert_int_equal(p.n, 2);
 	assert_int_equal(p.opts[0].val_len, 7);
 	assert_memory_equal(p.opts[1].val, "a b", 3);
-	assert_false(cmdline_split("a=\"open", 7, o, 4, &n, &rest, &rl, &err));
-	assert_string_equal(err, "unterminated quote");
+	assert_false(p.c.unterminated);
 }
 
-static void refuses_too_many_options(void **st)
+static void an_open_quote_warns_and_is_ignored_not_fatal(void **st)
 {
 	(void)st;
-	char line[CMDLINE_MAX_OPTS * 4 + 8] = "";
-	struct cmdline_opt o[CMDLINE_MAX_OPTS];
-	size_t n;
-	const char *rest, *err = NULL;
-	size_t rl;
+	struct parsed p;
 
-	for (int i = 0; i <= CMDLINE_MAX_OPTS; i++)
-		strcat(line, "a=1 ");
-	assert_false(cmdline_split(line, strlen(line), o, CMDLINE_MAX_OPTS, &n, &rest, &rl, &err));
-	assert_string_equal(err, "too many options");
+	/* The value of x swallows the rest of the line, "--" included. */
+	assert_true(parse("loglevel=debug x=\"open loglevel=quiet -- payload", &p));
+	assert_true(p.c.unterminated);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.bo.loglevel, LOG_DEBUG); /* the words before it took effect */
+	assert_null(p.rest);
+	assert_non_null(strstr(warnings,
+			       "cmdline: the quote in 'x=\"open loglevel=quiet -- payload' does not close"));
+	assert_null(strstr(warnings, "unknown option 'x'")); /* ignored, not applied */
+}
+
+/* "a=1 a=1 ..." with k words, then tail. */
+static const char *many_words(char *buf, size_t size, int k, const char *first, const char *tail)
+{
+	buf[0] = 0;
+	for (int i = 0; i < k; i++)
+		strncat(buf, i == 0 ? first : "a=1 ", size - strlen(buf) - 1);
+	strncat(buf, tail, size - strlen(buf) - 1);
+	return buf;
+}
+
+static void a_33rd_option_warns_and_the_rest_still_works(void **st)
+{
+	(void)st;
+	struct parsed p;
+	char line[1024];
+
+	/* 32 options take effect: the 32nd sets loglevel=debug. */
+	many_words(line, sizeof(line), CMDLINE_MAX_OPTS - 1, "a=1 ", "loglevel=debug -- root=/dev/vda");
+	assert_true(parse(line, &p));
+	assert_int_equal(p.n, CMDLINE_MAX_OPTS);
+	assert_int_equal(p.c.dropped, 0);
+	assert_int_equal(p.bo.loglevel, LOG_DEBUG);
+	assert_null(strstr(warnings, "more than"));
+
+	/* The 33rd and 34th are ignored with one warning that names the first of them;
+	 * "--" after them still hands the payload its command line. */
+	many_words(line, sizeof(line), CMDLINE_MAX_OPTS, "loglevel=warn ",
+		   "loglevel=debug cocoboot.fault=pf -- root=/dev/vda");
+	assert_true(parse(line, &p));
+	assert_int_equal(p.n, CMDLINE_MAX_OPTS);
+	assert_int_equal(p.c.dropped, 2);
+	assert_int_equal(p.bo.loglevel, LOG_WARN);
+	assert_int_equal(p.bo.fault, FAULT_NONE);
+	assert_non_null(strstr(warnings,
+			       "cmdline: more than 32 options: the last 2 ignored, from 'loglevel=debug' on"));
+	assert_non_null(p.rest);
+	assert_int_equal(p.rest_len, strlen("root=/dev/vda"));
+	assert_memory_equal(p.rest, "root=/dev/vda", p.rest_len);
+}
+
+static void warnings_escape_what_is_not_printable(void **st)
+{
+	(void)st;
+	struct parsed p;
+	static const char line[] = "\x1b[2J\x1b[H=1 loglevel=\x07\xff\x01";
+
+	assert_true(parse_n(line, sizeof(line) - 1, &p));
+	assert_non_null(strstr(warnings, "unknown option '\\x1b[2J\\x1b[H' ignored"));
+	assert_non_null(strstr(warnings, "loglevel='\\x07\\xff\\x01' is not"));
+	for (const char *w = warnings; *w; w++)
+		assert_true(*w == '\n' || (*w >= 0x20 && *w <= 0x7e));
+}
+
+static void a_long_value_in_a_warning_is_cut_visibly(void **st)
+{
+	(void)st;
+	struct parsed p;
+	char line[2100];
+
+	memset(line, 'K', 2000);
+	strcpy(line + 2000, "=v");
+	assert_true(parse(line, &p));
+	/* one warning line, the key cut with a count, the text after it kept */
+	assert_non_null(strstr(warnings, "...[truncated "));
+	assert_non_null(strstr(warnings, " bytes]' ignored\n"));
+	assert_true(strlen(warnings) < 300);
+	assert_ptr_equal(strchr(warnings, '\n'), warnings + strlen(warnings) - 1);
 }
 
 static void loglevel_accepts_names_and_digits_only(void **st)
@@ -240,6 +312,49 @@ static void console_writes_whole_lines(void **st)
 	assert_string_equal(out_b, "shown\nfatal\nalways\n");
 }
 
+static char big[8192];
+static void write_big(const char *s, size_t n)
+{
+	strncat(big, s, n);
+}
+
+static void a_long_line_arrives_whole_with_its_newline(void **st)
+{
+	(void)st;
+	struct console_backend a = { .name = "e9", .write = write_big };
+	char value[3000];
+
+	console_reset();
+	console_register(&a, true);
+	big[0] = 0;
+	for (size_t len = 400; len < sizeof(value); len += 97) {
+		memset(value, 'v', len);
+		value[len] = 0;
+		big[0] = 0;
+		cprintf("cocoboot: cmdline: \"%s\"\n", value);
+		cprintf("next line\n");
+		assert_int_equal(strlen(big), strlen("cocoboot: cmdline: \"\"\n") + len + 10);
+		assert_memory_equal(big + strlen(big) - 12, "\"\nnext line\n", 12);
+	}
+}
+
+static void console_output_never_carries_raw_control_bytes(void **st)
+{
+	(void)st;
+	struct console_backend a = { .name = "e9", .write = write_big };
+	static const char hostile[] = "a\x1b[31mb\rc\x7f\xff\\";
+
+	console_reset();
+	console_register(&a, true);
+	big[0] = 0;
+	cprintf("%s\n", hostile); /* a %s slipped through: the console still escapes */
+	assert_string_equal(big, "a\\x1b[31mb\\x0dc\\x7f\\xff\\\n");
+	big[0] = 0;
+	console_write_escaped("x\ny\\", 4); /* a value: its newline is escaped too */
+	cprintf("\n");
+	assert_string_equal(big, "x\\x0ay\\\\\n");
+}
+
 static int syncs_a, syncs_b;
 static void sync_a(void) { syncs_a++; }
 static void sync_b(void) { syncs_b++; }
@@ -328,6 +443,19 @@ static void console_lock_is_held_from_a_lines_first_byte_to_its_newline(void **s
 	cprintf("two\nlines\n");
 	assert_int_equal(lock_depth, 0);
 	assert_true(lock_acquires >= 2);
+	/* A line of exactly two buffers' worth: both went out, the line is still open. */
+	char two[2 * CONSOLE_LINE_MAX + 1];
+	memset(two, 'w', 2 * CONSOLE_LINE_MAX);
+	two[2 * CONSOLE_LINE_MAX] = 0;
+	struct console_backend wide = { .name = "e9", .write = write_big };
+
+	console_reset();
+	console_register(&wide, true);
+	big[0] = 0;
+	cprintf("%s", two);
+	assert_int_equal(lock_depth, 1); /* no newline yet: the console stays ours */
+	cprintf("\n");
+	assert_int_equal(lock_depth, 0);
 	console_set_lock(NULL, NULL);
 }
 
@@ -337,8 +465,11 @@ int main(void)
 		cmocka_unit_test(splits_key_value_words),
 		cmocka_unit_test(empty_line_has_no_options),
 		cmocka_unit_test(double_dash_hands_the_rest_to_the_payload),
-		cmocka_unit_test(quotes_group_values_and_must_close),
-		cmocka_unit_test(refuses_too_many_options),
+		cmocka_unit_test(quotes_group_values),
+		cmocka_unit_test(an_open_quote_warns_and_is_ignored_not_fatal),
+		cmocka_unit_test(a_33rd_option_warns_and_the_rest_still_works),
+		cmocka_unit_test(warnings_escape_what_is_not_printable),
+		cmocka_unit_test(a_long_value_in_a_warning_is_cut_visibly),
 		cmocka_unit_test(loglevel_accepts_names_and_digits_only),
 		cmocka_unit_test(fault_option_names_the_exception),
 		cmocka_unit_test(smp_takes_off_or_a_cpu_count),
@@ -347,6 +478,8 @@ int main(void)
 		cmocka_unit_test(console_writes_whole_lines),
 		cmocka_unit_test(console_lock_is_held_from_a_lines_first_byte_to_its_newline),
 		cmocka_unit_test(console_sync_flushes_then_drains_enabled_backends),
+		cmocka_unit_test(a_long_line_arrives_whole_with_its_newline),
+		cmocka_unit_test(console_output_never_carries_raw_control_bytes),
 	};
 	return UNIT_RUN(tests);
 }

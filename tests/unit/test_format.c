@@ -94,6 +94,42 @@ static void shows_unknown_conversions_verbatim(void **s)
 	assert_string_equal(buf, "%q|");
 }
 
+static char put_out[8192];
+static size_t put_n;
+
+static void put(void *ctx, char c)
+{
+	(void)ctx;
+	if (put_n < sizeof(put_out))
+		put_out[put_n++] = c;
+}
+
+static int vput(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int vput(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vput(put, NULL, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static void streams_whole_output_without_a_buffer(void **s)
+{
+	(void)s;
+	static char big[5000], want[5100];
+
+	memset(big, 'z', sizeof(big) - 1);
+	put_n = 0;
+	int n = vput("[%s] %#x %-4d|\n", big, 255, 7);
+	snprintf(want, sizeof(want), "[%s] %#x %-4d|\n", big, 255, 7);
+	assert_int_equal(n, (int)strlen(want)); /* nothing cut, however long */
+	assert_int_equal(put_n, strlen(want));
+	assert_memory_equal(put_out, want, put_n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +138,7 @@ int main(void)
 		cmocka_unit_test(truncates_safely_and_reports_full_length),
 		cmocka_unit_test(precision_bounds_the_bytes_read),
 		cmocka_unit_test(shows_unknown_conversions_verbatim),
+		cmocka_unit_test(streams_whole_output_without_a_buffer),
 	};
 	return UNIT_RUN(tests);
 }

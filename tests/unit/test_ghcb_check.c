@@ -34,7 +34,11 @@ static void msr_cpuid_checks(void **s)
 	uint64_t q = ghcb_msr_cpuid_req(0x8000001f, GHCB_CPUID_EBX);
 	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2f, GHCB_CPUID_EBX), &v), 0);
 	assert_int_equal(v, 0x2f);
-	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2f, GHCB_CPUID_ECX), &v), CB_TERM_MSR_RESPONSE);
+	/* [31:30] are not part of the response: 0 or another register there is no error */
+	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2e, GHCB_CPUID_EAX), &v), 0);
+	assert_int_equal(v, 0x2e);
+	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2d, GHCB_CPUID_EDX), &v), 0);
+	assert_int_equal(v, 0x2d);
 	assert_int_equal(ghcb_check_msr_cpuid(q, ghcb_msr_cpuid_resp(0x2f, GHCB_CPUID_EBX) | 0x1000, &v), CB_TERM_MSR_RESPONSE);
 	assert_int_equal(ghcb_check_msr_cpuid(q, q, &v), CB_TERM_MSR_RESPONSE);  /* request echoed */
 }
@@ -124,7 +128,18 @@ static void cpuid_sanity(void **s)
 	/* any leaf: values beyond 32 bits */
 	assert_int_equal(ghcb_check_cpuid(1, 0, 1ull << 32, 0, 0, 0), CB_TERM_CPUID_GARBAGE);
 	assert_int_equal(ghcb_check_cpuid(1, 0, 0x00a00f11, 0, 0, 1ull << 40), CB_TERM_CPUID_GARBAGE);
-	assert_int_equal(ghcb_check_cpuid(1, 0, 0x00a00f11, 0x800, 0x7ed8320b, 0x178bfbff), 0);
+	/* leaf 1: an SEV guest runs under a hypervisor (ECX[31]); PAE and MSR exist */
+	assert_int_equal(ghcb_check_cpuid(1, 0, 0x00a00f11, 0x800, 0xfed8320b, 0x178bfbff), 0);
+	assert_int_equal(ghcb_check_cpuid(1, 0, 0x00a00f11, 0x800, 0x7ed8320b, 0x178bfbff), CB_TERM_CPUID_GARBAGE);
+	assert_int_equal(ghcb_check_cpuid(1, 0, 0x00a00f11, 0x800, 0xfed8320b, 0x178bfbbf), CB_TERM_CPUID_GARBAGE);
+	assert_int_equal(ghcb_check_cpuid(1, 0, 0x00a00f11, 0x800, 0xfed8320b, 0x178bfbdf), CB_TERM_CPUID_GARBAGE);
+	/* leaf 0 must offer leaf 1 */
+	assert_int_equal(ghcb_check_cpuid(0, 0, 0, 0x68747541, 0x444d4163, 0x69746e65), CB_TERM_CPUID_GARBAGE);
+	/* 0x8000_0001: long mode is running, so EDX[29] cannot be clear; NX and 1 GiB
+	 * pages are not decided here */
+	assert_int_equal(ghcb_check_cpuid(0x80000001, 0, 0, 0, 0, 0x2c100800), 0);
+	assert_int_equal(ghcb_check_cpuid(0x80000001, 0, 0, 0, 0, 0x0c100800), CB_TERM_CPUID_GARBAGE);
+	assert_int_equal(ghcb_check_cpuid(0x80000001, 0, 0, 0, 0, 0x20000000), 0);
 	/* 0x8000_0000 */
 	assert_int_equal(ghcb_check_cpuid(0x80000000, 0, 0x80000021, 0, 0, 0), 0);
 	assert_int_equal(ghcb_check_cpuid(0x80000000, 0, 0x80000008, 0, 0, 0), CB_TERM_NO_SEV);

@@ -95,7 +95,7 @@ static void term_codes_distinct_and_named(void **s)
 				assert_string_not_equal(seen[d], n);
 		seen[c] = n;
 	}
-	assert_int_equal(named, 25);
+	assert_int_equal(named, 26);
 	assert_null(cb_term_name(0));
 	/* the boot's own reasons keep their numbers (boot/boot.h enum boot_reason) */
 	assert_int_equal(CB_TERM_START_INFO, 0x10);

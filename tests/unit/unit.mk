@@ -6,7 +6,7 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_PROGS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 define unit_rule
-$(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(call unit_sources,tests/unit/$(1).c) $(wildcard include/*/*.h) tests/unit/unit.h
+$(BUILD)/tests/unit/$(1): tests/unit/$(1).c $(call unit_sources,tests/unit/$(1).c) $(wildcard include/*/*.h) $(wildcard sim/hv/*.h) tests/unit/unit.h
 	@mkdir -p $$(dir $$@)
 	$$(if $$(Q),@echo "  HOSTCC  $$@")
 	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ tests/unit/$(1).c $(call unit_sources,tests/unit/$(1).c) $$(HOST_LDFLAGS) -lcmocka

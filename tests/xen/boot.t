@@ -1,8 +1,8 @@
 #!/bin/bash
-# Real Xen, plain boot: `xl create` of cocoboot as type="pvh" with memory=64 and
-# nothing else; cocoboot finds Xen, logs through the PV console and powers off.
+# Real Xen, plain boot: `xl create` of examples/xen/pvh.cfg (type="pvh", memory=64 and
+# nothing else); cocoboot finds Xen, logs through the PV console and powers off.
 . "$(dirname "$0")/lib.sh"
-xen_boot boot --memory 64 --vcpus 1
+xen_boot boot --config "$XEN_TOP/examples/xen/pvh.cfg"   # memory=64, vcpus=1
 echo "1..10"
 claim_common
 tap_ok "cocoboot's boot log arrived through the PV console (xenconsoled guest log)" \

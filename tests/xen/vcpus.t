@@ -1,9 +1,10 @@
 #!/bin/bash
-# Real Xen: vcpus=4. cocoboot starts vCPUs 1-3 with VCPUOP_initialise + VCPUOP_up
-# (smp/vcpuop.c), each reports in, Xen agrees they run, and before the end they are
-# parked by INIT (Xen: down again). Then smp=2 starts one AP only.
+# Real Xen: examples/xen/smp.cfg (vcpus=4, loglevel=debug). cocoboot starts vCPUs 1-3
+# with VCPUOP_initialise + VCPUOP_up (smp/vcpuop.c), each reports in, Xen agrees they
+# run, and before the end they are parked by INIT (Xen: down again). Then smp=2 starts
+# one AP only.
 . "$(dirname "$0")/lib.sh"
-xen_boot vcpus --memory 64 --vcpus 4 --cmdline "loglevel=debug"
+xen_boot vcpus --config "$XEN_TOP/examples/xen/smp.cfg"
 echo "1..9"
 claim_common
 tap_ok "cocoboot found 4 CPUs in the MADT Xen's toolstack built and started all by VCPUOP" \

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* The harnesses' view of their input: a cursor that hands out little-endian values. */
+#ifndef COCOBOOT_TESTS_FUZZ_INPUT_H
+#define COCOBOOT_TESTS_FUZZ_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct fz_input {
+	const uint8_t *p;
+	size_t n; /* bytes left */
+};
+
+/* The next `bytes` (at most 8) bytes as a little-endian value; past the end of the
+ * input the missing bytes read as zero. */
+static inline uint64_t fz_take(struct fz_input *in, size_t bytes)
+{
+	uint64_t v = 0;
+	size_t k = in->n < bytes ? in->n : bytes;
+
+	if (k)
+		memcpy(&v, in->p, k);
+	in->p += k;
+	in->n -= k;
+	return v;
+}
+
+#endif
