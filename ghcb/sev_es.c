@@ -174,6 +174,11 @@ void sev_es_fatal(unsigned code, const char *what)
 
 	if (fatal_code)
 		terminate(fatal_code);  /* failed again while reporting: keep the first reason */
+	/* The request carries 8 bits of code (docs/abi.md): a value that is no reason of
+	 * ours (state the hypervisor rewrote, e.g. replay-private) would be cut into another
+	 * reason; it is reported as what it is, a fatal error. */
+	if (!cb_term_name(code))
+		code = CB_TERM_FATAL;
 	fatal_code = code;
 	if (bsp.ghcb) {
 		n = fmt_snprintf(line, sizeof(line),

@@ -8,8 +8,8 @@
 - the nested-#VC defect of issue 9: a GHCB error answered at any single VMGEXIT of a
   loglevel=debug SEV-ES boot, at EVERY position, ends in the guest's termination request
   with reason 0x07 (before the fix only the first three positions did; the rest hung);
-- a sample of `make lie-sweep`: every swept attack at its first, middle and last strike
-  point ends in a documented way (no hang, no triple fault).
+- a short sample of `make lie-sweep` (every 7th swept attack, at its second and middle
+  strike point) ends in a documented way (no hang, no triple fault).
 """
 import os
 import subprocess
@@ -74,9 +74,10 @@ t.ok(all("FATAL: SEV-ES: #VC: ghcb-hv-error" in r.console or "hypercall" in r.co
          for r in sweep[:n - 1]),
      "... and each prints its FATAL line through the GHCB before it terminates")
 
-# A sample of the sweep: every swept attack at two strike points of the debug boot, the
-# second and the one in the middle (where it does not strike, "-" is fine too).
-plan = [row for row in rows if row.swept and not row.todo]
+# A short sample of the sweep (make lie-sweep runs all of it): every 7th swept attack of
+# the table, at the second strike point and the one in the middle of the debug boot
+# (where it does not strike, "-" is fine too).
+plan = [row for row in rows if row.swept and not row.todo][::7]
 jobs = [(row, k) for row in plan
         for k in (2, ((clean["vc"] if row.clock == "vc" else n) or 2) // 2)]
 with ThreadPoolExecutor(JOBS) as ex:
@@ -89,7 +90,8 @@ for (row, k), r in zip(jobs, outs):
     struck += 1
     if not liestable.documented(liestable.outcome(r), abi):
         bad.append("%s@%d:%s" % (row.name, k, liestable.outcome(r)))
-t.ok(not bad and struck >= 40,
-     "sweep sample: %d attacks at 2 strike points, %d strikes, all end in a documented way "
-     "(bad: %s)" % (len(plan), struck, ", ".join(bad) or "none"))
+t.ok(not bad and struck >= len(jobs) // 2,
+     "sweep sample: %d attacks (%s) at 2 strike points, %d of %d struck, all end in a "
+     "documented way (bad: %s)" % (len(plan), " ".join(r.name for r in plan), struck,
+                                   len(jobs), ", ".join(bad) or "none"))
 t.done()
