@@ -6,6 +6,14 @@
  *
  * cocoboot identity-maps memory, so a linear address is the guest-physical address and
  * instruction bytes and string-I/O buffers are read directly.
+ *
+ * Nested #VC (docs/ghcb.md "Nested #VC"): #VC arrives on IST_VC, which points at one of
+ * three stacks. While any exception handler runs on (or interrupted code on) #VC stack k,
+ * IST_VC points at stack k + 1, so a #VC raised meanwhile (the crash report of an injected
+ * exception or NMI, even one injected before the #VC handler's first instruction) starts
+ * below the live frames instead of over them; the GHCB it needs while busy is lent through
+ * a backup copy (ghcb/vc.c). A #VC on the third stack terminates at once. The fatal path writes its one line straight through the
+ * GHCB and terminates through the MSR protocol: nothing in it can raise #VC.
  */
 #include "ghcb/sev_es.h"
 
@@ -14,6 +22,7 @@
 #include "arch/x86/power.h"
 #include "ghcb/check.h"
 #include "lib/console.h"
+#include "lib/format.h"
 #include "sev/exit_codes.h"
 #include "sev/msr_protocol.h"
 #include "sev/term.h"
@@ -21,8 +30,65 @@
 #include "xen/hypercall.h"
 
 static struct vc_cpu bsp;
+static struct ghcb bsp_backup;          /* private copy for one nested GHCB use */
 static sev_es_mmio_check_t mmio_check;
 static unsigned fatal_code;             /* first fatal reason; later ones repeat it */
+
+/* #VC stacks: level 0 for a #VC, 1 for a #VC inside it, 2 only terminates. */
+#define VC_LEVELS     3
+#define VC_STACK_SIZE 8192
+static uint8_t vc_stacks[VC_LEVELS][VC_STACK_SIZE] __attribute__((aligned(16)));
+static uint64_t vc_ist;                 /* what IST_VC holds now */
+
+static uint64_t vc_stack_top(unsigned level)
+{
+	return (uint64_t)(uintptr_t)(vc_stacks[level] + VC_STACK_SIZE);
+}
+
+static void vc_set_ist(uint64_t top)
+{
+	vc_ist = top;
+	desc_set_ist(IST_VC, top);
+}
+
+/* Which #VC stack holds address a (-1: none). */
+static int vc_level_of(uint64_t a)
+{
+	for (int k = 0; k < VC_LEVELS; k++)
+		if (a >= (uint64_t)(uintptr_t)vc_stacks[k] && a < vc_stack_top((unsigned)k))
+			return k;
+	return -1;
+}
+
+/* The level an exception runs at: its frame's stack, else the interrupted stack (an NMI or
+ * #DF frame is on its own IST stack, but what it interrupted may be a #VC). */
+static int trap_level(const struct trap_frame *t)
+{
+	int k = vc_level_of((uint64_t)(uintptr_t)t);
+
+	return k >= 0 ? k : vc_level_of(t->rsp);
+}
+
+/* Returns what leave() restores: the IST it replaced, or 0 when it left IST_VC alone (an
+ * exception off the #VC stacks, e.g. on an AP, must not write the BSP's TSS back). */
+static uint64_t sev_es_nest_enter(const struct trap_frame *t)
+{
+	uint64_t saved = vc_ist;
+	int k = trap_level(t);
+
+	if (k < 0)
+		return 0;
+	vc_set_ist(vc_stack_top(k + 1 < VC_LEVELS ? (unsigned)k + 1 : VC_LEVELS - 1));
+	return saved;
+}
+
+static void sev_es_nest_leave(uint64_t saved)
+{
+	if (saved)
+		vc_set_ist(saved);
+}
+
+static const struct trap_nest_hook sev_es_nest = { sev_es_nest_enter, sev_es_nest_leave };
 
 /* VMGEXIT is REP VMMCALL (facts §2). */
 static inline void vmgexit(void)
@@ -95,14 +161,35 @@ __attribute__((noreturn)) static void terminate(unsigned code)
 	}
 }
 
+/*
+ * The report goes to port 0xE9 as string I/O through the GHCB, made here rather than by an
+ * OUTS that would raise #VC: the fatal path may run inside the #VC handler, or because the
+ * GHCB just failed. Whatever the GHCB was busy with is abandoned (nothing returns to it),
+ * and an error of this last call is ignored: the termination request follows either way.
+ */
 void sev_es_fatal(unsigned code, const char *what)
 {
+	char line[160];
+	int n;
+
 	if (fatal_code)
 		terminate(fatal_code);  /* failed again while reporting: keep the first reason */
+	/* The request carries 8 bits of code (docs/abi.md): a value that is no reason of
+	 * ours (state the hypervisor rewrote, e.g. replay-private) would be cut into another
+	 * reason; it is reported as what it is, a fatal error. */
+	if (!cb_term_name(code))
+		code = CB_TERM_FATAL;
 	fatal_code = code;
-	cprintf("cocoboot: FATAL: SEV-ES: %s: %s (reason set %#x code %#x)\n", what,
-		cb_term_name(code) ? cb_term_name(code) : "?", CB_TERM_SET, code);
-	console_flush();
+	if (bsp.ghcb) {
+		n = fmt_snprintf(line, sizeof(line),
+				 "cocoboot: FATAL: SEV-ES: %s: %s (reason set %#x code %#x)\n", what,
+				 cb_term_name(code) ? cb_term_name(code) : "?", CB_TERM_SET, code);
+		if (n > (int)sizeof(line) - 1)
+			n = (int)sizeof(line) - 1;
+		bsp.busy = false;
+		bsp.backup_busy = true;         /* no nested #VC may lend the page now */
+		(void)vc_outs(&bsp, 0xe9, line, (size_t)n, 1);
+	}
 	terminate(code);
 }
 
@@ -141,6 +228,10 @@ static void sev_es_vc_trap(struct trap_frame *t)
 	struct vc_frame f;
 	int err;
 
+	/* The nest hook already pointed IST_VC at the next stack; on the last one there is
+	 * none, and the frames below may be live: stop here. */
+	if (trap_level(t) == VC_LEVELS - 1)
+		terminate(fatal_code ? fatal_code : CB_TERM_VC_NESTED);
 	frame_in(t, &f);
 	err = vc_handle(&bsp, &f);
 	if (err)
@@ -163,6 +254,8 @@ int sev_es_negotiate(struct ghcb_sev_info *info)
 void sev_es_init_early(unsigned version)
 {
 	vc_cpu_init(&bsp, &hw_ops, NULL, version);
+	vc_set_ist(vc_stack_top(0));
+	trap_set_nest_hook(&sev_es_nest);
 	trap_set_handler(VEC_VC, sev_es_vc_trap);
 	power_add_hook(sev_es_power_hook);
 }
@@ -178,7 +271,7 @@ int sev_es_use_ghcb(volatile struct ghcb *ghcb, uint64_t gpa, bool snp)
 		if (err)
 			return err;
 	}
-	vc_cpu_set_ghcb(&bsp, ghcb, gpa);
+	vc_cpu_set_ghcb(&bsp, ghcb, gpa, &bsp_backup);
 	return 0;
 }
 

@@ -622,10 +622,19 @@ void vc_cpu_init(struct vc_cpu *cpu, const struct vc_ops *ops, void *ctx, unsign
 	cpu->dr7 = 0x400;                       /* DR7 reset value */
 }
 
-void vc_cpu_set_ghcb(struct vc_cpu *cpu, volatile struct ghcb *ghcb, uint64_t gpa)
+void vc_cpu_set_ghcb(struct vc_cpu *cpu, volatile struct ghcb *ghcb, uint64_t gpa,
+		     struct ghcb *backup)
 {
 	cpu->ghcb = ghcb;
 	cpu->ghcb_gpa = gpa;
+	cpu->backup = backup;
+}
+
+/* The whole page, in quadwords: what the interrupted user had written or been answered. */
+static void ghcb_page_copy(volatile uint64_t *dst, const volatile uint64_t *src)
+{
+	for (size_t i = 0; i < sizeof(struct ghcb) / 8; i++)
+		dst[i] = src[i];
 }
 
 static int vc_dispatch(struct vc_cpu *cpu, struct vc_frame *f, const struct insn *in)
@@ -658,8 +667,20 @@ int vc_handle(struct vc_cpu *cpu, struct vc_frame *f)
 	struct insn in;
 	int err;
 
-	if (cpu->busy)
-		return CB_TERM_VC_NESTED;
+	if (cpu->busy) {
+		/* Nested inside a GHCB use: once, through the backup copy (Linux
+		 * __sev_get_ghcb); the interrupted user finds its page as it left it. */
+		if (!cpu->ghcb || !cpu->backup || cpu->backup_busy)
+			return CB_TERM_VC_NESTED;
+		cpu->backup_busy = true;
+		ghcb_page_copy((volatile uint64_t *)cpu->backup, (const volatile uint64_t *)cpu->ghcb);
+		cpu->busy = false;
+		err = vc_handle(cpu, f);
+		cpu->busy = true;
+		ghcb_page_copy((volatile uint64_t *)cpu->ghcb, (const volatile uint64_t *)cpu->backup);
+		cpu->backup_busy = false;
+		return err;
+	}
 	if (stat_of(f->exit_code) == VC_STAT_OTHER)
 		return CB_TERM_VC_UNEXPECTED;
 

@@ -55,6 +55,11 @@ struct vc_cpu {
 	uint64_t ghcb_gpa;
 	unsigned version;               /* negotiated GHCB protocol version */
 	bool busy;                      /* the GHCB is in use: a #VC now would clobber it */
+	/* Private copy of the GHCB page for one nested use while busy (a #VC raised by what
+	 * interrupted a GHCB use: an injected NMI or exception, a crash report): the page is
+	 * saved here, used, and restored (Linux keeps the same "backup GHCB"). NULL: none. */
+	struct ghcb *backup;
+	bool backup_busy;
 	uint64_t dr7;                   /* DR7 as the guest last wrote it (facts §4.1 0x027) */
 	struct vc_stats stats;
 };
@@ -69,10 +74,14 @@ struct vc_frame {
 /* Prepare a CPU: no GHCB page yet (MSR protocol only), DR7 at its reset value 0x400. */
 void vc_cpu_init(struct vc_cpu *cpu, const struct vc_ops *ops, void *ctx, unsigned version);
 
-/* Switch to the GHCB page protocol (the page must be mapped shared and registered). */
-void vc_cpu_set_ghcb(struct vc_cpu *cpu, volatile struct ghcb *ghcb, uint64_t gpa);
+/* Switch to the GHCB page protocol (the page must be mapped shared and registered).
+ * backup: a private page-sized buffer for a nested use, or NULL. */
+void vc_cpu_set_ghcb(struct vc_cpu *cpu, volatile struct ghcb *ghcb, uint64_t gpa,
+		     struct ghcb *backup);
 
-/* Handle one #VC. On 0 the frame holds the emulated result with RIP past the instruction. */
+/* Handle one #VC. On 0 the frame holds the emulated result with RIP past the instruction.
+ * While the GHCB is busy one nested #VC is served through the backup copy; a second one,
+ * or one in the MSR-protocol phase, is CB_TERM_VC_NESTED. */
 int vc_handle(struct vc_cpu *cpu, struct vc_frame *f);
 
 /* Check that insn is an instruction that raises exit_code (facts §4.1 opcode list). */

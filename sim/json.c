@@ -103,13 +103,6 @@ void sim_counter_json(FILE *f, const struct sim_counter *c, bool hex)
 	counter(f, c, hex);
 }
 
-static const char *const lie_names[] = {
-	"cbit-wrong", "cpuid-nosev", "version-mismatch", "ghcb-error", "ghcb-missing-valid",
-	"ghcb-garbage-cpuid", "msr-bad-response", "start-info-magic", "memmap-above-cbit",
-	"cpuid-nx", "cpuid-no-lm", "cpuid-no-hv",
-	"module-swap", "cmdline-changed", "hash-entry-len", "hashes-overwritten",
-};
-
 void sim_json_print(struct sim *s, FILE *f)
 {
 	bool sev = s->cfg.mode != SIM_MODE_NONE;
@@ -155,13 +148,11 @@ void sim_json_print(struct sim *s, FILE *f)
 		fprintf(f, ",\"cbit\":null,\"cbit_reported\":null");
 	fprintf(f, ",\"phys_bits\":%u", s->phys_bits);
 	fprintf(f, ",\"seed\":%" PRIu64 ",\"mem\":%" PRIu64, s->cfg.seed, s->cfg.mem);
-	fprintf(f, ",\"lies\":[");
-	for (unsigned i = 0, n = 0; i < sizeof(lie_names) / sizeof(lie_names[0]); i++)
-		if (s->cfg.lies & (1u << i)) {
-			fprintf(f, "%s", n++ ? "," : "");
-			str(f, lie_names[i]);
-		}
-	fprintf(f, "],\"console_bytes\":%" PRIu64 ",\"remaps\":%" PRIu64
+	sim_lie_json(s, f);
+	fprintf(f, ",\"injections\":%" PRIu64 ",\"injections_by_vector\":", s->injections);
+	counter(f, &s->injections_by_vector, false);
+	fprintf(f, ",\"injections_pending\":%u", sim_inject_pending(s));
+	fprintf(f, ",\"console_bytes\":%" PRIu64 ",\"remaps\":%" PRIu64
 		",\"non_identity_pages\":%" PRIu64, s->console_bytes, s->remaps, s->non_identity);
 	fprintf(f, ",\"rdrand\":%" PRIu64 ",\"cache\":\"%s\",\"cache_flushes\":%" PRIu64
 		",\"cache_wbinvd\":%" PRIu64 ",\"cache_stale_pages\":%" PRIu64
@@ -182,12 +173,4 @@ void sim_json_print(struct sim *s, FILE *f)
 	}
 	fprintf(f, ",\"seconds\":%.3f,\"insns_per_second\":%.0f}\n", s->seconds,
 		s->seconds > 0 ? (double)s->insns_total / s->seconds : 0.0);
-}
-
-unsigned sim_lie_bit(const char *name)
-{
-	for (unsigned i = 0; i < sizeof(lie_names) / sizeof(lie_names[0]); i++)
-		if (!strcmp(name, lie_names[i]))
-			return 1u << i;
-	return 0;
 }

@@ -4,8 +4,8 @@
  *
  *   build/sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]
  *                [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]
- *                [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]
- *                [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
+ *                [--lie=NAME[@N][,NAME[@N]...]] [--list-lies] [--trace] [--max-insns=N]
+ *                [--intercept-tsc] [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
  *                [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]
  *                [--cache=coherent|incoherent] [--kernel-hashes]
  *                [--run-payload-until=linux-kernel-entry] KERNEL.elf
@@ -81,16 +81,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: sevsim [--mode=none|sev|sev-es|sev-snp] [--mem=SIZE] [--vcpus=N] [--cbit=N]\n"
 		"              [--seed=N] [--cmdline=STR] [--module=FILE[,CMDLINE]]... [--[no-]ghcb-flag]\n"
-		"              [--lie=NAME[,NAME...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
+		"              [--lie=NAME[@N][,...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
 		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
 		"              [--cache=coherent|incoherent]\n"
 		"              [--run-payload-until=linux-kernel-entry]\n"
 		"              KERNEL.elf\n"
-		"lies: cbit-wrong cpuid-nosev version-mismatch ghcb-error ghcb-missing-valid\n"
-		"      ghcb-garbage-cpuid msr-bad-response start-info-magic memmap-above-cbit\n"
-		"      cpuid-nx cpuid-no-lm cpuid-no-hv\n"
-		"      module-swap cmdline-changed hash-entry-len hashes-overwritten (--kernel-hashes)\n"
+		"       sevsim --list-lies   (the attacks --lie knows: name, clock, what it does)\n"
 		"See docs/sevsim.md.\n");
 }
 
@@ -139,15 +136,8 @@ static int parse_lies(const char *arg)
 	}
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		unsigned bit = sim_lie_bit(tok);
-		if (!bit) {
-			sim_fail(&sim, "--lie: unknown lie '%s' (known: cbit-wrong cpuid-nosev "
-				 "version-mismatch ghcb-error ghcb-missing-valid ghcb-garbage-cpuid "
-				 "msr-bad-response start-info-magic memmap-above-cbit cpuid-nx cpuid-no-lm "
-				 "cpuid-no-hv module-swap cmdline-changed hash-entry-len hashes-overwritten)", tok);
+		if (sim_lie_parse(&sim, tok) < 0)
 			return -1;
-		}
-		sim.cfg.lies |= bit;
 	}
 	return 0;
 }
@@ -173,6 +163,9 @@ static int parse_args(int argc, char **argv)
 			c->kernel = a;
 		} else if (OPT("--help") || OPT("-h")) {
 			usage(stdout);
+			exit(0);
+		} else if (OPT("--list-lies")) {
+			sim_lie_list(stdout);
 			exit(0);
 		} else if (OPT("--mode")) {
 			NEED_VAL();
@@ -344,7 +337,7 @@ static int choose_cbit(void)
 			sim.alias_mask |= 1ull << b;
 	sim.rsvd_mask &= ~sim.cbit_mask;
 	/* A lying hypervisor names another decodable bit: one whose alias it can map. */
-	if (c->lies & SIM_LIE_CBIT_WRONG) {
+	if (sim_lie(&sim, SIM_LIE_CBIT_WRONG) || sim_lie_on(&sim, SIM_LIE_CBIT_ALIAS_PREDICT)) {
 		unsigned m = PHYS_BITS - lo, r = lo + (unsigned)(sim_rand(&sim) % m);
 		if (r == sim.cbit)
 			r = lo + (r - lo + 1) % m;
@@ -438,6 +431,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < sim.cfg.nr_modules; i++)
 		free((void *)sim.cfg.modules[i].path);
 	sim_payload_free(&sim);
+	free(sim.replay_buf);
 	sim_mem_free(&sim);
 	return status;
 }

@@ -27,25 +27,53 @@ enum sim_result {
 	SIM_RES_STOPPED,    /* --run-payload-until: a vCPU reached the target instruction */
 };
 
-/* --lie switches: each makes the hypervisor model misbehave in one way. */
+/*
+ * --lie attacks (hv/lies.c has the table, docs/lies.md documents each one and is what the
+ * tests are generated from). Each lie has a clock: it strikes at launch, at every
+ * VMGEXIT or #VC, or, given as NAME@N, only at the N-th VMGEXIT / #VC of the run.
+ */
 enum sim_lie {
-	SIM_LIE_CBIT_WRONG         = 1u << 0, /* SEV info + CPUID report another C-bit */
-	SIM_LIE_CPUID_NOSEV        = 1u << 1, /* CPUID 0x8000001F denies SEV */
-	SIM_LIE_VERSION_MISMATCH   = 1u << 2, /* SEV info: protocol range 3..4 */
-	SIM_LIE_GHCB_ERROR         = 1u << 3, /* NAE answers carry sw_exit_info_1 = 2 */
-	SIM_LIE_GHCB_MISSING_VALID = 1u << 4, /* NAE answers omit register valid bits */
-	SIM_LIE_GHCB_GARBAGE_CPUID = 1u << 5, /* GHCB CPUID answers are absurd */
-	SIM_LIE_MSR_BAD_RESPONSE   = 1u << 6, /* MSR protocol answers carry a wrong code */
-	SIM_LIE_START_INFO_MAGIC   = 1u << 7, /* the toolstack writes a wrong start_info magic */
-	SIM_LIE_MEMMAP_ABOVE_CBIT  = 1u << 8, /* the memory map offers RAM at 2^C-bit */
-	SIM_LIE_CPUID_NX           = 1u << 9, /* CPUID 0x80000001 claims NX the CPU lacks */
-	SIM_LIE_CPUID_NO_LM        = 1u << 10, /* CPUID 0x80000001 denies long mode */
-	SIM_LIE_CPUID_NO_HV        = 1u << 11, /* CPUID 1 ECX[31] (hypervisor) clear */
-	/* --kernel-hashes lies (fw/measure.c) */
-	SIM_LIE_MODULE_SWAP        = 1u << 12, /* last module changed after the table was filled */
-	SIM_LIE_CMDLINE_CHANGED    = 1u << 13, /* the table hashes another command line */
-	SIM_LIE_HASH_ENTRY_LEN     = 1u << 14, /* the kernel entry's length is 49 */
-	SIM_LIE_HASHES_OVERWRITTEN = 1u << 15, /* the hypervisor rewrites the table after launch */
+	SIM_LIE_NONE,
+	/* launch: the toolstack / start_info / memory map */
+	SIM_LIE_CBIT_WRONG, SIM_LIE_CBIT_ALIAS_PREDICT, SIM_LIE_START_INFO_MAGIC,
+	SIM_LIE_START_INFO_VERSION, SIM_LIE_MEMMAP_OVERLAP_IMAGE, SIM_LIE_MEMMAP_COUNT_HUGE,
+	SIM_LIE_MEMMAP_EMPTY, SIM_LIE_MEMMAP_WRAP, SIM_LIE_MEMMAP_ABOVE_CBIT,
+	SIM_LIE_MEMMAP_NO_RAM, SIM_LIE_MODLIST_IN_IMAGE, SIM_LIE_CMDLINE_UNTERMINATED,
+	SIM_LIE_GHCB_MSR_PRELOAD,
+	/* MSR protocol */
+	SIM_LIE_VERSION_MISMATCH, SIM_LIE_SEV_INFO_CBIT_RANGE, SIM_LIE_MSR_BAD_RESPONSE,
+	/* GHCB page answers (clock: VMGEXIT) */
+	SIM_LIE_GHCB_ERROR, SIM_LIE_GHCB_ERROR_CPUID, SIM_LIE_GHCB_ERROR_IOIO,
+	SIM_LIE_GHCB_ERROR_VMMCALL, SIM_LIE_GHCB_BAD_RESULT, SIM_LIE_GHCB_INJECT_GP,
+	SIM_LIE_GHCB_MISSING_VALID, SIM_LIE_GHCB_REPLAY, SIM_LIE_GHCB_ZERO_PAGE,
+	SIM_LIE_GHCB_GARBAGE_CPUID, SIM_LIE_CPUID_NOSEV, SIM_LIE_CPUID_CBIT_OTHER,
+	SIM_LIE_CPUID_XEN_HIDDEN, SIM_LIE_CPUID_MAXEXT_LOW, SIM_LIE_CPUID_HIGH_BITS,
+	SIM_LIE_IN_HIGH_BITS, SIM_LIE_IN_LSR_STUCK, SIM_LIE_SHUTDOWN_RETURNS,
+	SIM_LIE_TERM_IGNORED, SIM_LIE_REPLAY_PRIVATE,
+	/* the CPU model: #VC and injected events */
+	SIM_LIE_VC_FORGED_CODE, SIM_LIE_VC_UNKNOWN_CODE, SIM_LIE_VC_INJECT,
+	SIM_LIE_VC_IN_VC, SIM_LIE_NMI_IN_GHCB_CALL, SIM_LIE_NMI_IN_VC, SIM_LIE_GP_IN_GHCB_CALL,
+	SIM_LIE_PF_IN_VC, SIM_LIE_UD_IN_GHCB_CALL, SIM_LIE_EXTINT_IN_GHCB_CALL,
+	/* CPUID feature lies (the hypervisor answers every CPUID of an SEV guest) */
+	SIM_LIE_CPUID_NX, SIM_LIE_CPUID_NO_LM, SIM_LIE_CPUID_NO_HV,
+	/* --kernel-hashes (fw/measure.c) */
+	SIM_LIE_MODULE_SWAP, SIM_LIE_CMDLINE_CHANGED, SIM_LIE_HASH_ENTRY_LEN,
+	SIM_LIE_HASHES_OVERWRITTEN,
+	SIM_LIE_COUNT
+};
+
+enum sim_lie_clock { SIM_CLOCK_LAUNCH, SIM_CLOCK_VMGEXIT, SIM_CLOCK_VC };
+
+struct sim_lie_def {
+	const char *name;
+	enum sim_lie_clock clock;
+	const char *what;       /* one line for --list-lies */
+};
+
+#define SIM_MAX_LIES 8
+struct sim_lie_on {
+	enum sim_lie id;
+	uint64_t at;            /* strike only at this clock tick (1-based); 0: every tick */
 };
 
 #define SIM_MAX_MODULES   16
@@ -78,7 +106,8 @@ struct sim_config {
 	unsigned nr_modules;
 	bool no_ghcb_flag;
 	bool ghcb_flag; /* --ghcb-flag: set SIF_HVM_GHCB in any mode (a lying toolstack) */
-	unsigned lies;
+	struct sim_lie_on lies[SIM_MAX_LIES];
+	unsigned nr_lies;
 	bool trace;
 	uint64_t max_insns;
 	bool intercept_tsc;   /* RDTSC/RDTSCP raise #VC (hypervisor intercepts them) */
@@ -254,6 +283,12 @@ struct sim_vcpu {
 	bool halted_if;
 
 	size_t uc_old_exception_off; /* cpu/uc_quirks.c */
+	/* injected events (cpu/inject.c) */
+	bool inj_exc, inj_has_err;
+	unsigned inj_vector;
+	uint64_t inj_err;
+	bool nmi_pending, nmi_blocked;  /* blocked: in an NMI handler, until IRET */
+	int intr_pending;               /* external interrupt vector, -1: none */
 
 	uint64_t insns;
 	uint64_t exec_rip;   /* instruction the code hook last let execute (~0: none) */
@@ -301,6 +336,8 @@ struct sim {
 	uint64_t start_info_gpa;
 	uint64_t kernel_start, kernel_end;
 	uint64_t launch_end;   /* end of modules + start_info blob */
+	uint64_t cbit_check_gpa; /* --lie=cbit-alias-predict: cocoboot's sev_cbit_check */
+	uint8_t *replay_buf;     /* --lie=replay-private: the image's stored bytes (freed at exit) */
 	uint32_t launch_flags; /* hvm_start_info.flags given to the kernel */
 
 	struct sim_payload payload;
@@ -362,8 +399,11 @@ struct sim {
 	struct sim_counter hypercalls_by_nr;
 	uint64_t exceptions;
 	struct sim_counter exceptions_by_vector;
+	uint64_t injections;
+	struct sim_counter injections_by_vector;
 	uint64_t console_bytes;
 	uint64_t remaps;
+	uint64_t lie_hits[SIM_LIE_COUNT];   /* how often each lie struck */
 	double seconds;
 };
 
@@ -457,7 +497,7 @@ enum sim_op {
 	SIM_OP_RDPMC, SIM_OP_VMMCALL, SIM_OP_VMGEXIT, SIM_OP_WBINVD, SIM_OP_INVD,
 	SIM_OP_MOV_FROM_DR, SIM_OP_MOV_TO_DR, SIM_OP_MONITOR, SIM_OP_MWAIT, SIM_OP_HLT,
 	SIM_OP_IN, SIM_OP_OUT, SIM_OP_INS, SIM_OP_OUTS, SIM_OP_MOV_TO_CR, SIM_OP_INVLPG,
-	SIM_OP_PVALIDATE, SIM_OP_MOV_FROM_CR, SIM_OP_RDRAND, SIM_OP_CLFLUSH,
+	SIM_OP_PVALIDATE, SIM_OP_IRET, SIM_OP_MOV_FROM_CR, SIM_OP_RDRAND, SIM_OP_CLFLUSH,
 };
 bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struct sim_insn *in);
 /* cpu/ea.c: Unicorn's register ids in encoding order (RAX, RCX, ... R15) */
@@ -469,6 +509,16 @@ bool sim_insn_ea(struct sim_vcpu *v, const struct sim_insn *in, uint64_t rip, bo
 /* cpu/exc.c: deliver an exception through the guest IDT (false: triple fault, ended) */
 bool sim_exc_deliver(struct sim_vcpu *v, unsigned vector, bool has_err, uint64_t err);
 bool sim_vc_raise(struct sim_vcpu *v, uint64_t exit_code);
+
+/* cpu/inject.c: events a hypervisor injects (delivered when the vCPU resumes) */
+void sim_inject_exception(struct sim_vcpu *v, unsigned vector, bool has_err, uint64_t err);
+void sim_inject_nmi(struct sim_vcpu *v);
+void sim_inject_intr(struct sim_vcpu *v, unsigned vector);
+void sim_inject_deliver(struct sim_vcpu *v);
+bool sim_inject_waiting(const struct sim_vcpu *v);
+unsigned sim_inject_pending(const struct sim *s);
+void sim_inject_after_vmgexit(struct sim_vcpu *v);
+void sim_inject_at_vc(struct sim_vcpu *v);
 
 /* cpu/rdrand.c: one RDRAND; returns CF, *val the value */
 bool sim_rdrand(struct sim *s, uint64_t *val);
@@ -523,11 +573,16 @@ void sim_console_finish(struct sim *s);
 void sim_vmgexit(struct sim_vcpu *v);
 void sim_ghcb_msr_protocol(struct sim_vcpu *v);
 void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa);
-uint64_t sim_sev_info(const struct sim *s);
+uint64_t sim_sev_info(struct sim *s);
 uint64_t sim_hv_features(const struct sim *s);
-void sim_terminate_request(struct sim *s, unsigned set, unsigned code);
+/* false when --lie=term-ignored let the guest run on */
+bool sim_terminate_request(struct sim *s, unsigned set, unsigned code);
 #define SIM_MSR_PROTO_KEY (1ull << 62) /* vmgexits_by_code key of an MSR-protocol request */
 void sim_hv_terminate(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* hv/attack.c: attacks on guest memory (docs/lies.md) */
+void sim_attack_paging_on(struct sim_vcpu *v);
+void sim_attack_vmgexit(struct sim_vcpu *v);
 
 /* hv/hypercall.c: args[0..4] = RDI RSI RDX R10 R8; returns RAX */
 int64_t sim_hypercall(struct sim_vcpu *v, uint64_t nr, const uint64_t args[5], unsigned cpl);
@@ -557,7 +612,17 @@ void sim_json_print(struct sim *s, FILE *f);
 const char *sim_result_name(enum sim_result r);
 void sim_json_str(FILE *f, const char *s); /* a JSON string, or null */
 void sim_counter_json(FILE *f, const struct sim_counter *c, bool hex);
-unsigned sim_lie_bit(const char *name); /* 0 if unknown */
+
+/* hv/lies.c */
+extern const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT];
+/* Parse NAME[@N]; 0 or -1 (sim->error names the problem). */
+int sim_lie_parse(struct sim *s, const char *tok);
+/* Is the lie configured at all (no strike counted)? */
+bool sim_lie_on(const struct sim *s, enum sim_lie id);
+/* Does the lie strike now (its clock matches)? Counts the strike. */
+bool sim_lie(struct sim *s, enum sim_lie id);
+void sim_lie_list(FILE *f);
+void sim_lie_json(const struct sim *s, FILE *f);
 
 /* the launch-time special page region (xl's HVM special pages, facts §1.8) */
 #define SIM_SPECIAL_BASE  0xfeff8000ull

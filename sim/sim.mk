@@ -66,3 +66,9 @@ oracle: $(BUILD)/cocoboot.elf $(SEVSIM_FAST) linux-fetch-for-check
 HOST_PROGS += $(SEVSIM) $(SEVSIM_FAST)
 CHECK_DEPS += $(SIM_GUESTS)
 TESTS      += $(sort $(wildcard tests/sim/*.t))
+
+# make lie-sweep: every attack of docs/lies.md at every strike point of a boot (slow; a
+# sample runs in make check through tests/sim/lies.t).
+.PHONY: lie-sweep
+lie-sweep: $(BUILD)/cocoboot.elf $(SEVSIM)
+	BUILD=$(BUILD) tools/lie-sweep

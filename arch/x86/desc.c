@@ -42,6 +42,7 @@ static struct tss64 tss __attribute__((aligned(16)));
 static struct idt_gate idt[NR_EXCEPTIONS] __attribute__((aligned(16)));
 static uint8_t ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 static trap_handler_t handlers[NR_EXCEPTIONS];
+static const struct trap_nest_hook *nest_hook;
 
 extern const uint8_t trap_stubs[];
 #define TRAP_STUB_SIZE 16
@@ -156,19 +157,35 @@ void desc_init_ap(struct desc_cpu *d, const uint64_t ist_top[4])
 	idt_load();
 }
 
+void desc_set_ist(unsigned ist, uint64_t top)
+{
+	if (ist >= 1 && ist <= 7)
+		tss.ist[ist - 1] = top;
+	__asm__ volatile("" ::: "memory"); /* in the TSS before the next event can come */
+}
+
 void trap_set_handler(unsigned vector, trap_handler_t h)
 {
 	if (vector < NR_EXCEPTIONS)
 		handlers[vector] = h;
 }
 
+void trap_set_nest_hook(const struct trap_nest_hook *hook)
+{
+	nest_hook = hook;
+}
+
 void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
 	trap_handler_t h = f->vector < NR_EXCEPTIONS ? handlers[f->vector] : NULL;
+	const struct trap_nest_hook *nest = nest_hook;
+	uint64_t saved = nest ? nest->enter(f) : 0;
 
 	if (h)
 		h(f);
 	else
 		trap_crash(f, "unexpected exception");
+	if (nest)
+		nest->leave(saved);
 }

@@ -44,6 +44,14 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
 /* A handler returns to the interrupted code when it returns; it may edit *f. */
 typedef void (*trap_handler_t)(struct trap_frame *f);
 
+/* Runs around every handler: enter() before it (its result is handed to leave() after it).
+ * ghcb/sev_es.c moves the #VC IST stack with it, for a #VC raised while a handler runs. */
+struct trap_nest_hook {
+	uint64_t (*enter)(const struct trap_frame *f);
+	void (*leave)(uint64_t saved);
+};
+void trap_set_nest_hook(const struct trap_nest_hook *hook);
+
 void desc_init_bsp(void);
 
 /* An AP's own GDT and TSS: LTR marks the TSS descriptor busy, so every CPU needs
@@ -55,6 +63,10 @@ struct desc_cpu {
 /* Load this CPU's GDT (reloading every segment), its TSS with the given IST
  * stack tops (IST1-4: #DF, NMI, #MC, #VC) and the shared IDT. */
 void desc_init_ap(struct desc_cpu *d, const uint64_t ist_top[4]);
+/* Point IST slot ist (1-based) of the BSP's TSS at a new stack top: the next event through
+ * a gate that names this slot starts there (ghcb/sev_es.c moves the #VC stack while #VC
+ * runs; only the BSP handles #VC so far). */
+void desc_set_ist(unsigned ist, uint64_t top);
 void trap_set_handler(unsigned vector, trap_handler_t h);
 const char *trap_name(unsigned vector);
 /* Termination reason of an unhandled exception (docs/abi.md). */

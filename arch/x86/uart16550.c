@@ -31,11 +31,21 @@ void uart16550_init(void)
 	outb(COM1 + UART_MCR, 0x03); /* DTR, RTS */
 }
 
+/* The transmitter once failed to become empty within the bound: a UART (or a hypervisor
+ * answering for it) that never says "empty" is not asked again. Under SEV-ES each poll is
+ * an exit, so waiting the full bound for every byte would stall the boot for good. */
+static bool uart_stuck;
+
 static void uart_putc(char c)
 {
 	/* Bounded wait: a missing UART reads 0xff (THRE set) and never blocks us. */
-	for (int spin = 0; spin < 100000 && !(inb(COM1 + UART_LSR) & LSR_THRE); spin++)
+	int spin = 0;
+
+	while (!uart_stuck && !(inb(COM1 + UART_LSR) & LSR_THRE)) {
+		if (++spin == 1000)     /* ~1 ms of I/O reads: > 10 byte times at 115200 baud */
+			uart_stuck = true;
 		cpu_pause();
+	}
 	outb(COM1 + UART_THR, (uint8_t)c);
 }
 

@@ -91,7 +91,7 @@ static void native_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
 		}
 }
 
-static void sev_leaf(const struct sim *s, uint32_t out[4])
+static void sev_leaf(struct sim *s, uint32_t out[4])
 {
 	unsigned cbit = s->cbit_reported;
 
@@ -108,8 +108,10 @@ static void sev_leaf(const struct sim *s, uint32_t out[4])
 	out[1] = (cbit & 0x3f) | ((s->phys_reduction & 0x3f) << 6);
 	out[2] = 509; /* encrypted guests supported */
 	out[3] = 1;   /* minimum SEV ASID */
-	if (s->cfg.lies & SIM_LIE_CPUID_NOSEV)
+	if (sim_lie(s, SIM_LIE_CPUID_NOSEV))
 		out[0] = out[1] = 0;
+	if (sim_lie(s, SIM_LIE_CPUID_CBIT_OTHER))
+		out[1] = (out[1] & ~0x3fu) | ((cbit - 32 + 1) % 8 + 32); /* another of 32..39 */
 }
 
 void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, bool via_ghcb,
@@ -168,13 +170,17 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		else if (leaf == 0x8000001fu)
 			sev_leaf(s, out);
 	}
-	/* The hypervisor's CPUID lies (it answers every CPUID of an SEV guest). */
-	if (leaf == 0x80000001u && (s->cfg.lies & SIM_LIE_CPUID_NX))
+	if (leaf == 0x40000000u && sim_lie(s, SIM_LIE_CPUID_XEN_HIDDEN))
+		out[0] = out[1] = out[2] = out[3] = 0;
+	if (leaf == 0x80000000u && sim_lie(s, SIM_LIE_CPUID_MAXEXT_LOW))
+		out[0] = 0x80000008u;
+	/* The hypervisor's CPUID feature lies (it answers every CPUID of an SEV guest). */
+	if (leaf == 0x80000001u && sim_lie(s, SIM_LIE_CPUID_NX))
 		out[3] |= 1u << 20;
-	if (leaf == 0x80000001u && (s->cfg.lies & SIM_LIE_CPUID_NO_LM))
+	if (leaf == 0x80000001u && sim_lie(s, SIM_LIE_CPUID_NO_LM))
 		out[3] &= ~(1u << 29);
-	if (leaf == 1 && (s->cfg.lies & SIM_LIE_CPUID_NO_HV))
+	if (leaf == 1 && sim_lie(s, SIM_LIE_CPUID_NO_HV))
 		out[2] &= ~(1u << 31);
-	if (via_ghcb && (s->cfg.lies & SIM_LIE_GHCB_GARBAGE_CPUID))
+	if (via_ghcb && sim_lie(s, SIM_LIE_GHCB_GARBAGE_CPUID))
 		out[0] = out[1] = out[2] = out[3] = 0xffffffffu;
 }

@@ -16,6 +16,8 @@
 
 #include "sim/sim.h"
 
+#define SIM_EXIT_CPUID 0x72ull
+#define SIM_EXIT_IOIO  0x7bull
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
 #define RFLAGS_NT (1ull << 14)
@@ -164,7 +166,15 @@ bool sim_vc_raise(struct sim_vcpu *v, uint64_t exit_code)
 
 	s->vc++;
 	sim_counter_add(&s->vc_by_code, exit_code);
+	/* docs/lies.md: a #VC whose error code does not match the instruction */
+	if (sim_lie(s, SIM_LIE_VC_FORGED_CODE))
+		exit_code = exit_code == SIM_EXIT_CPUID ? SIM_EXIT_IOIO : SIM_EXIT_CPUID;
+	if (sim_lie(s, SIM_LIE_VC_UNKNOWN_CODE))
+		exit_code = 0x65;
 	sim_trace(s, "vcpu%u: #VC %#" PRIx64 " at rip %#" PRIx64, v->id, exit_code,
 		  sim_reg(v, UC_X86_REG_RIP));
-	return sim_exc_deliver(v, 29, true, exit_code);
+	if (!sim_exc_deliver(v, 29, true, exit_code))
+		return false;
+	sim_inject_at_vc(v);
+	return true;
 }

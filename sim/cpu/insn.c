@@ -153,6 +153,7 @@ bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struc
 	case 0xee: case 0xef: in->opcode = SIM_OP_OUT; in->len = i + 1; return true;
 	case 0x6c: case 0x6d: in->opcode = SIM_OP_INS; in->len = i + 1; return true;
 	case 0x6e: case 0x6f: in->opcode = SIM_OP_OUTS; in->len = i + 1; return true;
+	case 0xcf: in->opcode = SIM_OP_IRET; in->len = i + 1; return true;
 	case 0x0f: break;
 	default:
 		return classify_one_byte(b, n, i, mode64, in);

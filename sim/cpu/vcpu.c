@@ -303,6 +303,9 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_INVLPG:
 		v->paging_dirty = true;
 		break;
+	case SIM_OP_IRET:
+		v->nmi_blocked = false; /* IRET ends NMI blocking (APM vol. 2, 8.2.2) */
+		break;
 	case SIM_OP_PVALIDATE:
 		if (s->cfg.mode == SIM_MODE_SEV_SNP) {
 			stop(v, SIM_EV_PVALIDATE, 0, in.len, addr);
@@ -449,9 +452,14 @@ int sim_vcpu_create(struct sim *s, unsigned id)
 	v->state = SIM_VCPU_STOPPED;
 	v->ghcb_registered_gfn = ~0ull;
 	v->dr7 = 0x400;
+	v->intr_pending = -1;
 	v->cs_cached = ~0ull;
 	/* KVM pre-loads the GHCB MSR with the SEV information (facts §2 notes). */
 	v->ghcb_msr = es(s) ? sim_sev_info(s) : 0;
+	if (es(s) && sim_lie(s, SIM_LIE_GHCB_MSR_PRELOAD))
+		v->ghcb_msr |= 0x5ull << 12;     /* [23:12] must be zero (facts §2) */
+	if (es(s) && sim_lie(s, SIM_LIE_MSR_BAD_RESPONSE))
+		v->ghcb_msr ^= 0x800;            /* the launch value is an answer too */
 	return 0;
 }
 
@@ -725,6 +733,7 @@ static void handle_event(struct sim_vcpu *v)
 	case SIM_EV_REMAP:
 		sim_mem_classify(v);
 		sim_mmu_flush(v);
+		sim_attack_paging_on(v);
 		break;
 	case SIM_EV_VC:
 		sim_vc_raise(v, v->ev.code);
@@ -733,8 +742,10 @@ static void handle_event(struct sim_vcpu *v)
 		sim_cache_evict(s);
 		count_insn(v);
 		sim_vmgexit(v);
-		if (s->result == SIM_RES_RUNNING)
+		if (s->result == SIM_RES_RUNNING) {
 			sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip + v->ev.len);
+			sim_inject_after_vmgexit(v);
+		}
 		break;
 	case SIM_EV_HYPERCALL:
 		sim_cache_evict(s);
@@ -860,6 +871,12 @@ static void run_slice(struct sim_vcpu *v)
 		uint64_t before = s->insns_total;
 		uc_err e;
 
+		if (sim_inject_waiting(v)) {
+			sim_inject_deliver(v);
+			if (s->result != SIM_RES_RUNNING)
+				return;
+			rip = sim_reg(v, UC_X86_REG_RIP);
+		}
 		memset(&v->ev, 0, sizeof(v->ev));
 		v->exec_rip = ~0ull;
 		v->cr2_written = false;

@@ -105,6 +105,38 @@ static int scan_notes(struct sim *s, const uint8_t *p, uint64_t size, uint64_t *
 	return found;
 }
 
+/*
+ * The value of a 64-bit ELF symbol (SHT_SYMTAB, 64-byte entries; 0 if absent): an attacker
+ * has the guest image, so --lie=cbit-alias-predict may know where the check value lives.
+ */
+#define SHT_SYMTAB 2
+static uint64_t elf64_symbol(const uint8_t *f, size_t len, const char *name)
+{
+	uint64_t shoff = get(f + 40, 8);
+	unsigned shentsize = (unsigned)get(f + 58, 2), shnum = (unsigned)get(f + 60, 2);
+
+	if (f[4] != 2 || shentsize < 64 || !in_file(len, shoff, (uint64_t)shnum * shentsize))
+		return 0;
+	for (unsigned i = 0; i < shnum; i++) {
+		const uint8_t *sh = f + shoff + (uint64_t)i * shentsize;
+		uint64_t off = get(sh + 24, 8), size = get(sh + 32, 8);
+		unsigned link = (unsigned)get(sh + 40, 4);
+		if (get(sh + 4, 4) != SHT_SYMTAB || !in_file(len, off, size) || link >= shnum)
+			continue;
+		const uint8_t *str = f + shoff + (uint64_t)link * shentsize;
+		uint64_t soff = get(str + 24, 8), ssize = get(str + 32, 8);
+		if (!in_file(len, soff, ssize))
+			continue;
+		for (uint64_t e = off; e + 24 <= off + size; e += 24) {
+			uint64_t nm = get(f + e, 4);
+			size_t nl = strlen(name);
+			if (nm + nl < ssize && !memcmp(f + soff + nm, name, nl + 1))
+				return get(f + e + 8, 8);
+		}
+	}
+	return 0;
+}
+
 static int parse_elf(struct sim *s, const uint8_t *f, size_t len)
 {
 	const char *k = s->cfg.kernel;
@@ -228,6 +260,13 @@ static int parse_elf(struct sim *s, const uint8_t *f, size_t len)
 	}
 	for (unsigned i = 0; i < nseg; i++)
 		sim_mem_load(s, segs[i].paddr, f + segs[i].offset, segs[i].filesz);
+	if (sim_lie_on(s, SIM_LIE_CBIT_ALIAS_PREDICT)) {
+		s->cbit_check_gpa = elf64_symbol(f, len, "sev_cbit_check");
+		if (!s->cbit_check_gpa) {
+			sim_fail(s, "--lie=cbit-alias-predict: kernel %s has no symbol sev_cbit_check", k);
+			return -1;
+		}
+	}
 	s->entry = entry;
 	s->kernel_start = kstart;
 	s->kernel_end = kend;
@@ -237,6 +276,41 @@ static int parse_elf(struct sim *s, const uint8_t *f, size_t len)
 static uint64_t page_up(uint64_t a)
 {
 	return (a + 4095) & ~4095ull;
+}
+
+/* The launch-time --lie attacks on start_info and the memory map (docs/lies.md). */
+static void lie_about_start_info(struct sim *s, struct hvm_start_info *si,
+				 struct hvm_memmap_table_entry *mm, unsigned *nmm, uint64_t mods_at,
+				 uint64_t junk_at)
+{
+	if (sim_lie(s, SIM_LIE_MEMMAP_OVERLAP_IMAGE)) {
+		mm[(*nmm)++] = (struct hvm_memmap_table_entry){ .addr = s->kernel_start,
+			.size = s->kernel_end - s->kernel_start, .type = XEN_HVM_MEMMAP_TYPE_RESERVED };
+	}
+	if (sim_lie(s, SIM_LIE_MEMMAP_WRAP)) {
+		mm[(*nmm)++] = (struct hvm_memmap_table_entry){ .addr = ~0xfffull, .size = 0x2000,
+			.type = XEN_HVM_MEMMAP_TYPE_RAM };      /* its end wraps past 2^64 */
+	}
+	if (sim_lie(s, SIM_LIE_MEMMAP_ABOVE_CBIT)) {
+		/* RAM the C-bit would alias: its address has the C-bit set */
+		mm[(*nmm)++] = (struct hvm_memmap_table_entry){ .addr = 1ull << (s->cbit ? s->cbit : 39),
+			.size = 2ull << 20, .type = XEN_HVM_MEMMAP_TYPE_RAM };
+	}
+	if (sim_lie(s, SIM_LIE_MEMMAP_NO_RAM))
+		for (unsigned i = 0; i < *nmm; i++)
+			mm[i].type = XEN_HVM_MEMMAP_TYPE_RESERVED;
+	if (sim_lie(s, SIM_LIE_MODLIST_IN_IMAGE)) {
+		struct hvm_modlist_entry me = { .paddr = s->kernel_start, .size = 4096 };
+		sim_mem_load(s, mods_at, &me, sizeof(me));
+		si->nr_modules = 1;
+		si->modlist_paddr = mods_at;
+	}
+	if (sim_lie(s, SIM_LIE_CMDLINE_UNTERMINATED)) {
+		static uint8_t a[4096];
+		memset(a, 'A', sizeof(a));
+		sim_mem_load(s, junk_at, a, sizeof(a));
+		si->cmdline_paddr = junk_at;
+	}
 }
 
 int sim_load(struct sim *s)
@@ -273,9 +347,8 @@ int sim_load(struct sim *s)
 
 	/* the start_info blob */
 	struct hvm_start_info si = { 0 };
-	struct hvm_memmap_table_entry mm[4] = { 0 };
+	struct hvm_memmap_table_entry mm[6] = { 0 };  /* 3 honest, up to 3 the lies add */
 	unsigned nmm = s->ram_size > SIM_HIGH_BASE ? 3 : 2;
-	bool above = (s->cfg.lies & SIM_LIE_MEMMAP_ABOVE_CBIT) && s->cbit_mask;
 	size_t cl = s->cfg.cmdline ? strlen(s->cfg.cmdline) + 1 : 0;
 	uint64_t base = cur, p = base + sizeof(si);
 	uint64_t cmd_at = 0, mods_at, modcl_at, mm_at;
@@ -289,27 +362,29 @@ int sim_load(struct sim *s)
 		p += (cl + 7) & ~7ull;
 	}
 	mods_at = p;
-	p += (uint64_t)s->cfg.nr_modules * sizeof(struct hvm_modlist_entry);
+	p += (uint64_t)(s->cfg.nr_modules ? s->cfg.nr_modules : 1) * sizeof(struct hvm_modlist_entry);
 	modcl_at = p;
 	p += (uint64_t)s->cfg.nr_modules * MODULE_CMDLINE_SLOT;
 	mm_at = p;
-	p += (nmm + above) * sizeof(mm[0]);
+	p += sizeof(mm);
+	uint64_t junk_at = p;      /* --lie=cmdline-unterminated: 4 KiB without a NUL */
+	if (sim_lie_on(s, SIM_LIE_CMDLINE_UNTERMINATED))
+		p += 4096;
 	if (!sim_mem_is_ram(s, base, p - base)) {
 		sim_fail(s, "start_info does not fit in guest RAM at %#" PRIx64 " (--mem too small)",
 			 base);
 		return -1;
 	}
 	si.magic = XEN_HVM_START_MAGIC_VALUE;
-	if (s->cfg.lies & SIM_LIE_START_INFO_MAGIC)
+	if (sim_lie(s, SIM_LIE_START_INFO_MAGIC))
 		si.magic ^= 0x80; /* "xEn3" without the bit 7 of its 'E' */
-	si.version = 1;
+	si.version = sim_lie(s, SIM_LIE_START_INFO_VERSION) ? 7 : 1;
 	if ((s->cfg.mode >= SIM_MODE_SEV_ES && !s->cfg.no_ghcb_flag) || s->cfg.ghcb_flag)
 		si.flags |= SIF_HVM_GHCB;
 	si.nr_modules = s->cfg.nr_modules;
 	si.modlist_paddr = s->cfg.nr_modules ? mods_at : 0;
 	si.cmdline_paddr = cmd_at;
 	si.memmap_paddr = mm_at;
-	si.memmap_entries = nmm + above;
 	if (cl)
 		sim_mem_load(s, cmd_at, s->cfg.cmdline, cl);
 	for (unsigned i = 0; i < s->cfg.nr_modules; i++) {
@@ -333,15 +408,15 @@ int sim_load(struct sim *s)
 	mm[1].addr = SIM_SPECIAL_BASE;
 	mm[1].size = SIM_SPECIAL_SIZE;
 	mm[1].type = XEN_HVM_MEMMAP_TYPE_RESERVED;
-	mm[2].addr = SIM_HIGH_BASE; /* RAM above the hole, as xl places it */
-	mm[2].size = s->ram_size - SIM_HIGH_BASE;
-	mm[2].type = XEN_HVM_MEMMAP_TYPE_RAM;
-	if (above) { /* RAM the C-bit would alias: its address has the C-bit set */
-		mm[nmm].addr = s->cbit_mask;
-		mm[nmm].size = 2ull << 20;
-		mm[nmm].type = XEN_HVM_MEMMAP_TYPE_RAM;
+	if (nmm == 3) {
+		mm[2].addr = SIM_HIGH_BASE; /* RAM above the hole, as xl places it */
+		mm[2].size = s->ram_size - SIM_HIGH_BASE;
+		mm[2].type = XEN_HVM_MEMMAP_TYPE_RAM;
 	}
-	sim_mem_load(s, mm_at, mm, (nmm + above) * sizeof(mm[0]));
+	lie_about_start_info(s, &si, mm, &nmm, mods_at, junk_at);
+	si.memmap_entries = sim_lie(s, SIM_LIE_MEMMAP_COUNT_HUGE) ? 0xffffffffu :
+			    sim_lie(s, SIM_LIE_MEMMAP_EMPTY) ? 0 : nmm;
+	sim_mem_load(s, mm_at, mm, sizeof(mm));
 	sim_mem_load(s, base, &si, sizeof(si));
 	s->start_info_gpa = base;
 	s->launch_end = p;

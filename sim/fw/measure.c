@@ -52,7 +52,7 @@ static int fill_table(struct sim *s)
 		return -1;
 	}
 	EVP_Digest("", 0, empty, NULL, EVP_sha256(), NULL);
-	if (s->cfg.lies & SIM_LIE_CMDLINE_CHANGED) {
+	if (sim_lie(s, SIM_LIE_CMDLINE_CHANGED)) {
 		/* the VMM hashed another command line than the one it passes */
 		char other[4200];
 		snprintf(other, sizeof(other), "%s lie", s->cfg.cmdline ? s->cfg.cmdline : "");
@@ -62,7 +62,7 @@ static int fill_table(struct sim *s)
 	}
 	ld_hashes_table(l->table, n > 0 ? l->mod_hash[0] : empty, n > 1 ? l->mod_hash[1] : empty,
 			cmd);
-	if (s->cfg.lies & SIM_LIE_HASH_ENTRY_LEN)
+	if (sim_lie(s, SIM_LIE_HASH_ENTRY_LEN))
 		l->table[SIM_HT_KERNEL_OFF + SIM_HT_E_LEN_OFF] = 49;
 	sim_mem_load(s, l->hashes_gpa, l->table, sizeof(l->table));
 	return 0;
@@ -105,7 +105,7 @@ int sim_measure_launch(struct sim *s)
 		l->measured = true;
 	}
 	/* lies after LAUNCH_FINISH: the hypervisor writes guest memory */
-	if ((s->cfg.lies & SIM_LIE_MODULE_SWAP) && s->cfg.nr_modules) {
+	if (sim_lie(s, SIM_LIE_MODULE_SWAP) && s->cfg.nr_modules) {
 		unsigned last = s->cfg.nr_modules - 1; /* the kernel alone, else the initrd */
 		uint64_t at = l->mod_gpa[last] + l->mod_len[last] / 2;
 		uint8_t byte;
@@ -117,7 +117,7 @@ int sim_measure_launch(struct sim *s)
 			s->ram[at] ^= 0x01;
 		}
 	}
-	if ((s->cfg.lies & SIM_LIE_HASHES_OVERWRITTEN) && l->hashes_gpa)
+	if (sim_lie(s, SIM_LIE_HASHES_OVERWRITTEN) && l->hashes_gpa)
 		sim_mem_hv_write(s, l->hashes_gpa, l->table, sizeof(l->table));
 	return 0;
 }

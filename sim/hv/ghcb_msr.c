@@ -14,11 +14,13 @@
 #include "sim/sim.h"
 #include "sim/hv/spec.h"
 
-uint64_t sim_sev_info(const struct sim *s)
+uint64_t sim_sev_info(struct sim *s)
 {
-	if (s->cfg.lies & SIM_LIE_VERSION_MISMATCH)
-		return sim_msrp_sev_info(4, 3, s->cbit_reported);
-	return sim_msrp_sev_info(SIM_GHCB_VERSION_MAX, SIM_GHCB_VERSION_MIN, s->cbit_reported);
+	unsigned cbit = sim_lie(s, SIM_LIE_SEV_INFO_CBIT_RANGE) ? 63 : s->cbit_reported;
+
+	if (sim_lie(s, SIM_LIE_VERSION_MISMATCH))
+		return sim_msrp_sev_info(4, 3, cbit);
+	return sim_msrp_sev_info(SIM_GHCB_VERSION_MAX, SIM_GHCB_VERSION_MIN, cbit);
 }
 
 uint64_t sim_hv_features(const struct sim *s)
@@ -40,12 +42,15 @@ void sim_hv_terminate(struct sim *s, const char *fmt, ...)
 	sim_trace(s, "hypervisor terminates the guest: %s", s->error);
 }
 
-static void terminate_request(struct sim *s, unsigned set, unsigned code, const char *how)
+static bool terminate_request(struct sim *s, unsigned set, unsigned code, const char *how)
 {
 	s->reason_set = (int)set;
 	s->reason_code = (int)code;
 	sim_trace(s, "termination request (%s): reason set %u code %#x", how, set, code);
+	if (sim_lie(s, SIM_LIE_TERM_IGNORED))
+		return false;   /* recorded, but the guest runs on */
 	sim_end(s, SIM_RES_TERMINATED);
+	return true;
 }
 
 /* KVM terminates a guest that is not SNP for the SNP-only requests. */
@@ -114,12 +119,12 @@ void sim_ghcb_msr_protocol(struct sim_vcpu *v)
 		break;
 	case SIM_MSRP_TERM_REQ:
 		terminate_request(s, sim_msrp_term_set(req), sim_msrp_term_code(req), "msr");
-		return;
+		return; /* the MSR keeps the request, also when the lie ignores it */
 	default:
 		sim_trace(s, "vcpu%u: unknown MSR-protocol request %#x left unanswered", v->id, code);
 		return;
 	}
-	if (s->cfg.lies & SIM_LIE_MSR_BAD_RESPONSE)
+	if (sim_lie(s, SIM_LIE_MSR_BAD_RESPONSE))
 		resp ^= 0x800; /* a response code the guest did not ask for */
 	v->ghcb_msr = resp;
 }
@@ -129,13 +134,14 @@ void sim_vmgexit(struct sim_vcpu *v)
 	struct sim *s = v->sim;
 
 	s->vmgexits++;
+	sim_attack_vmgexit(v);
 	if (v->ghcb_msr & SIM_MSRP_CODE_MASK)
 		sim_ghcb_msr_protocol(v);
 	else
 		sim_ghcb_nae(v, v->ghcb_msr);
 }
 
-void sim_terminate_request(struct sim *s, unsigned set, unsigned code)
+bool sim_terminate_request(struct sim *s, unsigned set, unsigned code)
 {
-	terminate_request(s, set, code, "ghcb");
+	return terminate_request(s, set, code, "ghcb");
 }

@@ -33,6 +33,7 @@ struct nae {
 	uint64_t gpa;
 	struct sim_ghcb g; /* the page as read */
 	uint64_t in_valid[2];
+	uint64_t req_info1; /* sw_exit_info_1 as the guest wrote it */
 	bool done;         /* an answer (result) has been set */
 };
 
@@ -404,9 +405,11 @@ static void dispatch(struct nae *n)
 		break;
 	case SIM_NAE_TERM_REQUEST:
 		s->term_info2 = n->g.sw_exit_info_2;
-		sim_terminate_request(s, sim_nae_term_set(n->g.sw_exit_info_1),
-				      sim_nae_term_code(n->g.sw_exit_info_1));
-		n->done = false;
+		if (!sim_terminate_request(s, sim_nae_term_set(n->g.sw_exit_info_1),
+					   sim_nae_term_code(n->g.sw_exit_info_1)))
+			answer(n, 0, 0);        /* --lie=term-ignored: "done", the guest runs on */
+		else
+			n->done = false;
 		break;
 	case SIM_NAE_UNSUPPORTED:
 		sim_hv_terminate(s, "vcpu%u: guest reported an unsupported event (exit_info_1 %#"
@@ -417,6 +420,55 @@ static void dispatch(struct nae *n)
 		error(n, SIM_GHCB_ERR_INVALID_EVENT, "no such event");
 		break;
 	}
+}
+
+/*
+ * The --lie attacks on an answer (docs/lies.md): each changes what is written back.
+ * The honest answer is kept per vCPU for ghcb-replay.
+ */
+static void lie_about_answer(struct nae *n, uint64_t code)
+{
+	static struct sim_ghcb last[SIM_MAX_VCPUS];
+	static bool have_last[SIM_MAX_VCPUS];
+	struct sim *s = n->s;
+	unsigned id = n->v->id;
+	struct sim_ghcb honest = n->g;
+	bool term = code == SIM_NAE_TERM_REQUEST;
+
+	if (!term && (sim_lie(s, SIM_LIE_GHCB_ERROR) ||
+		      (code == SIM_EXIT_CPUID && sim_lie(s, SIM_LIE_GHCB_ERROR_CPUID)) ||
+		      (code == SIM_EXIT_IOIO && sim_lie(s, SIM_LIE_GHCB_ERROR_IOIO)) ||
+		      (code == SIM_EXIT_VMMCALL && sim_lie(s, SIM_LIE_GHCB_ERROR_VMMCALL)))) {
+		n->g.sw_exit_info_1 = SIM_GHCB_RESULT_ERROR;
+		n->g.sw_exit_info_2 = SIM_GHCB_ERR_INVALID_INPUT;
+	}
+	if (!term && sim_lie(s, SIM_LIE_GHCB_BAD_RESULT))
+		n->g.sw_exit_info_1 = 3;
+	if (!term && sim_lie(s, SIM_LIE_GHCB_INJECT_GP)) {
+		n->g.sw_exit_info_1 = SIM_GHCB_RESULT_EXCEPTION;
+		n->g.sw_exit_info_2 = sim_eventinj_exception(13, 1, 0);
+	}
+	if (sim_lie(s, SIM_LIE_GHCB_MISSING_VALID)) {
+		uint64_t keep[2] = { 0, 0 };
+		sim_ghcb_valid_set(keep, V(sw_exit_info_1));
+		sim_ghcb_valid_set(keep, V(sw_exit_info_2));
+		n->g.valid[0] &= keep[0];
+		n->g.valid[1] &= keep[1];
+	}
+	if (code == SIM_EXIT_CPUID && sim_lie(s, SIM_LIE_CPUID_HIGH_BITS))
+		n->g.rbx |= 1ull << 40;
+	if (code == SIM_EXIT_IOIO && (n->req_info1 & SIM_IOIO_TYPE_IN) &&
+	    !(n->req_info1 & SIM_IOIO_STR) && sim_lie(s, SIM_LIE_IN_HIGH_BITS)) {
+		uint64_t size = sim_ioio_size(n->req_info1);
+		n->g.rax |= size >= 4 ? ~0xffffffffull : ~((1ull << (8 * size)) - 1);
+	}
+	if (!term && have_last[id] && sim_lie(s, SIM_LIE_GHCB_REPLAY))
+		n->g = last[id];
+	if (!term && sim_lie(s, SIM_LIE_GHCB_ZERO_PAGE))
+		memset(&n->g, 0, sizeof(n->g));
+	last[id] = honest;
+	have_last[id] = true;
+	sim_mem_hv_write(s, n->gpa, &n->g, sizeof(n->g));
 }
 
 void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
@@ -454,6 +506,7 @@ void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
 	}
 	sim_mem_hv_read(s, gpa, &n.g, sizeof(n.g));
 	memcpy(n.in_valid, n.g.valid, sizeof(n.in_valid));
+	n.req_info1 = n.g.sw_exit_info_1;
 	memset(n.g.valid, 0, sizeof(n.g.valid));
 
 	uint64_t code = has(&n, V(sw_exit_code)) ? n.g.sw_exit_code : 0;
@@ -481,16 +534,5 @@ void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
 
 	if (!n.done)
 		return; /* terminated: nothing goes back */
-	if ((s->cfg.lies & SIM_LIE_GHCB_ERROR) && n.g.sw_exit_code != SIM_NAE_TERM_REQUEST) {
-		n.g.sw_exit_info_1 = SIM_GHCB_RESULT_ERROR;
-		n.g.sw_exit_info_2 = SIM_GHCB_ERR_INVALID_INPUT;
-	}
-	if (s->cfg.lies & SIM_LIE_GHCB_MISSING_VALID) {
-		uint64_t keep[2] = { 0, 0 };
-		sim_ghcb_valid_set(keep, V(sw_exit_info_1));
-		sim_ghcb_valid_set(keep, V(sw_exit_info_2));
-		n.g.valid[0] &= keep[0];
-		n.g.valid[1] &= keep[1];
-	}
-	sim_mem_hv_write(s, gpa, &n.g, sizeof(n.g));
+	lie_about_answer(&n, code);
 }

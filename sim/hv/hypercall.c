@@ -59,6 +59,8 @@ static int64_t sched_op(struct sim *s, const uint64_t a[5])
 	case SCHEDOP_SHUTDOWN:
 		if (!sim_mem_hv_read(s, a[1], &reason, sizeof(reason)))
 			return -XEN_EFAULT;
+		if (sim_lie(s, SIM_LIE_SHUTDOWN_RETURNS))
+			return 0;       /* as if the domain went on running */
 		if (reason < sizeof(shutdown_names) / sizeof(shutdown_names[0]))
 			snprintf(s->shutdown_reason, sizeof(s->shutdown_reason), "%s",
 				 shutdown_names[reason]);

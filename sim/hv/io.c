@@ -45,7 +45,8 @@ uint32_t sim_io_in(struct sim *s, uint16_t port, unsigned size)
 	if (port >= COM1 && port < COM1 + 8) {
 		switch (port - COM1) {
 		case 3: return s->com1_lcr;
-		case 5: return 0x60; /* LSR: transmitter empty */
+		case 5: /* LSR: transmitter empty */
+			return sim_lie(s, SIM_LIE_IN_LSR_STUCK) ? 0 : 0x60;
 		default: return 0;
 		}
 	}

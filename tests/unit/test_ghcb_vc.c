@@ -248,7 +248,7 @@ static int setup(void **state)
 	F->ghcb = aligned_alloc(4096, sizeof(struct ghcb));
 	memset(F->ghcb, 0xcc, sizeof(struct ghcb));
 	vc_cpu_init(&cpu, &fake_ops, NULL, 2);
-	vc_cpu_set_ghcb(&cpu, F->ghcb, GHCB_GPA);
+	vc_cpu_set_ghcb(&cpu, F->ghcb, GHCB_GPA, NULL);
 	return 0;
 }
 
@@ -306,7 +306,7 @@ static void cpuid_subleaf_through_ghcb(void **s)
 static void cpuid_through_msr_protocol(void **s)
 {
 	(void)s;
-	vc_cpu_set_ghcb(&cpu, NULL, 0);
+	vc_cpu_set_ghcb(&cpu, NULL, 0, NULL);
 	struct vc_frame f = FRAME(SVM_EXIT_CPUID, 0x0f, 0xa2);
 	f.regs.gpr[INSN_REG_RAX] = 0x8000001f;
 	assert_int_equal(vc_handle(&cpu, &f), 0);
@@ -320,7 +320,7 @@ static void cpuid_through_msr_protocol(void **s)
 static void cpuid_msr_indexed_leaf_refused(void **s)
 {
 	(void)s;
-	vc_cpu_set_ghcb(&cpu, NULL, 0);
+	vc_cpu_set_ghcb(&cpu, NULL, 0, NULL);
 	struct vc_frame f = FRAME(SVM_EXIT_CPUID, 0x0f, 0xa2);
 	f.regs.gpr[INSN_REG_RAX] = 7;
 	f.regs.gpr[INSN_REG_RCX] = 1;
@@ -331,7 +331,7 @@ static void cpuid_msr_indexed_leaf_refused(void **s)
 static void cpuid_msr_wrong_response_code(void **s)
 {
 	(void)s;
-	vc_cpu_set_ghcb(&cpu, NULL, 0);
+	vc_cpu_set_ghcb(&cpu, NULL, 0, NULL);
 	F->lie_msr_code = true;
 	struct vc_frame f = FRAME(SVM_EXIT_CPUID, 0x0f, 0xa2);
 	assert_int_equal(vc_handle(&cpu, &f), CB_TERM_MSR_RESPONSE);
@@ -340,7 +340,7 @@ static void cpuid_msr_wrong_response_code(void **s)
 static void msr_protocol_serves_only_cpuid(void **s)
 {
 	(void)s;
-	vc_cpu_set_ghcb(&cpu, NULL, 0);
+	vc_cpu_set_ghcb(&cpu, NULL, 0, NULL);
 	struct vc_frame f = FRAME(SVM_EXIT_IOIO, 0xee);
 	assert_int_equal(vc_handle(&cpu, &f), CB_TERM_VC_UNEXPECTED);
 }
@@ -419,6 +419,37 @@ static void nested_vc(void **s)
 	cpu.busy = true;
 	struct vc_frame f = FRAME(SVM_EXIT_CPUID, 0x0f, 0xa2);
 	assert_int_equal(vc_handle(&cpu, &f), CB_TERM_VC_NESTED);
+	assert_int_equal(F->vmgexits, 0);
+	cpu.busy = false;
+}
+
+/* A #VC while the GHCB is busy is served once through the backup copy: it gets its answer,
+ * and the interrupted user finds the page exactly as it left it. */
+static void nested_vc_backup(void **s)
+{
+	(void)s;
+	static struct ghcb backup;
+	uint8_t before[sizeof(struct ghcb)];
+
+	vc_cpu_set_ghcb(&cpu, F->ghcb, GHCB_GPA, &backup);
+	vc_ghcb_begin(&cpu);
+	F->ghcb->rax = 0x1234;                  /* the interrupted user's half-built request */
+	ghcb_set_valid(F->ghcb, GHCB_BIT_RAX);
+	memcpy(before, (const void *)F->ghcb, sizeof(before));
+	cpu.busy = true;
+	struct vc_frame f = FRAME(SVM_EXIT_CPUID, 0x0f, 0xa2);
+	assert_int_equal(vc_handle(&cpu, &f), 0);
+	assert_true(f.regs.gpr[INSN_REG_RBX] == 0x68747541);
+	assert_int_equal(F->vmgexits, 1);
+	assert_true(cpu.busy);
+	assert_false(cpu.backup_busy);
+	assert_memory_equal(before, (const void *)F->ghcb, sizeof(before));
+	/* A second level while the backup is in use is refused. */
+	cpu.backup_busy = true;
+	f = FRAME(SVM_EXIT_CPUID, 0x0f, 0xa2);
+	assert_int_equal(vc_handle(&cpu, &f), CB_TERM_VC_NESTED);
+	assert_int_equal(F->vmgexits, 1);
+	cpu.backup_busy = false;
 	cpu.busy = false;
 }
 
@@ -552,7 +583,7 @@ static void outs_helper_batches(void **s)
 	assert_int_equal(vc_outs(&cpu, 0xe9, line, sizeof(line), 1), 0);
 	assert_int_equal(F->vmgexits, 4);
 	assert_int_equal(F->nout, 5100);
-	vc_cpu_set_ghcb(&cpu, NULL, 0);
+	vc_cpu_set_ghcb(&cpu, NULL, 0, NULL);
 	assert_int_equal(vc_outs(&cpu, 0xe9, line, 1, 1), CB_TERM_VC_UNSUPPORTED);
 }
 
@@ -729,7 +760,7 @@ static void mmio_refusals(void **s)
 static void mode32_cpuid(void **s)
 {
 	(void)s;
-	vc_cpu_set_ghcb(&cpu, NULL, 0);
+	vc_cpu_set_ghcb(&cpu, NULL, 0, NULL);
 	struct vc_frame f = FRAME(SVM_EXIT_CPUID, 0x0f, 0xa2);
 	f.mode = INSN_MODE_32;
 	f.regs.gpr[INSN_REG_RAX] = 0x80000000;
@@ -747,7 +778,7 @@ static void hypercall_helper(void **s)
 	assert_true(F->hc_regs[0] == 18 && F->hc_regs[5] == 5);
 	F->lie_missing_valid = true;
 	assert_int_equal(vc_hypercall(&cpu, 18, args, &ret), CB_TERM_GHCB_MISSING_VALID);
-	vc_cpu_set_ghcb(&cpu, NULL, 0);
+	vc_cpu_set_ghcb(&cpu, NULL, 0, NULL);
 	assert_int_equal(vc_hypercall(&cpu, 18, args, &ret), CB_TERM_VC_UNSUPPORTED);
 }
 
@@ -778,6 +809,7 @@ int main(void)
 		T(opcode_mismatch_and_unexpected),
 		T(decode_failure),
 		T(nested_vc),
+		T(nested_vc_backup),
 		T(out_dx_al),
 		T(in_forms),
 		T(in_missing_valid),
