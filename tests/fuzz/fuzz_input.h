@@ -3,6 +3,7 @@
 #ifndef COCOBOOT_TESTS_FUZZ_INPUT_H
 #define COCOBOOT_TESTS_FUZZ_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +25,18 @@ static inline uint64_t fz_take(struct fz_input *in, size_t bytes)
 	in->p += k;
 	in->n -= k;
 	return v;
+}
+
+/* The input as guest-physical memory from address 0: the read callback the start_info
+ * and MADT parsers take (opaque: the struct fz_input). Reads past the end fail. */
+static inline bool fz_mem_read(void *opaque, uint64_t pa, void *dst, size_t len)
+{
+	const struct fz_input *m = opaque;
+
+	if (pa > m->n || len > m->n - pa)
+		return false;
+	memcpy(dst, m->p + pa, len);
+	return true;
 }
 
 #endif

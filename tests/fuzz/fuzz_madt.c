@@ -11,22 +11,12 @@
 #include <string.h>
 
 #include "smp/madt.h"
+#include "tests/fuzz/fuzz_input.h"
 
 #define WINDOW 0x10000u
 
-static const uint8_t *mem;
-static size_t mem_len;
 static uint8_t buf[MADT_MAX_LEN];
 static struct madt_info info;
-
-static bool rd(void *opaque, uint64_t pa, void *dst, size_t len)
-{
-	(void)opaque;
-	if (pa > mem_len || len > mem_len - pa)
-		return false;
-	memcpy(dst, mem + pa, len);
-	return true;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -35,9 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len;
 	uint64_t pa;
 
-	mem = data;
-	mem_len = size < WINDOW ? size : WINDOW;
-	if (!madt_find(rd, NULL, 0x100, buf, sizeof(buf), &len, &pa, err, sizeof(err)))
+	struct fz_input mem = { .p = data, .n = size < WINDOW ? size : WINDOW };
+
+	if (!madt_find(fz_mem_read, &mem, 0x100, buf, sizeof(buf), &len, &pa, err, sizeof(err)))
 		return 0;
 	if (len > sizeof(buf))
 		abort();

@@ -12,21 +12,11 @@
 #include <string.h>
 
 #include "xen/pvh.h"
+#include "tests/fuzz/fuzz_input.h"
 
 #define WINDOW 0x10000u
 
-static const uint8_t *mem;
-static size_t mem_len;
 static struct pvh_info info;
-
-static bool rd(void *opaque, uint64_t pa, void *dst, size_t len)
-{
-	(void)opaque;
-	if (pa > mem_len || len > mem_len - pa)
-		return false;
-	memcpy(dst, mem + pa, len);
-	return true;
-}
 
 static void warned(void *opaque, const char *msg)
 {
@@ -43,15 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t buf[WINDOW];
 	static size_t used; /* bytes the previous input left at 0x1000 */
 	char err[256];
-	const struct pvh_env env = { .read = rd, .image_start = 0x8000, .image_end = 0x9000,
+	static struct fz_input mem = { .p = buf, .n = sizeof(buf) };
+	const struct pvh_env env = { .read = fz_mem_read, .opaque = &mem, .image_start = 0x8000, .image_end = 0x9000,
 				.warn = warned };
 	size_t n = size < WINDOW - 0x1000 ? size : WINDOW - 0x1000;
 
 	memset(buf + 0x1000, 0, used); /* the rest of the window stays zero */
 	memcpy(buf + 0x1000, data, n);
 	used = n;
-	mem = buf;
-	mem_len = sizeof(buf);
 	if (pvh_parse(&env, 0x1000, &info, err, sizeof(err)) != PVH_OK) {
 		if (!memchr(err, 0, sizeof(err)) || !err[0])
 			abort(); /* a refusal always says why */
