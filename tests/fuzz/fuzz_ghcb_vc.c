@@ -229,8 +229,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&page, 0, sizeof(page));
 
 	vc_cpu_init(&cpu, &ops, NULL, (hdr[0] & 8) ? 1 : 2);
-	if (!(hdr[0] & 16))
-		vc_cpu_set_ghcb(&cpu, &page, GHCB_GPA);
+	if (!(hdr[0] & 16)) {
+		static struct ghcb backup; /* a nested #VC's copy, as ghcb/sev_es.c gives one */
+
+		vc_cpu_set_ghcb(&cpu, &page, GHCB_GPA, &backup);
+	}
 
 	switch ((hdr[0] >> 5) & 3) {
 	case 0:
