@@ -79,7 +79,9 @@ $(BUILD)/guest32/%.o: %.c
 	$(Q)(echo .code32; cat $@.s) | $(CC) -c -x assembler - -o $@.tmp
 	$(Q)$(OBJCOPY) --prefix-symbols=early32_ $@.tmp $@
 
-$(BUILD)/guest/%.o: %.asm
+# NASM's -MD lists no %include here (NASM 2.16): every .asm depends on every .inc.
+GUEST_INC  := $(sort $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.inc)))
+$(BUILD)/guest/%.o: %.asm $(GUEST_INC)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  NASM    $<")
 	$(Q)$(NASM) -f elf64 -Iinclude/ -MD $(@:.o=.d) -MP -o $@ $<
