@@ -4,8 +4,10 @@
 # the guest's own TSC count from "smp: N of N CPUs up ... (T TSC ticks" (from the
 # first INIT to the last AP's report), converted with the host's TSC rate (TCG
 # passes the host TSC through; its rate is "cpu MHz" in /proc/cpuinfo). Median of
-# BENCH_SMP_RUNS (default 5) runs; the table also goes to $BUILD/bench/smp-qemu.dat
-# (columns: cpus, median ticks, median us) for a plot.
+# BENCH_SMP_RUNS (default 5) runs. The curve (time until all APs run against the
+# number of vCPUs) goes to $BUILD/bench/smp-qemu.dat as a block of tests/bench/plot's
+# curves format (a header row naming the series, then "cpus ms" rows) and is drawn
+# to $BUILD/bench/smp-qemu.svg. Another bring-up path adds its own block to the file.
 set -u
 BUILD=${BUILD:-build}
 img=$BUILD/cocoboot.elf
@@ -13,6 +15,7 @@ runs=${BENCH_SMP_RUNS:-5}
 mhz=$(awk -F: '/^cpu MHz/ { printf "%d", $2; exit }' /proc/cpuinfo)
 mkdir -p "$BUILD/bench"
 dat=$BUILD/bench/smp-qemu.dat
+here=$(dirname "$0")
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 ticks() {
 	timeout 120 qemu-system-x86_64 -accel tcg -cpu max -M pc -m 256M -smp "$1" -nographic \
@@ -22,16 +25,23 @@ ticks() {
 }
 echo "== SMP bring-up under QEMU TCG (INIT-SIPI-SIPI, parallel), median of $runs runs," \
 	"host TSC ${mhz} MHz"
-printf '%6s %14s %10s\n' cpus ticks us | tee "$dat.tmp"
+printf '%6s %14s %10s\n' cpus ticks us
+{
+	echo "# time until every AP runs (ms) against -smp; one block per bring-up path"
+	echo '"QEMU TCG, INIT-SIPI-SIPI (parallel)" ms'
+} >"$dat"
 for n in 1 2 4 8 16 32 64; do
 	if [ "$n" = 1 ]; then
 		printf '%6s %14s %10s\n' 1 0 0
+		echo "1 0" >>"$dat"
 		continue
 	fi
 	t=$(for _ in $(seq "$runs"); do ticks "$n"; done | median)
 	[ -n "$t" ] || { echo "-smp $n: no 'CPUs up' line" >&2; continue; }
 	printf '%6s %14s %10s\n' "$n" "$t" "$((t / ${mhz:-1}))"
-done | tee -a "$dat.tmp"
-sed 's/^ *//' "$dat.tmp" | sed '1s/^/# /' >"$dat"
-rm -f "$dat.tmp"
+	awk -v n="$n" -v t="$t" -v mhz="${mhz:-1}" 'BEGIN { printf "%d %.3f\n", n, t / mhz / 1000 }' >>"$dat"
+done
 echo "(data: $dat)"
+"$here/plot" curves "$dat" "$BUILD/bench/smp-qemu.svg" \
+	"cocoboot: time until all APs run, QEMU TCG, median of $runs runs" "vCPUs (-smp)" "ms" logx
+exit 0
