@@ -28,7 +28,6 @@
 #include "payload/memmap.h"
 #include "payload/pvh_info.h"
 #include "payload/select.h"
-#include "xen/xen.h"
 
 extern const uint8_t __image_start[], __image_end[];
 
@@ -233,12 +232,10 @@ static __attribute__((noreturn)) void boot_linux(const struct pvh_info *info)
 	log_info("cocoboot: handing off to Linux (64-bit boot protocol)\n");
 	console_sync();
 	/* The machine state Linux's setup code would have left (facts §4.9 asks
-	 * only IF=0): both legacy PICs masked. Not under Xen: a PVH domain has no
-	 * PIC, and with the writes Linux stalled after its SMP bring-up in
-	 * tests/xen/linux.t (not yet understood, docs/bench.md). Port I/O:
-	 * before the GHCB page turns private again. */
-	if (!xen_state.present)
-		pic_mask_all();
+	 * only IF=0): both legacy PICs masked. Everywhere, Xen included: a PVH
+	 * domain has no PIC and Xen ignores the two writes (arch/x86/pic.c).
+	 * Port I/O: before the GHCB page turns private again. */
+	pic_mask_all();
 	sev_handoff_prepare();
 	payload_enter_linux64(load + BOOT_ENTRY64_OFFSET, bp_pa, stack + PAGE);
 }

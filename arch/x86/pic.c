@@ -7,7 +7,9 @@
  * firmware left: under QEMU, SeaBIOS's PIT tick on IRQ0 unmasked, its
  * interrupt pending at the CPU (IF=0) for the whole decompression, which
  * costs TCG about 10% of it (docs/bench.md). Where no PIC exists (a Xen PVH
- * domain) the writes go nowhere: Xen drops port I/O no device model claims.
+ * domain: no emulated PIC, no device model) the writes go nowhere: Xen's
+ * hvmemul_do_io (xen/arch/x86/hvm/emulate.c) sends port I/O that no handler
+ * and no ioreq server claims to its null handler, which ignores writes.
  */
 #include "arch/x86/pic.h"
 

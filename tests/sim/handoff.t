@@ -14,7 +14,9 @@
 - Debian's bzImage (when tests/linux/fetch.sh has cached it) is entered through
   the 64-bit boot protocol in modes none, sev and sev-es: abi "linux64", every check
   true (the legacy PICs masked as Linux's setup code leaves them, pic_masked),
-  within a few million instructions; its vmlinux (PVH ELF) through the PVH entry.
+  within a few million instructions; its vmlinux (PVH ELF) through the PVH entry;
+- pic_masked can fail: a test guest entering a Linux 64-bit "kernel" with the PICs
+  masked passes it, with a mask cleared again by an ICW1 or never written fails it.
 """
 import os
 import sys
@@ -123,6 +125,19 @@ with tempfile.TemporaryDirectory(prefix="sevsim-handoff-") as d:
          and set(h.get("failed", [])) == {"entry", "payload_image", "cr4", "eflags", "ds", "es", "ss", "start_info_magic"}
          and all(h["checks"].get(k) for k in ("cr0", "efer", "cs", "tr")),
          "a handoff with CR4.PGE, IF=1, 256-byte DS/ES/SS and EBX=0 fails exactly those checks, exit 5", r)
+
+    # pic_masked bites: a guest that enters a Linux 64-bit "kernel" itself (tests/sim/guest_linux64.asm)
+    # with the PICs masked, masked and then re-initialised, or never touched.
+    for act, want, what in (("m", True, "masked as Linux's setup does: pic_masked true"),
+                            ("r", False, "masked, then an ICW1 to the primary (mask cleared): pic_masked false"),
+                            ("u", False, "left alone (sevsim has no PIC, but never written is unmasked): "
+                                         "pic_masked false")):
+        r = Run(["--check-handoff", f"--cmdline={act}", guest("guest_linux64")])
+        h = handoff(r)
+        t.ok(r.status == 5 and h.get("abi") == "linux64" and h.get("entry") == 0x300000
+             and h["checks"].get("pic_masked") is want and h["checks"].get("long_mode")
+             and h["checks"].get("eflags") and h["checks"].get("cs"),
+             f"linux64 handoff with the legacy PICs {what}", r)
 
     r = Run([f"--module={bundle}", IMG])
     t.ok("handoff" not in r.json and r["result"] in ("shutdown", "triple-fault") and "ukt: RESULT PASS" in r.console,
