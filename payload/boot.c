@@ -28,6 +28,7 @@
 #include "payload/memmap.h"
 #include "payload/pvh_info.h"
 #include "payload/select.h"
+#include "smp/smp.h"
 #include "xen/xen.h"
 
 extern const uint8_t __image_start[], __image_end[];
@@ -320,6 +321,12 @@ void payload_boot(const struct pvh_info *info, const struct boot_options *bo)
 		fail(&err);
 	copy_cmdline();
 	if (payload_memmap_init(&mm, info->memmap, info->memmap_entries, &err))
+		fail(&err);
+	/* APs parked in the SEV-ES AP area run from it until the payload wakes them
+	 * (docs/abi.md §11, docs/payloads.md "APs at hand-off"): not RAM for the payload. */
+	uint64_t ap_base, ap_len;
+	if (smp_es_area(&ap_base, &ap_len) &&
+	    payload_memmap_set(&mm, ap_base, ap_len, XEN_HVM_MEMMAP_TYPE_RESERVED, &err))
 		fail(&err);
 	log_info("cocoboot: payload: %s module 0: kernel %#llx+%#llx, initrd %#llx+%#llx, "
 		 "%u more modules\n", src.bundle ? "bundle" : "kernel",
