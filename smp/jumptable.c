@@ -112,13 +112,45 @@ bool smp_es_area_setup(uint16_t seg, char *err, size_t err_size)
 	return true;
 }
 
+/*
+ * A toolstack that does not read the area note launches APs at the architectural reset
+ * vector (real mode, CS 0xF000, IP 0xFFF0: what KVM/QEMU give an AP when no firmware
+ * reset block names another address). Where its legacy alias 0xFFFF0 is RAM that
+ * start_info does not use, a far jump to the area goes there too, as libkrun's qboot has
+ * Linux write its trampoline's address at its AP reset vector. Where it is ROM the write
+ * is lost and only the note's launch state works.
+ */
+#define RESET_ALIAS 0xffff0u
+
+static void reset_alias_jump(void)
+{
+	const struct pvh_info *info = smp_info;
+	uint8_t *p = (uint8_t *)(uintptr_t)RESET_ALIAS;
+
+	for (uint32_t i = 0; i < info->memmap_entries; i++) {
+		const struct hvm_memmap_table_entry *e = &info->memmap[i];
+
+		if (e->type == XEN_HVM_MEMMAP_TYPE_RAM && e->addr <= RESET_ALIAS &&
+		    e->addr + e->size >= RESET_ALIAS + 16 &&
+		    !smp_low_page_in_use(info, RESET_ALIAS & ~(PAGE - 1))) {
+			p[0] = 0xea;                        /* jmp far ptr16:16 */
+			p[1] = 0;
+			p[2] = 0;                           /* IP 0 */
+			p[3] = (uint8_t)(SMP_ES_AREA >> 4);
+			p[4] = (uint8_t)(SMP_ES_AREA >> 12); /* CS = area >> 4 */
+			return;
+		}
+	}
+}
+
 static bool jt_prepare(unsigned n, char *err, size_t err_size)
 {
 	uint16_t seg = smp_tramp_install(SMP_ES_AREA + SMP_ES_TRAMP_OFFSET, n, true, err, err_size);
 
-	if (!seg)
+	if (!seg || !smp_es_area_setup(seg, err, err_size))
 		return false;
-	return smp_es_area_setup(seg, err, err_size);
+	reset_alias_jump();
+	return true;
 }
 
 static bool jt_start(unsigned first, unsigned last, char *err, size_t err_size)
