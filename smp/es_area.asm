@@ -55,9 +55,9 @@ es_gdt:
 	dq 0x00cf93000000ffff                                   ; SEL_FLAT_DATA
 	dq 0xffff | ((X & 0xffffff) << 16) | (0x9b << 40)       ; SEL_CODE16
 	dq 0xffff | ((X & 0xffffff) << 16) | (0x93 << 40)       ; SEL_DATA16
-es_gdtr:
+es_gdtr:                                        ; 64-bit LGDT reads 10 bytes
 	dw 5 * 8 - 1
-	dd XABS(es_gdt)
+	dq XABS(es_gdt)
 
 ; 32-bit protected mode, paging off, flat segments; EDI = the AP's state word.
 bits 32
