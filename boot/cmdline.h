@@ -55,6 +55,7 @@ struct boot_options {
 	bool smp_off;     /* smp=off (smp_max is then 1) */
 	enum smp_method_choice smp_method; /* smp.method= */
 	bool smp_serial;  /* smp.serial=1: start one AP, wait for it, then the next (bench) */
+	unsigned smp_timeout_ms; /* smp.timeout=: how long the BSP waits for APs, 0 = 5000 */
 	const char *payload_cmdline; /* after "--", NULL when absent */
 	size_t payload_cmdline_len;
 };

@@ -15,7 +15,7 @@
 #include "lib/string.h"
 #include "smp/cpu.h"
 
-#define SMP_TIMEOUT_MS 5000
+#define SMP_TIMEOUT_MS 5000 /* default; smp.timeout= */
 #define FOUR_GIB (4ull << 30)
 
 struct smp_cpu smp_cpus[SMP_MAX_CPUS];
@@ -24,6 +24,7 @@ struct lapic smp_lapic;
 const struct pvh_info *smp_info;
 volatile uint32_t smp_aps_may_halt;
 static const struct smp_method *method;
+static unsigned timeout_ms = SMP_TIMEOUT_MS;
 const struct smp_method *smp_active_method;
 unsigned smp_fail_reason;
 static struct madt_info madt;
@@ -153,7 +154,7 @@ static bool settled(uint32_t s)
 static void wait_for_aps(unsigned first, unsigned last)
 {
 	uint64_t per_ms = smp_tsc_per_ms(NULL);
-	uint64_t deadline = rdtsc() + per_ms * SMP_TIMEOUT_MS;
+	uint64_t deadline = rdtsc() + per_ms * timeout_ms;
 	unsigned pending = last - first;
 
 	while (pending) {
@@ -179,7 +180,7 @@ static void wait_for_aps(unsigned first, unsigned last)
 			boot_fatal(why ? (enum boot_reason)why : BOOT_ERR_SMP_TIMEOUT,
 				   "smp: CPU %u (APIC ID %#x, vCPU %u) did not report within %u ms: "
 				   "last state %u (%s)%s; %s said %ld when asked to start it",
-				   c->index, c->apic_id, c->vcpu_id, SMP_TIMEOUT_MS, s, state_name(s),
+				   c->index, c->apic_id, c->vcpu_id, timeout_ms, s, state_name(s),
 				   more, method->name, c->start_rc);
 	}
 }
@@ -201,6 +202,8 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 	uint64_t madt_pa;
 
 	smp_info = info;
+	if (bo->smp_timeout_ms)
+		timeout_ms = bo->smp_timeout_ms;
 	if (bo->smp_max == 1) {
 		log_info("cocoboot: smp: 1 CPU (smp=%s): APs not started\n", bo->smp_off ? "off" : "1");
 		return;
