@@ -42,8 +42,26 @@ bool sim_long_mode(struct sim_vcpu *v)
 	return (v->efer & EFER_LMA) != 0;
 }
 
-/* Read the descriptor of the current CS from the GDT to learn its L bit. */
+static bool cs64_from_gdt(struct sim_vcpu *v);
+
+/* Is CS a 64-bit code segment? The L bit of the descriptor CS was loaded from: kept
+ * per selector (a start that loads CS without a GDT, VCPUOP_initialise's 64-bit mode,
+ * sets the cache), else read from the GDT. */
 bool sim_cs64(struct sim_vcpu *v)
+{
+	uint64_t cs = sim_reg(v, UC_X86_REG_CS);
+
+	if (!sim_long_mode(v))
+		return false;
+	if (cs != v->cs_cached) {
+		v->cs64_cached = cs64_from_gdt(v);
+		v->cs_cached = cs;
+	}
+	return v->cs64_cached;
+}
+
+/* Read the descriptor of the current CS from the GDT to learn its L bit. */
+static bool cs64_from_gdt(struct sim_vcpu *v)
 {
 	uc_x86_mmr gdtr = { 0 };
 	uint64_t desc = 0, cs = sim_reg(v, UC_X86_REG_CS);
@@ -81,6 +99,7 @@ static void count_insn(struct sim_vcpu *v)
 {
 	v->exec_rip = ~0ull;
 	v->insns++;
+	v->clock++;
 	v->sim->insns_total++;
 	if (v->slice_left)
 		v->slice_left--;
@@ -96,15 +115,9 @@ static bool es(const struct sim *s)
  * CS), cached per CS selector: the GDT is read again only when CS changes. */
 static bool code64(struct sim_vcpu *v)
 {
-	uint64_t cs = sim_reg(v, UC_X86_REG_CS);
-
 	if (!(v->efer & EFER_LMA))
 		return false;
-	if (cs != v->cs_cached) {
-		v->cs64_cached = sim_cs64(v);
-		v->cs_cached = cs;
-	}
-	return v->cs64_cached;
+	return sim_cs64(v);
 }
 
 /* The code hook: runs before every instruction. */
@@ -122,6 +135,12 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		uc_emu_stop(v->uc);
 		return;
 	}
+	if (s->nr_queued || v->state != SIM_VCPU_RUNNABLE) {
+		uc_emu_stop(v->uc); /* a start to make (hv/smp.c), or this vCPU got INIT */
+		return;
+	}
+	if (s->code_owner)
+		sim_smc_exec(v, addr);
 	if (v->paging_dirty) {
 		sim_mmu_refresh(v);
 		stop(v, SIM_EV_REMAP, 0, 0, addr);
@@ -454,6 +473,7 @@ int sim_vcpu_create(struct sim *s, unsigned id)
 	v->dr7 = 0x400;
 	v->intr_pending = -1;
 	v->cs_cached = ~0ull;
+	v->last_exec_page = ~0ull;
 	/* KVM pre-loads the GHCB MSR with the SEV information (facts §2 notes). */
 	v->ghcb_msr = es(s) ? sim_sev_info(s) : 0;
 	if (es(s) && sim_lie(s, SIM_LIE_GHCB_MSR_PRELOAD))
@@ -551,41 +571,138 @@ static int add_hooks(struct sim_vcpu *v)
 		sim_fail(v->sim, "vcpu%u: uc_hook_add: %s", v->id, uc_strerror(e));
 		return -1;
 	}
+	if (sim_smc_init_vcpu(v) < 0)
+		return -1;
 	v->hooked = true;
 	return 0;
 }
 
-int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
-{
-	static const int gprs[] = {
-		UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
-		UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9,
-		UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
-		UC_X86_REG_R15,
-	};
-	uc_x86_mmr idtr = { 0 }, tr = { 0 };
+/*
+ * Descriptors of the start states (cpu/reset.asm leaves the engine in flat 32-bit
+ * protected mode with paging off; a state is finished from there). The temporary GDT
+ * lives in a special page only while the segments are loaded (Unicorn loads a selector's
+ * hidden part from the GDT, as MOV Sreg does), then GDTR gets the state's own value.
+ */
+#define TMP_GDT (SIM_SPECIAL_BASE + 0x6000)
+static const uint64_t tmp_gdt[] = {
+	0,
+	0x00af9b000000ffffull,  /* 0x08: 64-bit code, ar 0xA9B */
+	0x00cf93000000ffffull,  /* 0x10: flat data, ar 0xC93 */
+};
 
-	if (!init->pvh32) {
-		sim_fail(v->sim, "vcpu%u: only the PVH entry state can start a vCPU so far", v->id);
+static void load_sel(struct sim_vcpu *v, int reg, uint64_t sel)
+{
+	uc_err e = uc_reg_write(v->uc, reg, &sel);
+
+	if (e != UC_ERR_OK)
+		sim_fail(v->sim, "vcpu%u: loading segment register %d with %#" PRIx64 ": %s", v->id,
+			 reg, sel, uc_strerror(e));
+}
+
+static int finish_long64(struct sim_vcpu *v, const struct sim_vcpu_init *init)
+{
+	struct sim *s = v->sim;
+	uc_x86_mmr gdtr = { .base = TMP_GDT, .limit = sizeof(tmp_gdt) - 1 };
+	uint64_t *pml4 = (uint64_t *)(s->special + 0x1000), *pdpt = (uint64_t *)(s->special + 0x2000);
+	uint64_t *pd = (uint64_t *)(s->special + 0x3000), cr3 = SIM_SPECIAL_BASE + 0x1000;
+
+	/* Long mode through tables of sevsim's own that map the special pages (a segment load
+	 * reads the GDT through paging), then the state's CR3: a CR3 load keeps segments. */
+	memcpy(s->special + (TMP_GDT - SIM_SPECIAL_BASE), tmp_gdt, sizeof(tmp_gdt));
+	memset(s->special + 0x1000, 0, 0x3000);
+	pml4[0] = (SIM_SPECIAL_BASE + 0x2000) | 3;
+	pdpt[3] = (SIM_SPECIAL_BASE + 0x3000) | 3;
+	pd[(SIM_SPECIAL_BASE >> 21) & 0x1ff] = (SIM_SPECIAL_BASE & ~0x1fffffull) | 0x83;
+	uc_reg_write(v->uc, UC_X86_REG_GDTR, &gdtr);
+	sim_set_reg(v, UC_X86_REG_CR3, cr3);
+	sim_set_reg(v, UC_X86_REG_CR4, 0x20);
+	uc_x86_msr efer = { .rid = 0xc0000080u, .value = 0x100 };
+	uc_reg_write(v->uc, UC_X86_REG_MSR, &efer);
+	sim_set_reg(v, UC_X86_REG_CR0, 0x80000011ull);
+	load_sel(v, UC_X86_REG_CS, 0x08); load_sel(v, UC_X86_REG_DS, 0x10);
+	load_sel(v, UC_X86_REG_ES, 0x10);
+	load_sel(v, UC_X86_REG_SS, 0x10);
+	/* FS and GS keep the reset stub's flat selector 0x10: Unicorn 2.0.1 faults loading
+	 * them here in 64-bit mode (their bases are MSRs there anyway) */
+	sim_set_reg(v, UC_X86_REG_CR4, init->cr4 | 0x20);
+	efer.value = init->efer & ~EFER_LMA; /* a WRMSR cannot set LMA: paging off and on */
+	sim_set_reg(v, UC_X86_REG_CR0, 0x11);
+	uc_reg_write(v->uc, UC_X86_REG_MSR, &efer);
+	bool ok = sim_mmu_set_cr3(v, init->cr3);
+	sim_set_reg(v, UC_X86_REG_CR0, init->cr0);
+	memset(s->special + 0x1000, 0, 0x3000);
+	memset(s->special + (TMP_GDT - SIM_SPECIAL_BASE), 0, sizeof(tmp_gdt));
+	gdtr.base = init->gdt_base;
+	gdtr.limit = init->gdt_limit;
+	uc_reg_write(v->uc, UC_X86_REG_GDTR, &gdtr);
+	sim_mmu_refresh(v);
+	if (!ok || !(v->efer & EFER_LMA) || !(v->cr0 & CR0_PG)) {
+		sim_fail(s, "vcpu%u: 64-bit start state not loadable (cr0 %#" PRIx64 " cr3 %#" PRIx64
+			 " cr4 %#" PRIx64 " efer %#" PRIx64 "; the CPU has cr0 %#" PRIx64 " efer %#"
+			 PRIx64 ")", v->id, init->cr0, init->cr3, init->cr4, init->efer, v->cr0, v->efer);
 		return -1;
 	}
+	v->cs_cached = 0x08; /* the hidden part: 64-bit, whatever the GDT says later */
+	v->cs64_cached = true;
+	return 0;
+}
+
+static void finish_real(struct sim_vcpu *v, const struct sim_vcpu_init *init)
+{
+	sim_set_reg(v, UC_X86_REG_CR0, 0x10); /* ET; PE off: segment loads now take sel << 4 */
+	load_sel(v, UC_X86_REG_CS, init->cs);
+	load_sel(v, UC_X86_REG_DS, 0);
+	load_sel(v, UC_X86_REG_ES, 0);
+	load_sel(v, UC_X86_REG_SS, 0);
+	load_sel(v, UC_X86_REG_FS, 0);
+	load_sel(v, UC_X86_REG_GS, 0);
+	sim_mmu_refresh(v);
+}
+
+/* A vCPU that ran before starts again from a fresh engine (INIT resets everything). */
+static void close_engine(struct sim_vcpu *v)
+{
+	if (!v->uc)
+		return;
+	uc_close(v->uc);
+	v->uc = NULL;
+	v->hooked = false;
+	v->nr_lazy = 0;
+	sim_mem_unmap_vcpu(v);
+}
+
+int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
+{
+	uc_x86_mmr idtr = { 0 }, tr = { 0 };
+
+	if (v->ever_ran)
+		close_engine(v);
 	if (open_engine(v) < 0 || reset_to_pm32(v) < 0 || sim_uc_quirks_init(v) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
-		sim_set_reg(v, gprs[i], 0);
-	sim_set_reg(v, UC_X86_REG_RBX, init->rbx);
-	sim_set_reg(v, UC_X86_REG_RSI, init->rsi);
-	sim_set_reg(v, UC_X86_REG_RSP, init->rsp);
-	sim_set_reg(v, UC_X86_REG_EFLAGS, 0x2);
+	for (size_t i = 0; i < 16; i++)
+		sim_set_reg(v, sim_gpr[i], init->gpr[i]);
+	sim_set_reg(v, UC_X86_REG_EFLAGS, init->rflags ? init->rflags : 0x2);
 	/* IDTR and GDTR are unspecified at the PVH entry; make the IDT unusable. */
 	uc_reg_write(v->uc, UC_X86_REG_IDTR, &idtr);
 	tr.limit = 0x67;
 	tr.flags = 0x8b00; /* present, busy 32-bit TSS (pvh.pandoc) */
 	uc_reg_write(v->uc, UC_X86_REG_TR, &tr);
+	v->cs_cached = ~0ull;
+	if (init->kind == SIM_INIT_LONG64 && finish_long64(v, init) < 0)
+		return -1;
+	if (init->kind == SIM_INIT_REAL)
+		finish_real(v, init);
 	sim_set_reg(v, UC_X86_REG_RIP, init->rip);
 	if (!v->hooked && add_hooks(v) < 0)
 		return -1;
 	sim_mmu_refresh(v);
+	/* a fresh vCPU state: nothing pending from its previous life */
+	memset(&v->ev, 0, sizeof(v->ev));
+	v->inj_exc = v->nmi_pending = v->nmi_blocked = false;
+	v->intr_pending = -1;
+	v->paging_dirty = true;
+	v->ever_ran = true;
+	v->starts++;
 	v->state = SIM_VCPU_RUNNABLE;
 	return 0;
 }
@@ -741,6 +858,7 @@ static void handle_event(struct sim_vcpu *v)
 	case SIM_EV_VMGEXIT:
 		sim_cache_evict(s);
 		count_insn(v);
+		v->vmgexits++;
 		sim_vmgexit(v);
 		if (s->result == SIM_RES_RUNNING) {
 			sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip + v->ev.len);
@@ -758,6 +876,7 @@ static void handle_event(struct sim_vcpu *v)
 		advance(v);
 		v->halted_if = (sim_reg(v, UC_X86_REG_EFLAGS) & RFLAGS_IF) != 0;
 		v->state = SIM_VCPU_HALTED;
+		sim_smp_stopped(v);
 		sim_trace(s, "vcpu%u: hlt at rip %#" PRIx64 " (IF=%d)", v->id, v->ev.rip, v->halted_if);
 		break;
 	case SIM_EV_RDMSR:
@@ -881,7 +1000,13 @@ static void run_slice(struct sim_vcpu *v)
 		v->exec_rip = ~0ull;
 		v->cr2_written = false;
 		uint64_t cr2 = sim_reg(v, UC_X86_REG_CR2);
+		s->in_emu = true;
 		e = uc_emu_start(v->uc, rip, RUN_UNTIL, 0, 0);
+		s->in_emu = false;
+		if (s->nr_queued)
+			sim_smp_run_queued(s);
+		if (v->state != SIM_VCPU_RUNNABLE && v->ev.kind == SIM_EV_NONE)
+			return; /* INIT from its own ICR write */
 		if (s->result != SIM_RES_RUNNING && v->ev.kind == SIM_EV_NONE)
 			return;
 		if (v->ev.kind == SIM_EV_NONE && e == UC_ERR_OK && !v->cr2_written &&
@@ -940,7 +1065,7 @@ void sim_run(struct sim *s)
 				break;
 		s->current = (s->current + i) % s->nr_vcpus;
 		struct sim_vcpu *v = &s->vcpu[s->current];
-		v->slice_left = n > 1 ? 1 + sim_rand(s) % MAX_SLICE : UINT64_MAX;
+		v->slice_left = s->nr_vcpus > 1 ? 1 + sim_rand(s) % MAX_SLICE : UINT64_MAX;
 		run_slice(v);
 	}
 }
