@@ -6,7 +6,8 @@
 # NAE handlers, hypercalls, devices), fw/ (launch), check/ (the handoff checker).
 SIM_SRCS := $(sort $(wildcard sim/*.c sim/*/*.c))
 SIM_HDRS := $(sort $(wildcard sim/*.h sim/*/*.h))
-SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/cpu/reset.o $(BUILD)/sim/fw/ap_blob.o
+SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/cpu/reset.o $(BUILD)/sim/fw/ap_blob.o \
+	    $(BUILD)/sim/cpu/start.o
 SEVSIM   := $(BUILD)/sevsim
 
 $(BUILD)/sim/%.o: sim/%.c $(SIM_HDRS) include/sev/term.h include/xen/start_info.h \
@@ -14,6 +15,11 @@ $(BUILD)/sim/%.o: sim/%.c $(SIM_HDRS) include/sev/term.h include/xen/start_info.
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $<")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/sim/cpu/start.o: sim/cpu/start.asm
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  NASM    $<")
+	$(Q)$(NASM) -f elf64 -o $@ $<
 
 $(BUILD)/sim/cpu/reset.o: sim/cpu/reset.asm
 	@mkdir -p $(dir $@)
@@ -35,7 +41,7 @@ $(SEVSIM): $(SIM_OBJS)
 SEVSIM_FAST        := $(BUILD)/sevsim-fast
 SIM_FAST_CFLAGS    := $(filter-out -O1 $(HOST_SAN),$(HOST_CFLAGS)) -O2
 SIM_FAST_OBJS      := $(SIM_SRCS:%.c=$(BUILD)/sim-fast/%.o) $(BUILD)/sim/cpu/reset.o \
-		      $(BUILD)/sim/fw/ap_blob.o
+		      $(BUILD)/sim/fw/ap_blob.o $(BUILD)/sim/cpu/start.o
 
 $(BUILD)/sim-fast/sim/%.o: sim/%.c $(SIM_HDRS) $(wildcard include/sev/*.h) include/xen/start_info.h \
 		include/linux/boot_params.h include/xen/ap_bringup.h include/xen/vcpu.h

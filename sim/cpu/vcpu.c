@@ -578,60 +578,58 @@ static int add_hooks(struct sim_vcpu *v)
 }
 
 /*
- * Descriptors of the start states (cpu/reset.asm leaves the engine in flat 32-bit
- * protected mode with paging off; a state is finished from there). The temporary GDT
- * lives in a special page only while the segments are loaded (Unicorn loads a selector's
- * hidden part from the GDT, as MOV Sreg does), then GDTR gets the state's own value.
+ * The start states beyond the reset stub's 32-bit protected mode are reached by running
+ * cpu/start.asm (Unicorn 2.0.1 in UC_MODE_64 stores only the selector when a segment
+ * register is written through its API, and a CR0 write does not enter long mode).
  */
-#define TMP_GDT (SIM_SPECIAL_BASE + 0x6000)
-static const uint64_t tmp_gdt[] = {
-	0,
-	0x00af9b000000ffffull,  /* 0x08: 64-bit code, ar 0xA9B */
-	0x00cf93000000ffffull,  /* 0x10: flat data, ar 0xC93 */
-};
+extern const uint8_t sim_start_stub[], sim_start_stub_end[], sim_start_real[],
+	sim_start_real_target[], sim_start_long[], sim_start_long_done[];
+#define STUB_AT(sym) (SIM_SPECIAL_BASE + 0x4000 + (uint64_t)((sym) - sim_start_stub))
 
-static void load_sel(struct sim_vcpu *v, int reg, uint64_t sel)
+static int run_start_stub(struct sim_vcpu *v, const uint8_t *entry, uint64_t exit_la)
 {
-	uc_err e = uc_reg_write(v->uc, reg, &sel);
+	struct sim *s = v->sim;
+	uint64_t *pml4 = (uint64_t *)(s->special + 0x1000), *pdpt = (uint64_t *)(s->special + 0x2000);
+	uint64_t *pd = (uint64_t *)(s->special + 0x3000);
+	uc_err e;
 
-	if (e != UC_ERR_OK)
-		sim_fail(v->sim, "vcpu%u: loading segment register %d with %#" PRIx64 ": %s", v->id,
-			 reg, sel, uc_strerror(e));
+	memset(s->special + 0x1000, 0, 0x3000);
+	pml4[0] = (SIM_SPECIAL_BASE + 0x2000) | 3;
+	pdpt[3] = (SIM_SPECIAL_BASE + 0x3000) | 3;
+	pd[(SIM_SPECIAL_BASE >> 21) & 0x1ff] = (SIM_SPECIAL_BASE & ~0x1fffffull) | 0x83;
+	sim_set_reg(v, UC_X86_REG_CR3, 0);
+	v->resetting = true;
+	e = uc_ctl_set_exits(v->uc, &exit_la, 1);
+	if (e == UC_ERR_OK)
+		e = uc_emu_start(v->uc, STUB_AT(entry), exit_la, 0, 0);
+	if (e == UC_ERR_OK)
+		e = uc_ctl_set_exits(v->uc, NULL, 0);
+	v->resetting = false;
+	memset(s->special + 0x1000, 0, 0x3000);
+	if (e != UC_ERR_OK) {
+		sim_fail(s, "vcpu%u: start stub failed: %s", v->id, uc_strerror(e));
+		return -1;
+	}
+	return 0;
 }
 
 static int finish_long64(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 {
 	struct sim *s = v->sim;
-	uc_x86_mmr gdtr = { .base = TMP_GDT, .limit = sizeof(tmp_gdt) - 1 };
-	uint64_t *pml4 = (uint64_t *)(s->special + 0x1000), *pdpt = (uint64_t *)(s->special + 0x2000);
-	uint64_t *pd = (uint64_t *)(s->special + 0x3000), cr3 = SIM_SPECIAL_BASE + 0x1000;
+	uc_x86_mmr gdtr = { 0 };
 
-	/* Long mode through tables of sevsim's own that map the special pages (a segment load
-	 * reads the GDT through paging), then the state's CR3: a CR3 load keeps segments. */
-	memcpy(s->special + (TMP_GDT - SIM_SPECIAL_BASE), tmp_gdt, sizeof(tmp_gdt));
-	memset(s->special + 0x1000, 0, 0x3000);
-	pml4[0] = (SIM_SPECIAL_BASE + 0x2000) | 3;
-	pdpt[3] = (SIM_SPECIAL_BASE + 0x3000) | 3;
-	pd[(SIM_SPECIAL_BASE >> 21) & 0x1ff] = (SIM_SPECIAL_BASE & ~0x1fffffull) | 0x83;
-	uc_reg_write(v->uc, UC_X86_REG_GDTR, &gdtr);
-	sim_set_reg(v, UC_X86_REG_CR3, cr3);
-	sim_set_reg(v, UC_X86_REG_CR4, 0x20);
-	uc_x86_msr efer = { .rid = 0xc0000080u, .value = 0x100 };
-	uc_reg_write(v->uc, UC_X86_REG_MSR, &efer);
-	sim_set_reg(v, UC_X86_REG_CR0, 0x80000011ull);
-	load_sel(v, UC_X86_REG_CS, 0x08); load_sel(v, UC_X86_REG_DS, 0x10);
-	load_sel(v, UC_X86_REG_ES, 0x10);
-	load_sel(v, UC_X86_REG_SS, 0x10);
-	/* FS and GS keep the reset stub's flat selector 0x10: Unicorn 2.0.1 faults loading
-	 * them here in 64-bit mode (their bases are MSRs there anyway) */
+	memcpy(s->special + 0x4000, sim_start_stub, (size_t)(sim_start_stub_end - sim_start_stub));
+	if (run_start_stub(v, sim_start_long, STUB_AT(sim_start_long_done)) < 0)
+		return -1;
+	memset(s->special + 0x4000, 0, (size_t)(sim_start_stub_end - sim_start_stub));
+	/* In 64-bit mode now: the state's registers (no mode change in any of them). */
 	sim_set_reg(v, UC_X86_REG_CR4, init->cr4 | 0x20);
-	efer.value = init->efer & ~EFER_LMA; /* a WRMSR cannot set LMA: paging off and on */
-	sim_set_reg(v, UC_X86_REG_CR0, 0x11);
-	uc_reg_write(v->uc, UC_X86_REG_MSR, &efer);
+	if ((init->efer & ~EFER_LMA) != 0x100) {
+		uc_x86_msr efer = { .rid = 0xc0000080u, .value = init->efer | EFER_LMA };
+		uc_reg_write(v->uc, UC_X86_REG_MSR, &efer);
+	}
 	bool ok = sim_mmu_set_cr3(v, init->cr3);
 	sim_set_reg(v, UC_X86_REG_CR0, init->cr0);
-	memset(s->special + 0x1000, 0, 0x3000);
-	memset(s->special + (TMP_GDT - SIM_SPECIAL_BASE), 0, sizeof(tmp_gdt));
 	gdtr.base = init->gdt_base;
 	gdtr.limit = init->gdt_limit;
 	uc_reg_write(v->uc, UC_X86_REG_GDTR, &gdtr);
@@ -647,16 +645,26 @@ static int finish_long64(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 	return 0;
 }
 
-static void finish_real(struct sim_vcpu *v, const struct sim_vcpu_init *init)
+static int finish_real(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 {
-	sim_set_reg(v, UC_X86_REG_CR0, 0x10); /* ET; PE off: segment loads now take sel << 4 */
-	load_sel(v, UC_X86_REG_CS, init->cs);
-	load_sel(v, UC_X86_REG_DS, 0);
-	load_sel(v, UC_X86_REG_ES, 0);
-	load_sel(v, UC_X86_REG_SS, 0);
-	load_sel(v, UC_X86_REG_FS, 0);
-	load_sel(v, UC_X86_REG_GS, 0);
+	struct sim *s = v->sim;
+	uint16_t target[2] = { (uint16_t)init->rip, init->cs };
+	uc_x86_mmr gdtr = { 0 };
+
+	memcpy(s->special + 0x4000, sim_start_stub, (size_t)(sim_start_stub_end - sim_start_stub));
+	memcpy(s->special + 0x4000 + (sim_start_real_target - sim_start_stub), target, 4);
+	if (run_start_stub(v, sim_start_real, ((uint64_t)init->cs << 4) + (uint16_t)init->rip) < 0)
+		return -1;
+	memset(s->special + 0x4000, 0, (size_t)(sim_start_stub_end - sim_start_stub));
+	uc_reg_write(v->uc, UC_X86_REG_GDTR, &gdtr);
 	sim_mmu_refresh(v);
+	if (v->cr0 & 1 || sim_reg(v, UC_X86_REG_CS) != init->cs) {
+		sim_fail(s, "vcpu%u: real-mode start at %04x:%04" PRIx64 " failed (cr0 %#" PRIx64
+			 ", cs %#" PRIx64 ")", v->id, init->cs, init->rip, v->cr0,
+			 sim_reg(v, UC_X86_REG_CS));
+		return -1;
+	}
+	return 0;
 }
 
 /* A vCPU that ran before starts again from a fresh engine (INIT resets everything). */
@@ -690,9 +698,9 @@ int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 	v->cs_cached = ~0ull;
 	if (init->kind == SIM_INIT_LONG64 && finish_long64(v, init) < 0)
 		return -1;
-	if (init->kind == SIM_INIT_REAL)
-		finish_real(v, init);
-	sim_set_reg(v, UC_X86_REG_RIP, init->rip);
+	if (init->kind == SIM_INIT_REAL && finish_real(v, init) < 0)
+		return -1;
+	sim_set_reg(v, UC_X86_REG_RIP, init->kind == SIM_INIT_REAL ? (uint16_t)init->rip : init->rip);
 	if (!v->hooked && add_hooks(v) < 0)
 		return -1;
 	sim_mmu_refresh(v);
