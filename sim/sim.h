@@ -342,6 +342,8 @@ struct sim_vcpu {
 	uint64_t last_exec_page, exec_gen; /* cpu/smc.c: page last marked, at generation */
 	uint64_t start_clock, idle_clock; /* at its (last) start; at its first stop after it */
 	bool idle_seen;
+	uint32_t real_cs;            /* CS of its real-mode start (~0: none): cpu/vcpu.c */
+	uint64_t stop_la;            /* linear address the code hook stopped at (~0: none) */
 	bool queued;                 /* a start requested inside another engine's run */
 	struct sim_vcpu_init queued_init;
 	struct sim_vcpu *queued_from;

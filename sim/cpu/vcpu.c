@@ -92,6 +92,7 @@ static void stop(struct sim_vcpu *v, enum sim_ev_kind kind, uint64_t code, unsig
 	v->ev.code = code;
 	v->ev.len = len;
 	v->ev.rip = rip;
+	v->stop_la = rip;
 	uc_emu_stop(v->uc);
 }
 
@@ -136,6 +137,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		return;
 	}
 	if (s->nr_queued || v->state != SIM_VCPU_RUNNABLE) {
+		v->stop_la = addr;
 		uc_emu_stop(v->uc); /* a start to make (hv/smp.c), or this vCPU got INIT */
 		return;
 	}
@@ -696,6 +698,7 @@ int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 	tr.flags = 0x8b00; /* present, busy 32-bit TSS (pvh.pandoc) */
 	uc_reg_write(v->uc, UC_X86_REG_TR, &tr);
 	v->cs_cached = ~0ull;
+	v->real_cs = init->kind == SIM_INIT_REAL ? init->cs : ~0u;
 	if (init->kind == SIM_INIT_LONG64 && finish_long64(v, init) < 0)
 		return -1;
 	if (init->kind == SIM_INIT_REAL && finish_real(v, init) < 0)
@@ -989,6 +992,29 @@ static int silent_fault_vector(struct sim_vcpu *v, uint64_t rip)
 	return -1;
 }
 
+/*
+ * Unicorn 2.0.1 leaves EIP = the linear address (CS base + EIP) when a hook stops the
+ * engine, and the hook sees linear addresses: the same thing while CS has base 0, not in
+ * real mode or in the protected-mode instructions before the trampoline's far jump (CS
+ * still the real-mode one). Those bases are known: CS << 4 while CS is still the selector
+ * of the real-mode start (or PE is off). Back to EIP, for Unicorn and for the event.
+ */
+static void unstop_segmented(struct sim_vcpu *v)
+{
+	uint64_t cs = sim_reg(v, UC_X86_REG_CS), base;
+
+	if (!(sim_reg(v, UC_X86_REG_CR0) & 1) || cs == v->real_cs)
+		base = cs << 4;
+	else
+		return;
+	if (!base || v->stop_la == ~0ull)
+		return;
+	if (sim_reg(v, UC_X86_REG_RIP) == v->stop_la && v->stop_la >= base)
+		sim_set_reg(v, UC_X86_REG_RIP, v->stop_la - base);
+	if (v->ev.kind != SIM_EV_NONE && v->ev.rip >= base)
+		v->ev.rip -= base;
+}
+
 static void run_slice(struct sim_vcpu *v)
 {
 	struct sim *s = v->sim;
@@ -1005,6 +1031,7 @@ static void run_slice(struct sim_vcpu *v)
 			rip = sim_reg(v, UC_X86_REG_RIP);
 		}
 		memset(&v->ev, 0, sizeof(v->ev));
+		v->stop_la = ~0ull;
 		v->exec_rip = ~0ull;
 		v->cr2_written = false;
 		uint64_t cr2 = sim_reg(v, UC_X86_REG_CR2);
@@ -1015,6 +1042,7 @@ static void run_slice(struct sim_vcpu *v)
 			sim_smp_run_queued(s);
 		if (v->state != SIM_VCPU_RUNNABLE && v->ev.kind == SIM_EV_NONE)
 			return; /* INIT from its own ICR write */
+		unstop_segmented(v);
 		if (s->result != SIM_RES_RUNNING && v->ev.kind == SIM_EV_NONE)
 			return;
 		if (v->ev.kind == SIM_EV_NONE && e == UC_ERR_OK && !v->cr2_written &&
