@@ -664,6 +664,8 @@ int sim_rmp_set_shared(struct sim *s, uint64_t gfn, bool shared);
 void sim_payload_parse(struct sim *s);
 void sim_payload_free(struct sim *s);
 void sim_handoff_check(struct sim_vcpu *v, uint64_t rip);
+/* check/handoff_aps.c (essmp): the APs at hand-off are parked as the payload's ABI says */
+void sim_handoff_check_aps(struct sim_vcpu *bsp, bool linux64);
 void sim_handoff_json(const struct sim *s, FILE *f);
 void sim_check_add(struct sim_handoff *h, const char *name, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

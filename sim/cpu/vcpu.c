@@ -148,7 +148,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		stop(v, SIM_EV_REMAP, 0, 0, addr);
 		return;
 	}
-	if (s->cfg.check_handoff && !s->handoff.done &&
+	/* the boot CPU hands off; APs run trampolines and park code outside the image */
+	if (s->cfg.check_handoff && !s->handoff.done && v->id == 0 &&
 	    (addr < s->kernel_start || addr >= s->kernel_end)) {
 		stop(v, SIM_EV_HANDOFF, 0, 0, addr);
 		return;
