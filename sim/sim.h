@@ -414,6 +414,7 @@ struct sim {
 	uint64_t bringup_gpa, bringup_size; /* the bring-up region (0: not offered) */
 	uint16_t *code_owner;          /* per RAM page: 0 none, 1 + vCPU that ran code there, 0xffff several */
 	uint64_t smc_flushes;          /* translation caches flushed for another vCPU's write */
+	uint64_t smc_full_flushes;     /* ... of a whole engine (page not identity-mapped there) */
 	uint64_t smc_gen;
 	uint64_t ipis, ipis_dropped;
 	uint64_t ap_start_requests;    /* VCPUOP_up and SIPIs (the "ap-start" lie clock) */

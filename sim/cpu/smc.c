@@ -6,9 +6,8 @@
  * the bring-up region and the special pages by their address), who has run code there
  * (code_owner: 0 nobody, 1 + id one vCPU, 0xFFFF several), marked by the code hook when a
  * vCPU enters another page; a write hook on every engine looks the written page up, and
- * when a vCPU other than the writer has run code there, that engine's translation cache
- * is flushed (UC_CTL_TB_FLUSH: Unicorn 2.0.1's page-range removal walks the engine's page
- * tables and can fault outside a run) and the page starts over as nobody's.
+ * when a vCPU other than the writer has run code there, that engine's translations of the
+ * page are dropped (flush_page) and the page starts over as nobody's.
  * Not tracked: linear pages outside [0, max(RAM, 4 GiB)) that sevsim maps on first touch.
  * Cost: docs/sevsim.md "SMP" (figures from make bench).
  */
@@ -49,7 +48,32 @@ void sim_smc_exec(struct sim_vcpu *v, uint64_t la)
 		*o = SEVERAL;
 }
 
-static void flush_others(struct sim_vcpu *v, uint16_t owner)
+/*
+ * Drop engine u's translations of guest page key. UC_CTL_TB_REMOVE_CACHE takes a linear
+ * address and translates it in u (a walk that must not fault: Unicorn 2.0.1 would longjmp
+ * through a stale context outside a run), so it is used where sevsim's own walk of u's
+ * tables finds the page at its identity address; otherwise u's whole cache goes
+ * (UC_CTL_TB_FLUSH, which resets Unicorn's code buffer: ~10 s, docs/sevsim.md "SMP").
+ */
+static void flush_page(struct sim_vcpu *u, uint64_t key)
+{
+	struct sim *s = u->sim;
+	uint64_t la = key << 12, gpa = la;
+
+	if (u->paging_dirty)
+		sim_mmu_refresh(u);
+	if (!(u->cr0 & (1ull << 31)) ||
+	    (sim_mmu_translate(u, la, false, &gpa) &&
+	     (sim_mem_decode_gpa(s, gpa, NULL) >> 12) == key)) {
+		uc_ctl_remove_cache(u->uc, la, la + 4096);
+		s->smc_flushes++;
+		return;
+	}
+	uc_ctl_flush_tlb(u->uc); /* UC_CTL_TB_FLUSH: all of u's translation blocks */
+	s->smc_full_flushes++;
+}
+
+static void flush_others(struct sim_vcpu *v, uint16_t owner, uint64_t key)
 {
 	struct sim *s = v->sim;
 
@@ -57,8 +81,7 @@ static void flush_others(struct sim_vcpu *v, uint16_t owner)
 		struct sim_vcpu *u = &s->vcpu[i];
 		if (u == v || !u->uc || (owner != SEVERAL && owner != 1 + u->id))
 			continue;
-		uc_ctl_flush_tlb(u->uc); /* UC_CTL_TB_FLUSH: the translation blocks */
-		s->smc_flushes++;
+		flush_page(u, key);
 	}
 	s->smc_gen++;
 }
@@ -78,7 +101,7 @@ static void hook_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 		if (page_key(v, a, &key)) {
 			uint16_t o = s->code_owner[key];
 			if (o != NOBODY && o != 1 + v->id) {
-				flush_others(v, o);
+				flush_others(v, o, key);
 				s->code_owner[key] = NOBODY;
 			}
 		}

@@ -357,9 +357,11 @@ void sim_smp_json(struct sim *s, FILE *f)
 	fprintf(f, ",\"smp\":{\"hv\":\"%s\",\"acpi_rsdp\":%" PRIu64 ",\"bringup_page\":%" PRIu64
 		",\"aps_started\":%" PRIu64 ",\"critical_path_insns\":%" PRIu64
 		",\"ap_start_requests\":%" PRIu64 ",\"ipis\":%" PRIu64 ",\"ipis_dropped\":%" PRIu64
-		",\"smc_flushes\":%" PRIu64 ",\"ap_jump_table\":%" PRIu64 ",\"vcpu\":[",
+		",\"smc_flushes\":%" PRIu64 ",\"smc_full_flushes\":%" PRIu64
+		",\"ap_jump_table\":%" PRIu64 ",\"vcpu\":[",
 		s->cfg.hv == SIM_HV_KVM ? "kvm" : "xen", s->acpi_rsdp, s->bringup_gpa, up, cp,
-		s->ap_start_requests, s->ipis, s->ipis_dropped, s->smc_flushes, s->ap_jump_table);
+		s->ap_start_requests, s->ipis, s->ipis_dropped, s->smc_flushes, s->smc_full_flushes,
+		s->ap_jump_table);
 	for (unsigned i = 0; i < s->nr_vcpus; i++) {
 		struct sim_vcpu *v = &s->vcpu[i];
 		fprintf(f, "%s{\"id\":%u,\"apic_id\":%u,\"state\":\"%s\",\"started_by\":", i ? "," : "",

@@ -153,7 +153,8 @@ void sim_mem_free(struct sim *s)
 	if (s->ram)
 		munmap(s->ram, s->ram_size);
 	for (unsigned i = 0; i < s->nr_vcpus; i++)
-		sim_mem_unmap_vcpu(&s->vcpu[i]);
+		if (s->vcpu[i].sim) /* created (not when the launch failed first) */
+			sim_mem_unmap_vcpu(&s->vcpu[i]);
 	unmap_array(s->code_owner, sim_mem_code_pages(s) * sizeof(*s->code_owner));
 	free(s->fwmem);
 	free(s->special);
