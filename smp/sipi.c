@@ -114,7 +114,13 @@ uint16_t smp_tramp_install(uint64_t pa, unsigned n, bool msr_cpuid, char *err, s
 	*(uint64_t *)AT(smp_tramp_entry64) = (uintptr_t)smp_ap_entry64;
 	*(uint32_t *)AT(smp_tramp_nr_ids) = n - 1;
 	*(uint32_t *)AT(smp_tramp_nr_stray) = 0;
-	*(uint32_t *)AT(smp_tramp_msr_cpuid) = msr_cpuid;
+	uint32_t max_id = 0;
+
+	for (unsigned i = 1; i < n; i++)
+		if (smp_cpus[i].apic_id > max_id)
+			max_id = smp_cpus[i].apic_id;
+	/* 1: CPUID 1 EBX[31:24] will do; 2: an ID needs the x2APIC leaf 0xB */
+	*(uint32_t *)AT(smp_tramp_msr_cpuid) = !msr_cpuid ? 0 : max_id < 0xff ? 1 : 2;
 	uint32_t *ids = AT(smp_tramp_ids);
 
 	for (unsigned i = 1; i < n; i++) {

@@ -69,12 +69,18 @@ smp_tramp_pm32:
 	jmp .lookup
 .msr_id:
 	; SEV-ES: CPUID would raise #VC and no IDT is loaded. Ask through the GHCB MSR
-	; protocol (facts §2 0x004/0x005), one VMGEXIT: leaf 0xB (sub-leaf 0) EDX, the
-	; x2APIC ID. The answer is the hypervisor's: it is only looked up in the table,
-	; and an ID not there is reported as a stray CPU (the BSP ends the boot).
+	; protocol (facts §2 0x004/0x005), one VMGEXIT: smp_tramp_msr_cpuid 1 = leaf 1
+	; EBX[31:24] (every APIC ID of this boot fits 8 bits), 2 = leaf 0xB (sub-leaf 0)
+	; EDX, the x2APIC ID. The answer is the hypervisor's: it is only looked up in the
+	; table, and an ID not there is reported as a stray CPU (the BSP ends the boot).
 	mov ecx, MSR_SEV_GHCB
+	mov eax, GHCB_MSR_CPUID_REQ | (1 << 30)  ; register 1 = EBX
+	mov edx, 1
+	cmp dword [ebp + OFF(smp_tramp_msr_cpuid)], 1
+	je .msr_ask
 	mov eax, GHCB_MSR_CPUID_REQ | (3 << 30)  ; register 3 = EDX
 	mov edx, 0xb
+.msr_ask:
 	wrmsr
 	rep vmmcall                              ; VMGEXIT
 	rdmsr
@@ -83,6 +89,9 @@ smp_tramp_pm32:
 	cmp esi, GHCB_MSR_CPUID_RESP
 	jne .bad_resp
 	mov esi, edx
+	cmp dword [ebp + OFF(smp_tramp_msr_cpuid)], 1
+	jne .lookup
+	shr esi, 24
 	jmp .lookup
 .bad_resp:
 	mov esi, 0xffffffff                      ; no APIC ID: reported as a stray
@@ -154,7 +163,7 @@ smp_tramp_entry64: dq 0                      ; patched: smp_ap_entry64
 smp_tramp_nr_ids:  dd 0                      ; patched: entries in smp_tramp_ids
 smp_tramp_stray_id: dd 0                     ; written by an AP not in the table
 smp_tramp_nr_stray: dd 0
-smp_tramp_msr_cpuid: dd 0                    ; patched: 1 under SEV-ES (APIC ID via the MSR protocol)
+smp_tramp_msr_cpuid: dd 0                    ; patched: SEV-ES: APIC ID via the MSR protocol, 1 leaf 1, 2 leaf 0xB
 align 8
 smp_tramp_ids:                               ; patched: {u32 apic_id; u32 smp_cpu *}[]
 smp_tramp_end:

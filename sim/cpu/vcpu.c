@@ -313,6 +313,11 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			return;
 		}
 		v->paging_dirty = true; /* refreshed before the next instruction */
+		/* CR0.PE about to be set in real mode: CS keeps the base of the real-mode
+		 * segment it was loaded with (any far jump since the start) until the next
+		 * far jump; unstop_segmented needs that selector, not the start's. */
+		if (in.modrm_reg == 0 && !(sim_reg(v, UC_X86_REG_CR0) & 1))
+			v->real_cs = sim_reg(v, UC_X86_REG_CS);
 		if (in.modrm_reg == 2)
 			v->cr2_written = true;
 		break;
