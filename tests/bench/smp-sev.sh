@@ -46,8 +46,8 @@ for m in page jumptable; do
 	page) args="--bringup-page=on"; max=255 ;;
 	jumptable) args="--bringup-page=off"; max=128 ;;
 	esac
-	par_block="# $m-parallel"
-	ser_block="# $m-serial"
+	par_block="$m-parallel"
+	ser_block="$m-serial"
 	for n in $sizes; do
 		[ "$n" -le "$max" ] || continue
 		read -r p pm pb pu <<<"$(run "$args" "$n" 0)"
