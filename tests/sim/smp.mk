@@ -1,4 +1,4 @@
-# SMP bring-up in sevsim beyond make check's sample (tests/sim/smp.t; docs/abi.md §11)
+# SMP bring-up in sevsim beyond make check's sample (tests/sim/cocoboot-smp.t; docs/abi.md §11)
 .PHONY: smp-matrix smp-sweep
 smp-matrix: $(BUILD)/cocoboot.elf $(SEVSIM_FAST)
 	BUILD=$(BUILD) tests/sim/smp_runs.py matrix
