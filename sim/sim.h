@@ -287,6 +287,7 @@ struct sim_vcpu {
 	bool paging_dirty;
 	uint8_t *page_map;    /* per linear page below ram_size: SIM_MAP_* now (mem/mem.c) */
 	uint8_t *page_want;   /* ... and what the guest's tables ask for */
+	uint64_t want_lo, want_hi, map_lo, map_hi; /* extents of non-private entries */
 	uint64_t *page_tgt;   /* SIM_MAP_REMAP: the GPA page it maps (| 1: shared) */
 	uint64_t *page_tgt_now;
 	struct sim_shared_desc *shared_desc;
