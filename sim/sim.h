@@ -723,9 +723,7 @@ bool sim_bringup_offered(const struct sim *s);
 /* cpu/smc.c: code one vCPU writes that another has translated (Unicorn caches per engine) */
 int sim_smc_init_vcpu(struct sim_vcpu *v);
 void sim_smc_exec(struct sim_vcpu *v, uint64_t la);
-/* fw/acpi.c: RSDP, XSDT, MADT; fw/bringup.c: the AP bring-up region (docs/abi.md §8) */
-uint64_t sim_acpi_size(const struct sim *s);
-void sim_acpi_build(struct sim *s, uint8_t *buf, uint64_t gpa);
+/* fw/bringup.c: ACPI tables (RSDP, XSDT, MADT) and the AP bring-up region (docs/abi.md §8) */
 int sim_fwmem_build(struct sim *s); /* fw/bringup.c: ACPI + bring-up region; 0 or -1 */
 /* mem/mem.c */
 void sim_mem_unmap_vcpu(struct sim_vcpu *v);
