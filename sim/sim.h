@@ -287,6 +287,7 @@ struct sim_vcpu {
 	bool paging_dirty;
 	uint8_t *page_map;    /* per linear page below ram_size: SIM_MAP_* now (mem/mem.c) */
 	uint8_t *page_want;   /* ... and what the guest's tables ask for */
+	uint64_t want_lo, want_hi, map_lo, map_hi; /* extents of non-private entries */
 	uint64_t *page_tgt;   /* SIM_MAP_REMAP: the GPA page it maps (| 1: shared) */
 	uint64_t *page_tgt_now;
 	struct sim_shared_desc *shared_desc;
@@ -724,9 +725,7 @@ bool sim_bringup_offered(const struct sim *s);
 /* cpu/smc.c: code one vCPU writes that another has translated (Unicorn caches per engine) */
 int sim_smc_init_vcpu(struct sim_vcpu *v);
 void sim_smc_exec(struct sim_vcpu *v, uint64_t la);
-/* fw/acpi.c: RSDP, XSDT, MADT; fw/bringup.c: the AP bring-up region (docs/abi.md §8) */
-uint64_t sim_acpi_size(const struct sim *s);
-void sim_acpi_build(struct sim *s, uint8_t *buf, uint64_t gpa);
+/* fw/bringup.c: ACPI tables (RSDP, XSDT, MADT) and the AP bring-up region (docs/abi.md §8) */
 int sim_fwmem_build(struct sim *s); /* fw/bringup.c: ACPI + bring-up region; 0 or -1 */
 /* mem/mem.c */
 void sim_mem_unmap_vcpu(struct sim_vcpu *v);

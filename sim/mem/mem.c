@@ -253,6 +253,8 @@ int sim_mem_map_vcpu(struct sim_vcpu *v)
 	v->page_tgt = map_array(pages * sizeof(*v->page_tgt));
 	v->page_tgt_now = map_array(pages * sizeof(*v->page_tgt_now));
 	v->shared_desc = map_array(pages * sizeof(*v->shared_desc));
+	v->want_lo = v->map_lo = pages; /* nothing written yet */
+	v->want_hi = v->map_hi = 0;
 	if (!v->page_map || !v->page_want || !v->shared_desc || !v->page_tgt || !v->page_tgt_now) {
 		sim_fail(s, "out of memory for the page map");
 		return -1;
@@ -286,14 +288,19 @@ static void mark_leaf(struct sim_vcpu *v, uint64_t va, uint64_t size, uint64_t e
 	for (uint64_t off = 0; off < size && va + off < s->ram_size; off += 4096) {
 		uint64_t p = (va + off) >> 12;
 		if (gpa == va) {
-			if (!priv)
-				v->page_want[p] = SIM_MAP_SHARED;
+			if (priv)
+				continue;
+			v->page_want[p] = SIM_MAP_SHARED;
 		} else if (sim_mem_is_ram(s, gpa + off, 4096)) {
 			v->page_want[p] = SIM_MAP_REMAP;
 			v->page_tgt[p] = (gpa + off) | !priv;
 		} else {
 			v->page_want[p] = SIM_MAP_NONE; /* MMIO or nothing: hook_unmapped decides */
 		}
+		if (p < v->want_lo)
+			v->want_lo = p;
+		if (p + 1 > v->want_hi)
+			v->want_hi = p + 1;
 	}
 }
 
@@ -320,9 +327,16 @@ static void classify(struct sim_vcpu *v)
 	struct sim *s = v->sim;
 	uint64_t pages = s->ram_size >> 12;
 
-	/* SIM_MAP_PRIVATE is 0: dropping the pages zeroes them without touching (a vCPU's
-	 * arrays over 64 GiB of RAM cost host memory only where a page is not private) */
-	madvise(v->page_want, pages, MADV_DONTNEED);
+	/* SIM_MAP_PRIVATE is 0: only the extent a walk wrote is zeroed (dropped), and only
+	 * the extents ever written are compared: a vCPU's arrays over 64 GiB of RAM cost
+	 * host memory where pages are not private, not per page of RAM (a read of an
+	 * untouched page allocates one on some hosts) */
+	if (v->want_hi > v->want_lo) {
+		uint64_t a = v->want_lo & ~4095ull, b = (v->want_hi + 4095) & ~4095ull;
+		madvise(v->page_want + a, (b < pages ? b : pages) - a, MADV_DONTNEED);
+	}
+	v->want_lo = pages;
+	v->want_hi = 0;
 	if (!(v->cr0 & CR0_PG))
 		return;
 	if (v->efer & EFER_LMA) {
@@ -376,8 +390,15 @@ int sim_mem_classify(struct sim_vcpu *v)
 	sim_mem_unmap_lazy(v);
 	classify(v);
 	sim_cache_evict(s);
+	/* only pages where the map or the wish is not "private" can differ */
+	uint64_t lo = v->want_lo < v->map_lo ? v->want_lo : v->map_lo;
+	uint64_t hi = v->want_hi > v->map_hi ? v->want_hi : v->map_hi;
+	if (hi <= lo)
+		return 0;
+	p = lo;
+	pages = hi;
 	/* identity pages that change key (mem/cache.c); remapped pages are not modelled */
-	for (uint64_t q = 0; s->cache && q < pages; q++)
+	for (uint64_t q = lo; s->cache && q < pages; q++)
 		if (ram_page(s, q) && v->page_map[q] <= SIM_MAP_SHARED &&
 		    v->page_want[q] <= SIM_MAP_SHARED && v->page_map[q] != v->page_want[q])
 			sim_cache_flip(v, q, v->page_map[q] == SIM_MAP_SHARED);
@@ -404,6 +425,10 @@ int sim_mem_classify(struct sim_vcpu *v)
 			return -1;
 		}
 		memcpy(v->page_map + p, v->page_want + p, q - p);
+		if (p < v->map_lo)
+			v->map_lo = p;
+		if (q > v->map_hi)
+			v->map_hi = q;
 		s->remaps++;
 		p = q;
 	}

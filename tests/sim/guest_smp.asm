@@ -28,7 +28,7 @@ STACKS      equ 0x10000           ; 256 bytes per AP (bring-up page targets)
 GHCB        equ 0x400000
 PT_BASE     equ 0x200000
 JUMP_TABLE  equ 0x9000
-SPINS        equ 20000000
+SPINS       equ 400000            ; a bound: a missing AP ends the run (~2 M instructions)
 GV          equ 0x3f0             ; GHCB valid bitmap
 
 ; GHCB field at offset %1 := %2 (32 bits, zero-extended), and its valid bit
