@@ -107,6 +107,9 @@ struct smp_method {
 /* Reasons an SMP check ends the boot with (docs/abi.md §4): set with err text by a
  * method's start()/check(); 0 means BOOT_ERR_SMP. */
 extern unsigned smp_fail_reason;
+/* A method's failure: the message into err, the reason code into smp_fail_reason; false. */
+bool smp_fail(unsigned reason, char *err, size_t err_size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 extern const struct smp_method smp_method_sipi;   /* smp/sipi.c */
 extern const struct smp_method smp_method_vcpuop; /* smp/vcpuop.c */

@@ -42,19 +42,6 @@ bool smp_es_area(uint64_t *base, uint64_t *len)
 	return area_in_use;
 }
 
-static bool fail(unsigned reason, char *err, size_t err_size, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static bool fail(unsigned reason, char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-	smp_fail_reason = reason;
-	return false;
-}
-
 /* The area must be RAM in the memory map (the hypervisor backs it) and hold nothing
  * start_info describes: it is fixed in the image, so a loader may have put something
  * there. */
@@ -71,12 +58,12 @@ static bool area_usable(char *err, size_t err_size)
 			ram = true;
 	}
 	if (!ram)
-		return fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
 			    "SEV-ES AP area [%#x-%#x) is not RAM in the memory map", SMP_ES_AREA,
 			    SMP_ES_AREA + SMP_ES_AREA_SIZE);
 	for (uint32_t p = SMP_ES_AREA; p < SMP_ES_AREA + SMP_ES_AREA_SIZE; p += PAGE)
 		if (smp_low_page_in_use(info, p))
-			return fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
+			return smp_fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
 				    "SEV-ES AP area page %#x holds start_info data", p);
 	return true;
 }
@@ -101,12 +88,12 @@ bool smp_es_area_setup(uint16_t seg, char *err, size_t err_size)
 	area_in_use = true;
 	e = sev_es_jump_table(true, &gpa);
 	if (e)
-		return fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
 			    "AP jump table SET %#llx refused (GHCB error %#x)",
 			    (unsigned long long)gpa, e);
 	e = sev_es_jump_table(false, &got);
 	if (e || got != gpa)
-		return fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
 			    "AP jump table: GET returned %#llx (GHCB error %#x), not the %#llx set",
 			    (unsigned long long)got, e, (unsigned long long)gpa);
 	return true;
@@ -163,7 +150,7 @@ static bool jt_start(unsigned first, unsigned last, char *err, size_t err_size)
 		if (!lapic_send_init(&smp_lapic, c->apic_id) ||
 		    !lapic_send_sipi(&smp_lapic, c->apic_id,
 				     (uint8_t)((SMP_ES_AREA + SMP_ES_TRAMP_OFFSET) >> 12)))
-			return fail(BOOT_ERR_SMP, err, err_size,
+			return smp_fail(BOOT_ERR_SMP, err, err_size,
 				    "INIT/SIPI to CPU %u (APIC ID %#x) not delivered", i, c->apic_id);
 	}
 	return true;
@@ -176,7 +163,7 @@ static bool jt_check(unsigned n, char *err, size_t err_size)
 
 	(void)n;
 	if (stray)
-		return fail(BOOT_ERR_SMP_IDENTITY, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_IDENTITY, err, err_size,
 			    "%u CPU(s) ran the trampoline with an APIC ID not in the MADT (last %#x)",
 			    stray, last);
 	return true;
@@ -190,7 +177,7 @@ bool smp_es_jump_table_parked(unsigned n, char *err, size_t err_size)
 
 	(void)n;
 	if (e || got != SMP_ES_AREA + SMP_ES_JT_OFFSET)
-		return fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_JUMP_TABLE, err, err_size,
 			    "AP jump table at hand-off: GET returned %#llx (GHCB error %#x), not %#x",
 			    (unsigned long long)got, e, SMP_ES_AREA + SMP_ES_JT_OFFSET);
 	return true;

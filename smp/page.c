@@ -62,19 +62,6 @@ bool smp_page_offered(void)
 	return find_entry(&count) != NULL;
 }
 
-static bool fail(unsigned reason, char *err, size_t err_size, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static bool fail(unsigned reason, char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-	smp_fail_reason = reason;
-	return false;
-}
-
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return alen && blen && a < b + blen && b < a + alen;
@@ -95,19 +82,19 @@ static bool page_check(unsigned n, char *err, size_t err_size)
 	uint32_t max_vcpu = 0;
 
 	if (count != 1)
-		return fail(BOOT_ERR_SMP_PAGE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
 			    "bring-up page: %u memory-map entries of type %#x, not one", count,
 			    XEN_HVM_MEMMAP_TYPE_AP_BRINGUP);
 	if ((e->addr & (PAGE - 1)) || (e->size & (PAGE - 1)) || e->size < PAGE ||
 	    e->addr >= FOUR_GIB || e->size > FOUR_GIB - e->addr)
-		return fail(BOOT_ERR_SMP_PAGE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
 			    "bring-up page: entry addr=%#llx size=%#llx is not whole pages below 4 GiB",
 			    (unsigned long long)e->addr, (unsigned long long)e->size);
 	for (uint32_t i = 0; i < smp_info->memmap_entries; i++) {
 		const struct hvm_memmap_table_entry *o = &smp_info->memmap[i];
 
 		if (o != e && overlaps(e->addr, e->size, o->addr, o->size))
-			return fail(BOOT_ERR_SMP_PAGE, err, err_size,
+			return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
 				    "bring-up page [%#llx+%#llx) overlaps memory-map entry %u "
 				    "(type %u, [%#llx+%#llx))", (unsigned long long)e->addr,
 				    (unsigned long long)e->size, i, o->type,
@@ -115,17 +102,17 @@ static bool page_check(unsigned n, char *err, size_t err_size)
 	}
 	if (overlaps(e->addr, e->size, (uintptr_t)__image_start,
 		     (uintptr_t)__image_end - (uintptr_t)__image_start))
-		return fail(BOOT_ERR_SMP_PAGE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
 			    "bring-up page at %#llx overlaps cocoboot's image",
 			    (unsigned long long)e->addr);
 	for (uint64_t p = e->addr; p < e->addr + e->size; p += PAGE)
 		if (p < (1ull << 20) && smp_low_page_in_use(smp_info, p))
-			return fail(BOOT_ERR_SMP_PAGE, err, err_size,
+			return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
 				    "bring-up page %#llx holds start_info data", (unsigned long long)p);
 	/* Not RAM, so the boot's tables do not map it: private (C-bit set) mapping, which
 	 * is also item 2's check: a shared page reads as ciphertext and fails the magic. */
 	if (!mem_map(e->addr, e->size, PT_WRITE | PT_EXEC))
-		return fail(BOOT_ERR_SMP_PAGE, err, err_size, "bring-up page: cannot map %#llx",
+		return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size, "bring-up page: cannot map %#llx",
 			    (unsigned long long)e->addr);
 	region_pa = e->addr;
 	region_size = e->size;
@@ -137,7 +124,7 @@ static bool page_check(unsigned n, char *err, size_t err_size)
 		if (smp_cpus[i].vcpu_id > max_vcpu)
 			max_vcpu = smp_cpus[i].vcpu_id;
 #define BAD(field, val) \
-	fail(BOOT_ERR_SMP_PAGE, err, err_size, "bring-up page at %#llx: %s=%#llx", \
+	smp_fail(BOOT_ERR_SMP_PAGE, err, err_size, "bring-up page at %#llx: %s=%#llx", \
 	     (unsigned long long)region_pa, field, (unsigned long long)(val))
 	if (hdr.magic != XEN_AP_BRINGUP_MAGIC)
 		return BAD("magic", hdr.magic);
@@ -173,7 +160,7 @@ static bool page_check(unsigned n, char *err, size_t err_size)
 	sha256_update(&sha, (const void *)(uintptr_t)(region_pa + hdr.code_offset), hdr.code_length);
 	sha256_final(&sha, got);
 	if (memcmp(want, got, sizeof(want)))
-		return fail(BOOT_ERR_SMP_PAGE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
 			    "bring-up page at %#llx: the SHA-256 of its %u bytes of init code is not "
 			    "the reference digest %.16s...", (unsigned long long)region_pa,
 			    hdr.code_length, XEN_AP_BRINGUP_REF_SHA256_HEX);
@@ -241,10 +228,10 @@ static bool page_start(unsigned first, unsigned last, char *err, size_t err_size
 		while ((st = slot(c->vcpu_id)->state) == XEN_AP_SLOT_ARMED && rdtsc() < end)
 			cpu_pause();
 		if (st != XEN_AP_SLOT_ARMED)
-			return fail(BOOT_ERR_SMP_START_LIE, err, err_size,
+			return smp_fail(BOOT_ERR_SMP_START_LIE, err, err_size,
 				    "VCPUOP_up(vCPU %u) = %ld, but its slot moved to state %#x",
 				    c->vcpu_id, c->start_rc, st);
-		return fail(BOOT_ERR_SMP, err, err_size, "VCPUOP_up(vCPU %u) = %ld", c->vcpu_id,
+		return smp_fail(BOOT_ERR_SMP, err, err_size, "VCPUOP_up(vCPU %u) = %ld", c->vcpu_id,
 			    c->start_rc);
 	}
 	return true;
@@ -280,13 +267,13 @@ static bool page_verify(unsigned n, char *err, size_t err_size)
 	uint32_t stray = stray_vcpu();
 
 	if (stray)
-		return fail(BOOT_ERR_SMP_AP_ERROR, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_AP_ERROR, err, err_size,
 			    "bring-up page: vCPU %u has no slot but ran the init code", stray - 1);
 	for (unsigned i = 1; i < n; i++) {
 		uint32_t st = slot(smp_cpus[i].vcpu_id)->state;
 
 		if (st != XEN_AP_SLOT_LEFT)
-			return fail(BOOT_ERR_SMP_START_LIE, err, err_size,
+			return smp_fail(BOOT_ERR_SMP_START_LIE, err, err_size,
 				    "vCPU %u reported online but its slot says %#x, not LEFT",
 				    smp_cpus[i].vcpu_id, st);
 	}

@@ -12,6 +12,7 @@
 #include "boot/sev.h"
 #include "ghcb/sev_es.h"
 #include "lib/console.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "smp/cpu.h"
 
@@ -45,6 +46,17 @@ static const char *state_name(uint32_t s)
 		return "wrong identity";
 	return s < sizeof(state_names) / sizeof(state_names[0]) && state_names[s] ? state_names[s]
 										  : "unknown state";
+}
+
+bool smp_fail(unsigned reason, char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+	smp_fail_reason = reason;
+	return false;
 }
 
 unsigned smp_cpus_up(void)
