@@ -53,9 +53,10 @@ def main():
                       f"critical path {j.get('smp', {}).get('critical_path_insns', '-')} {why}", flush=True)
     elif what == "sweep":
         count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+        first = int(os.environ.get("SMP_SWEEP_FIRST", "0"))  # split a sweep over processes
         n = int(os.environ.get("SMP_SWEEP_VCPUS", "4"))
         worst = 0.0
-        for seed in range(count):
+        for seed in range(first, first + count):
             ok, why, sec, j = run("sev-es", n, [f"--seed={seed}"] + ([METHOD] if METHOD else []), timeout=600)
             worst = max(worst, sec)
             if not ok:
@@ -63,7 +64,7 @@ def main():
                 print(f"FAIL seed {seed}: {why}", flush=True)
             elif seed % 50 == 0:
                 print(f"ok   seed {seed} ({sec:.1f} s)", flush=True)
-        print(f"sweep: {count} seeds of the {n}-vCPU SEV-ES bring-up, {count - fails} with every AP "
+        print(f"sweep: {count} seeds ({first}..{first + count - 1}) of the {n}-vCPU SEV-ES bring-up, {count - fails} with every AP "
               f"up and held, {fails} failed; slowest run {worst:.1f} s")
     else:
         sys.exit(__doc__)
