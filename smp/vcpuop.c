@@ -27,9 +27,9 @@ static long vcpu_op(unsigned cmd, uint32_t vcpu, void *arg)
 	return xen_hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, (uint64_t)(uintptr_t)arg, 0, 0);
 }
 
-static bool vcpuop_start(unsigned n, char *err, size_t err_size)
+static bool vcpuop_start(unsigned first, unsigned last, char *err, size_t err_size)
 {
-	for (unsigned i = 1; i < n; i++) {
+	for (unsigned i = first; i < last; i++) {
 		struct smp_cpu *c = &smp_cpus[i];
 		uint32_t v = c->vcpu_id;
 		long rc;
@@ -91,7 +91,7 @@ static bool vcpuop_check(unsigned n, char *err, size_t err_size)
 /* INIT resets a Xen vCPU and leaves it down and uninitialised (vlapic.c
  * vlapic_init_sipi_one -> vcpu_reset), through a tasklet: wait until
  * VCPUOP_is_up says 0 for each, boundedly. */
-static bool vcpuop_parked(unsigned n, char *err, size_t err_size)
+bool smp_vcpuop_parked(unsigned n, char *err, size_t err_size)
 {
 	uint64_t deadline = rdtsc() + smp_tsc_per_ms(NULL) * 1000;
 
@@ -115,5 +115,5 @@ const struct smp_method smp_method_vcpuop = {
 	.start = vcpuop_start,
 	.check = vcpuop_check,
 	.hold_for_check = true,
-	.parked = vcpuop_parked,
+	.parked = smp_vcpuop_parked,
 };

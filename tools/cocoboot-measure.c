@@ -5,7 +5,9 @@
  *
  *   cocoboot-measure [--mode=sev|sev-es] [--vcpus=N] [--mem=BYTES] [--cmdline=TEXT]
  *                    [--module=FILE[,CMDLINE]]... [--kernel-hashes] [--sev-features=N]
- *                    [--write-elf=OUT.elf] cocoboot.elf
+ *                    [--write-elf=OUT.elf] [--hv=xen|kvm] [--bringup-page=on|off] cocoboot.elf
+ *   (--hv and --bringup-page as sevsim's: with more than one vCPU the ACPI tables and,
+ *   by default under Xen with SEV-ES, the AP bring-up region are launch memory too)
  *
  * It loads the ELF's PT_LOAD segments (payload/elf.c validates them), fills the hashes
  * table from SHA-256 of the modules and command line (--kernel-hashes), lays out the
@@ -24,7 +26,10 @@
 
 #include "payload/elf.h"
 #include "sim/fw/launch_digest.h"
+#include "xen/ap_bringup.h"
 #include "xen/start_info.h"
+
+extern const uint8_t sim_ap_blob[], sim_ap_blob_end[]; /* sim/fw/ap_blob.asm */
 
 #define MAX_MODULES 16
 #define MODULE_CMDLINE_SLOT 1024
@@ -117,7 +122,8 @@ static void hex(const uint8_t *p, unsigned n)
 
 int main(int argc, char **argv)
 {
-	const char *elf = NULL, *cmdline = NULL, *mode = "sev-es", *write_elf = NULL;
+	const char *elf = NULL, *cmdline = NULL, *mode = "sev-es", *write_elf = NULL, *hv = "xen";
+	int bringup_page = -1; /* sevsim's --bringup-page default: on with Xen under SEV-ES */
 	unsigned vcpus = 1, nmod = 0;
 	uint64_t mem = 128ull << 20, sev_features = 0;
 	int kernel_hashes = 0;
@@ -137,6 +143,10 @@ int main(int argc, char **argv)
 			sev_features = strtoull(a + 15, NULL, 0);
 		else if (!strncmp(a, "--write-elf=", 12))
 			write_elf = a + 12;
+		else if (!strncmp(a, "--hv=", 5))
+			hv = a + 5;
+		else if (!strcmp(a, "--bringup-page=on") || !strcmp(a, "--bringup-page=off"))
+			bringup_page = !strcmp(a + 15, "on");
 		else if (!strcmp(a, "--kernel-hashes"))
 			kernel_hashes = 1;
 		else if (!strncmp(a, "--module=", 9)) {
@@ -156,8 +166,16 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "sev") && strcmp(mode, "sev-es"))
 		die("--mode=%s: only sev and sev-es have a launch digest here%s", mode,
 		    " (SNP's is not implemented)");
-	if (vcpus < 1 || vcpus > 64 || mem < (2ull << 20) || (mem & 4095))
-		die("%s%s", "--vcpus must be 1..64, --mem a multiple of 4 KiB >= 2 MiB", "");
+	if (vcpus < 1 || vcpus > 255 || mem < (2ull << 20) || (mem & 4095) || mem > 0xfc000000ull)
+		die("%s%s", "--vcpus must be 1..255, --mem a multiple of 4 KiB from 2 MiB to 0xFC000000",
+		    "");
+	if (strcmp(hv, "xen") && strcmp(hv, "kvm"))
+		die("--hv=%s: xen or kvm%s", hv, "");
+	/* more than one vCPU: ACPI tables, and the bring-up region (sevsim's rule) */
+	struct ld_fwmem fw;
+	bool page = vcpus > 1 && (bringup_page >= 0 ? bringup_page == 1 :
+				  !strcmp(hv, "xen") && !strcmp(mode, "sev-es"));
+	ld_fwmem_layout(vcpus, vcpus > 1, page, &fw);
 	if (kernel_hashes && nmod > 2)
 		die("%s%s", "--kernel-hashes: the table covers 2 modules (kernel, initrd)", "");
 
@@ -218,14 +236,15 @@ int main(int argc, char **argv)
 	uint64_t modcl_at = p;
 	p += (uint64_t)nmod * MODULE_CMDLINE_SLOT;
 	uint64_t mm_at = p;
-	p += 2 * sizeof(struct hvm_memmap_table_entry);
+	unsigned nmm = 2 + (fw.acpi_size != 0) + (fw.bringup_size != 0);
+	p += (6u + nmm - 2) * sizeof(struct hvm_memmap_table_entry); /* sevsim: room for 3 lies */
 	uint64_t blob_len = page_up(p) - base;
 	uint8_t *blob = calloc(1, blob_len);
 	struct hvm_start_info si = {
 		.magic = XEN_HVM_START_MAGIC_VALUE, .version = 1,
 		.flags = strcmp(mode, "sev-es") ? 0 : SIF_HVM_GHCB,
 		.nr_modules = nmod, .modlist_paddr = nmod ? mods_at : 0, .cmdline_paddr = cmd_at,
-		.memmap_paddr = mm_at, .memmap_entries = 2,
+		.memmap_paddr = mm_at, .memmap_entries = nmm, .rsdp_paddr = fw.acpi_gpa,
 	};
 	memcpy(blob, &si, sizeof(si));
 	if (cl)
@@ -239,11 +258,25 @@ int main(int argc, char **argv)
 		}
 		memcpy(blob + (mods_at - base) + i * sizeof(me), &me, sizeof(me));
 	}
-	struct hvm_memmap_table_entry mm[2] = {
+	struct hvm_memmap_table_entry mm[4] = {
 		{ .addr = 0, .size = mem, .type = XEN_HVM_MEMMAP_TYPE_RAM },
 		{ .addr = SPECIAL_BASE, .size = SPECIAL_SIZE, .type = XEN_HVM_MEMMAP_TYPE_RESERVED },
 	};
-	memcpy(blob + (mm_at - base), mm, sizeof(mm));
+	unsigned k = 2;
+	if (fw.acpi_size)
+		mm[k++] = (struct hvm_memmap_table_entry){ .addr = fw.acpi_gpa, .size = fw.acpi_size,
+							   .type = XEN_HVM_MEMMAP_TYPE_ACPI };
+	if (fw.bringup_size)
+		mm[k++] = (struct hvm_memmap_table_entry){ .addr = fw.bringup_gpa,
+							   .size = fw.bringup_size,
+							   .type = XEN_HVM_MEMMAP_TYPE_AP_BRINGUP };
+	memcpy(blob + (mm_at - base), mm, k * sizeof(mm[0]));
+	uint8_t *fwmem = fw.size ? calloc(1, fw.size) : NULL;
+	if (fw.acpi_size)
+		ld_acpi_build(fwmem, fw.acpi_gpa, vcpus);
+	if (fw.bringup_size)
+		ld_bringup_build(fwmem + fw.acpi_size, fw.bringup_size, vcpus, sim_ap_blob,
+				 (size_t)(sim_ap_blob_end - sim_ap_blob));
 
 	/* the digest, in launch order */
 	struct ld_digest d;
@@ -258,9 +291,11 @@ int main(int argc, char **argv)
 		free(padded);
 	}
 	ld_update_data(&d, blob, blob_len);
+	if (fw.size)
+		ld_update_data(&d, fwmem, fw.size);
 	for (unsigned v = 0; v < vcpus && !strcmp(mode, "sev-es"); v++) {
 		uint8_t vmsa[4096];
-		ld_vmsa(vmsa, v, vcpus, pl.entry, base, sev_features);
+		ld_vmsa(vmsa, v, vcpus, pl.entry, base, sev_features, page);
 		ld_update_vmsa(&d, vmsa);
 	}
 	ld_end(&d, digest);
@@ -287,6 +322,7 @@ int main(int argc, char **argv)
 		free((void *)mods[i].path);
 	}
 	free(blob);
+	free(fwmem);
 	free(img);
 	free(f);
 	return 0;

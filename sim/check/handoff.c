@@ -338,7 +338,8 @@ static void check_pvh(struct sim_vcpu *v, uint64_t rip)
 	chk(h, "cmdline_expected", term && !strcmp(cl, pl->cmdline), "got '%.40s', expected '%.40s'",
 	    term ? cl : "", pl->cmdline);
 	chk_modules(v, &si, r, &nr);
-	chk(h, "rsdp", si.rsdp_paddr == 0, "rsdp_paddr %#" PRIx64 " (sevsim gives none)", (uint64_t)si.rsdp_paddr);
+	chk(h, "rsdp", si.rsdp_paddr == s->acpi_rsdp, "rsdp_paddr %#" PRIx64 " (sevsim gave %#" PRIx64
+	    ")", (uint64_t)si.rsdp_paddr, s->acpi_rsdp);
 	chk_ranges_pvh(v, r, nr);
 }
 
@@ -489,8 +490,8 @@ static void check_linux64(struct sim_vcpu *v, uint64_t rip)
 	chk(h, "e820_ram_in_ram", e820_ok && ram_ok, "every RAM entry inside guest RAM [0, %#" PRIx64 ")",
 	    s->ram_size);
 	chk(h, "e820_kernel_ram", kernel_ram, "[load, load + init_size) inside one RAM entry");
-	chk(h, "acpi_rsdp_addr", bp.acpi_rsdp_addr == 0, "acpi_rsdp_addr %#" PRIx64 " (sevsim gives none)",
-	    (uint64_t)bp.acpi_rsdp_addr);
+	chk(h, "acpi_rsdp_addr", bp.acpi_rsdp_addr == s->acpi_rsdp, "acpi_rsdp_addr %#" PRIx64
+	    " (sevsim gave %#" PRIx64 ")", (uint64_t)bp.acpi_rsdp_addr, s->acpi_rsdp);
 	if (s->cbit_mask) {
 		uint64_t shared = 0, first = 0;
 
@@ -536,6 +537,7 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 		if (i != v->id && s->vcpu[i].state == SIM_VCPU_RUNNABLE)
 			aps = false;
 	chk(h, "aps_not_running", aps, "no other vCPU runnable");
+	sim_handoff_check_aps(v, !strcmp(h->abi, "linux64")); /* check/handoff_aps.c */
 	/* mem/cache.c: without coherency across keys, a page whose C-bit changed with
 	 * unflushed lines gets them written back over the new contents. */
 	if (s->cache_stale_pages)

@@ -37,7 +37,7 @@ static void seg(uint8_t *p, unsigned off, uint16_t sel, uint16_t attrib, uint32_
 }
 
 void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
-	     uint64_t start_info, uint64_t sev_features)
+	     uint64_t start_info, uint64_t sev_features, bool bringup)
 {
 	uint64_t region = ld_bringup_region(nr_vcpus, NULL);
 
@@ -65,10 +65,23 @@ void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
 	if (v == 0) {
 		put(page, SIM_VMSA_RIP, entry, 8);
 		put(page, SIM_VMSA_RBX, start_info, 8);
-	} else {
+	} else if (bringup) {
 		put(page, SIM_VMSA_RIP, region + XEN_AP_BRINGUP_HDR_SIZE, 8); /* entry_offset */
 		put(page, SIM_VMSA_RBX, region, 8);
 		put(page, SIM_VMSA_RSI, v, 8);
+	} else {
+		/* the reset state (APM vol. 2 14.1.3), what KVM/QEMU give an AP without a
+		 * firmware reset block; RDX (the CPU signature on hardware) 0 in sevsim */
+		seg(page, SIM_VMSA_CS, 0xf000, 0x9b, 0xffff);
+		put(page, SIM_VMSA_CS + 8, 0xffff0000ull, 8);
+		seg(page, SIM_VMSA_DS, 0, 0x93, 0xffff);
+		seg(page, SIM_VMSA_ES, 0, 0x93, 0xffff);
+		seg(page, SIM_VMSA_SS, 0, 0x93, 0xffff);
+		seg(page, SIM_VMSA_FS, 0, 0x93, 0xffff);
+		seg(page, SIM_VMSA_GS, 0, 0x93, 0xffff);
+		seg(page, SIM_VMSA_TR, 0, 0x8b, 0xffff);
+		put(page, SIM_VMSA_CR0, 0x60000010, 8);
+		put(page, SIM_VMSA_RIP, 0xfff0, 8);
 	}
 }
 

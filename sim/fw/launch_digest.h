@@ -7,6 +7,7 @@
 #ifndef SIM_FW_LAUNCH_DIGEST_H
 #define SIM_FW_LAUNCH_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "sim/fw/spec.h"
@@ -16,9 +17,23 @@
 uint64_t ld_bringup_region(unsigned nr_vcpus, uint64_t *size);
 
 /* The launch VMSA of vCPU v: v = 0 the PVH entry state (EIP = entry, EBX =
- * start_info), v >= 1 the bring-up state of docs/abi.md §8.5. */
+ * start_info), v >= 1 the bring-up state of docs/abi.md §8.5 when the region is
+ * offered, else the reset state (real mode, CS 0xF000 base 0xFFFF0000, IP 0xFFF0). */
 void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
-	     uint64_t start_info, uint64_t sev_features);
+	     uint64_t start_info, uint64_t sev_features, bool bringup);
+
+/* Launch memory outside RAM for more than one vCPU (fw/fw_tables.c): the ACPI tables
+ * and the AP bring-up region, one block ending at the special pages. */
+struct ld_fwmem {
+	uint64_t gpa, size;               /* the block (size 0: none) */
+	uint64_t acpi_gpa, acpi_size;     /* the RSDP is at acpi_gpa */
+	uint64_t bringup_gpa, bringup_size;
+};
+void ld_fwmem_layout(unsigned nr_vcpus, bool acpi, bool page, struct ld_fwmem *l);
+uint64_t ld_acpi_size(unsigned nr_vcpus);
+void ld_acpi_build(uint8_t *buf, uint64_t gpa, unsigned nr_vcpus);
+void ld_bringup_build(uint8_t *region, uint64_t size, unsigned nr_vcpus, const uint8_t *code,
+		      size_t code_len);
 
 /* The hashes table page from the three digests (sim/fw/spec.h); out gets
  * SIM_HT_PAGE bytes. */

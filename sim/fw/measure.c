@@ -92,10 +92,14 @@ int sim_measure_launch(struct sim *s)
 		a = page_down(s->start_info_gpa);
 		b = page_up(s->launch_end);
 		ld_update_data(&d, s->ram + a, b - a);
-		/* 4. one VMSA per vCPU (SEV-ES) */
+		/* 4. more than one vCPU: the ACPI tables and the AP bring-up region */
+		if (s->fwmem)
+			ld_update_data(&d, s->fwmem, s->fwmem_size);
+		/* 5. one VMSA per vCPU (SEV-ES) */
 		for (unsigned v = 0; v < s->nr_vcpus && s->cfg.mode == SIM_MODE_SEV_ES; v++) {
 			uint8_t vmsa[4096];
-			ld_vmsa(vmsa, v, s->nr_vcpus, s->entry, s->start_info_gpa, 0);
+			ld_vmsa(vmsa, v, s->nr_vcpus, s->entry, s->start_info_gpa, 0,
+				s->bringup_gpa != 0);
 			ld_update_vmsa(&d, vmsa);
 		}
 		ld_end(&d, l->digest);

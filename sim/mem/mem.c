@@ -83,6 +83,14 @@ bool sim_mem_is_mmio_device(uint64_t gpa)
 	return gpa >= SIM_MMIO_DEV_BASE && gpa < SIM_MMIO_DEV_BASE + SIM_MMIO_DEV_SIZE;
 }
 
+static void *map_array(uint64_t bytes);
+
+/* Pages the code-owner map covers (cpu/smc.c): RAM and everything below 4 GiB. */
+uint64_t sim_mem_code_pages(const struct sim *s)
+{
+	return (s->ram_size > SIM_HIGH_BASE ? s->ram_size : SIM_HIGH_BASE) >> 12;
+}
+
 int sim_mem_init(struct sim *s)
 {
 	s->low_top = s->cfg.mem < SIM_LOWMEM_MAX ? s->cfg.mem : SIM_LOWMEM_MAX;
@@ -101,6 +109,13 @@ int sim_mem_init(struct sim *s)
 		return -1;
 	}
 	memset(s->special, 0, SIM_SPECIAL_SIZE);
+	if (s->cfg.vcpus > 1) {
+		s->code_owner = map_array(sim_mem_code_pages(s) * sizeof(*s->code_owner));
+		if (!s->code_owner) {
+			sim_fail(s, "out of memory for the code-page map");
+			return -1;
+		}
+	}
 	s->ks_key = splitmix64(s->cfg.seed ^ 0x5e5e5e5e5e5e5e5eull);
 	return 0;
 }
@@ -119,18 +134,29 @@ static void unmap_array(void *p, uint64_t bytes)
 		munmap(p, bytes);
 }
 
+void sim_mem_unmap_vcpu(struct sim_vcpu *v)
+{
+	uint64_t pages = v->sim->ram_size >> 12;
+
+	unmap_array(v->page_map, pages);
+	unmap_array(v->page_want, pages);
+	unmap_array(v->page_tgt, pages * sizeof(uint64_t));
+	unmap_array(v->page_tgt_now, pages * sizeof(uint64_t));
+	unmap_array(v->shared_desc, pages * sizeof(struct sim_shared_desc));
+	v->page_map = v->page_want = NULL;
+	v->page_tgt = v->page_tgt_now = NULL;
+	v->shared_desc = NULL;
+}
+
 void sim_mem_free(struct sim *s)
 {
 	if (s->ram)
 		munmap(s->ram, s->ram_size);
-	for (unsigned i = 0; i < s->nr_vcpus; i++) {
-		uint64_t pages = s->ram_size >> 12;
-		unmap_array(s->vcpu[i].page_map, pages);
-		unmap_array(s->vcpu[i].page_want, pages);
-		unmap_array(s->vcpu[i].page_tgt, pages * sizeof(uint64_t));
-		unmap_array(s->vcpu[i].page_tgt_now, pages * sizeof(uint64_t));
-		unmap_array(s->vcpu[i].shared_desc, pages * sizeof(struct sim_shared_desc));
-	}
+	for (unsigned i = 0; i < s->nr_vcpus; i++)
+		if (s->vcpu[i].sim) /* created (not when the launch failed first) */
+			sim_mem_unmap_vcpu(&s->vcpu[i]);
+	unmap_array(s->code_owner, sim_mem_code_pages(s) * sizeof(*s->code_owner));
+	free(s->fwmem);
 	free(s->special);
 	free(s->rmp);
 	sim_cache_free(s);
@@ -212,6 +238,11 @@ int sim_mem_map_vcpu(struct sim_vcpu *v)
 		e = uc_mem_map_ptr(v->uc, SIM_SPECIAL_BASE, SIM_SPECIAL_SIZE, UC_PROT_ALL, s->special);
 	if (e == UC_ERR_OK && s->cfg.mode <= SIM_MODE_SEV)
 		e = uc_mmio_map(v->uc, SIM_MMIO_DEV_BASE, SIM_MMIO_DEV_SIZE, dev_read, s, dev_write, s);
+	if (e == UC_ERR_OK && s->fwmem) /* launch memory outside RAM: private, at its GPA */
+		e = uc_mem_map_ptr(v->uc, s->fwmem_gpa, s->fwmem_size, UC_PROT_ALL, s->fwmem);
+	if (e == UC_ERR_OK && s->cfg.mode <= SIM_MODE_SEV) /* the local APIC (apic/lapic.c) */
+		e = uc_mmio_map(v->uc, SIM_APIC_BASE, 4096, sim_apic_mmio_read, v,
+				sim_apic_mmio_write, v);
 	if (e != UC_ERR_OK) {
 		sim_fail(s, "vcpu%u: mapping guest memory failed: %s", v->id, uc_strerror(e));
 		return -1;
@@ -222,6 +253,8 @@ int sim_mem_map_vcpu(struct sim_vcpu *v)
 	v->page_tgt = map_array(pages * sizeof(*v->page_tgt));
 	v->page_tgt_now = map_array(pages * sizeof(*v->page_tgt_now));
 	v->shared_desc = map_array(pages * sizeof(*v->shared_desc));
+	v->want_lo = v->map_lo = pages; /* nothing written yet */
+	v->want_hi = v->map_hi = 0;
 	if (!v->page_map || !v->page_want || !v->shared_desc || !v->page_tgt || !v->page_tgt_now) {
 		sim_fail(s, "out of memory for the page map");
 		return -1;
@@ -255,13 +288,19 @@ static void mark_leaf(struct sim_vcpu *v, uint64_t va, uint64_t size, uint64_t e
 	for (uint64_t off = 0; off < size && va + off < s->ram_size; off += 4096) {
 		uint64_t p = (va + off) >> 12;
 		if (gpa == va) {
-			v->page_want[p] = priv ? SIM_MAP_PRIVATE : SIM_MAP_SHARED;
+			if (priv)
+				continue;
+			v->page_want[p] = SIM_MAP_SHARED;
 		} else if (sim_mem_is_ram(s, gpa + off, 4096)) {
 			v->page_want[p] = SIM_MAP_REMAP;
 			v->page_tgt[p] = (gpa + off) | !priv;
 		} else {
 			v->page_want[p] = SIM_MAP_NONE; /* MMIO or nothing: hook_unmapped decides */
 		}
+		if (p < v->want_lo)
+			v->want_lo = p;
+		if (p + 1 > v->want_hi)
+			v->want_hi = p + 1;
 	}
 }
 
@@ -288,7 +327,16 @@ static void classify(struct sim_vcpu *v)
 	struct sim *s = v->sim;
 	uint64_t pages = s->ram_size >> 12;
 
-	memset(v->page_want, SIM_MAP_PRIVATE, pages);
+	/* SIM_MAP_PRIVATE is 0: only the extent a walk wrote is zeroed (dropped), and only
+	 * the extents ever written are compared: a vCPU's arrays over 64 GiB of RAM cost
+	 * host memory where pages are not private, not per page of RAM (a read of an
+	 * untouched page allocates one on some hosts) */
+	if (v->want_hi > v->want_lo) {
+		uint64_t a = v->want_lo & ~4095ull, b = (v->want_hi + 4095) & ~4095ull;
+		madvise(v->page_want + a, (b < pages ? b : pages) - a, MADV_DONTNEED);
+	}
+	v->want_lo = pages;
+	v->want_hi = 0;
 	if (!(v->cr0 & CR0_PG))
 		return;
 	if (v->efer & EFER_LMA) {
@@ -342,8 +390,15 @@ int sim_mem_classify(struct sim_vcpu *v)
 	sim_mem_unmap_lazy(v);
 	classify(v);
 	sim_cache_evict(s);
+	/* only pages where the map or the wish is not "private" can differ */
+	uint64_t lo = v->want_lo < v->map_lo ? v->want_lo : v->map_lo;
+	uint64_t hi = v->want_hi > v->map_hi ? v->want_hi : v->map_hi;
+	if (hi <= lo)
+		return 0;
+	p = lo;
+	pages = hi;
 	/* identity pages that change key (mem/cache.c); remapped pages are not modelled */
-	for (uint64_t q = 0; s->cache && q < pages; q++)
+	for (uint64_t q = lo; s->cache && q < pages; q++)
 		if (ram_page(s, q) && v->page_map[q] <= SIM_MAP_SHARED &&
 		    v->page_want[q] <= SIM_MAP_SHARED && v->page_map[q] != v->page_want[q])
 			sim_cache_flip(v, q, v->page_map[q] == SIM_MAP_SHARED);
@@ -370,6 +425,10 @@ int sim_mem_classify(struct sim_vcpu *v)
 			return -1;
 		}
 		memcpy(v->page_map + p, v->page_want + p, q - p);
+		if (p < v->map_lo)
+			v->map_lo = p;
+		if (q > v->map_hi)
+			v->map_hi = q;
 		s->remaps++;
 		p = q;
 	}
@@ -470,6 +529,9 @@ bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t le
 			p = &s->ram[a];
 		} else if (a >= SIM_SPECIAL_BASE && a < SIM_SPECIAL_BASE + SIM_SPECIAL_SIZE) {
 			p = &s->special[a - SIM_SPECIAL_BASE];
+			private = true;
+		} else if (s->fwmem && a >= s->fwmem_gpa && a - s->fwmem_gpa < s->fwmem_size) {
+			p = &s->fwmem[a - s->fwmem_gpa];
 			private = true;
 		} else {
 			return false;
