@@ -39,6 +39,10 @@ struct smp_cpu {
 	uint32_t vcpu_id;        /* Xen's vCPU id (MADT processor UID) */
 	volatile uint32_t state; /* enum smp_state, written by the AP */
 	uint64_t stack_top;
+	/* xenpage: TSC just before the start request (0: not timed) and at the AP's
+	 * first instruction in smp_ap_entry64 (make bench, docs/xen.md). */
+	uint64_t t_start;
+	volatile uint64_t t_entry;
 	uint64_t report;         /* with SMP_STATE_ERR_ID: the id the AP found */
 	uint64_t ist_top[SMP_IST_STACKS];
 	long start_rc;           /* what the hypervisor said when asked to start it */
@@ -50,6 +54,8 @@ struct smp_cpu {
 /* smp/smp.inc has these for the assembly. */
 _Static_assert(offsetof(struct smp_cpu, state) == 12, "SMP_CPU_STATE");
 _Static_assert(offsetof(struct smp_cpu, stack_top) == 16, "SMP_CPU_STACK_TOP");
+_Static_assert(offsetof(struct smp_cpu, t_start) == 24, "SMP_CPU_T_START");
+_Static_assert(offsetof(struct smp_cpu, t_entry) == 32, "SMP_CPU_T_ENTRY");
 
 extern struct smp_cpu smp_cpus[SMP_MAX_CPUS];
 extern unsigned smp_nr_cpus; /* CPUs this boot brings up, the BSP included */
@@ -76,6 +82,13 @@ struct smp_method {
 
 extern const struct smp_method smp_method_sipi;   /* smp/sipi.c */
 extern const struct smp_method smp_method_vcpuop; /* smp/vcpuop.c */
+/* xenpage: the Xen AP bring-up page (smp/bringup.c). probe: is one offered
+ * (*found) and usable for vCPUs up to max_vcpu; false and err when not. */
+extern const struct smp_method smp_method_bringup;
+bool smp_bringup_probe(const struct pvh_info *info, uint32_t max_vcpu, bool *found, char *err,
+		       size_t err_size);
+/* smp/vcpuop.c: a Xen vCPU we may start: APIC ID 2v, VCPUOP_is_up = 0. */
+bool smp_xen_vcpu_startable(const struct smp_cpu *c, char *err, size_t err_size);
 /* smp/select.c: the one place that picks a method for this platform; NULL
  * (and *why) when there is none. */
 const struct smp_method *smp_select(const char **why);

@@ -11,6 +11,7 @@
  *   anything else     INIT-SIPI-SIPI through the local APIC (QEMU, KVM, ...)
  */
 #include "boot/sev.h"
+#include "lib/console.h"
 #include "smp/cpu.h"
 #include "xen/xen.h"
 
@@ -25,7 +26,18 @@ const struct smp_method *smp_select(const char **why)
 		*why = "SEV: INIT-SIPI-SIPI under SEV is not tested yet";
 		return NULL;
 	}
-	if (xen_state.present)
+	if (xen_state.present) {
+		/* xenpage: the AP bring-up page when Xen offers a usable one; a page
+		 * that fails a check is refused (named) and VCPUOP_initialise is used. */
+		char err[200];
+		bool found;
+
+		if (smp_bringup_probe(smp_info, 0, &found, err, sizeof(err)))
+			return &smp_method_bringup;
+		if (found)
+			log_warn("cocoboot: smp: Xen AP bring-up page refused: %s; "
+				 "using VCPUOP_initialise instead\n", err);
 		return &smp_method_vcpuop;
+	}
 	return &smp_method_sipi;
 }

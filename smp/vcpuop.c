@@ -27,6 +27,25 @@ static long vcpu_op(unsigned cmd, uint32_t vcpu, void *arg)
 	return xen_hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, (uint64_t)(uintptr_t)arg, 0, 0);
 }
 
+bool smp_xen_vcpu_startable(const struct smp_cpu *c, char *err, size_t err_size)
+{
+	uint32_t v = c->vcpu_id;
+	long rc;
+
+	if (c->apic_id != 2 * v) {
+		fmt_snprintf(err, err_size, "MADT CPU with APIC ID %#x has processor UID %u: "
+			     "Xen gives vCPU %u the APIC ID %#x", c->apic_id, v, v, 2 * v);
+		return false;
+	}
+	rc = vcpu_op(VCPUOP_is_up, v, NULL);
+	if (rc != 0) {
+		fmt_snprintf(err, err_size, "VCPUOP_is_up(vCPU %u) = %ld before the start: %s", v,
+			     rc, rc < 0 ? "no such vCPU" : "it already runs");
+		return false;
+	}
+	return true;
+}
+
 static bool vcpuop_start(unsigned n, char *err, size_t err_size)
 {
 	for (unsigned i = 1; i < n; i++) {
@@ -34,17 +53,8 @@ static bool vcpuop_start(unsigned n, char *err, size_t err_size)
 		uint32_t v = c->vcpu_id;
 		long rc;
 
-		if (c->apic_id != 2 * v) {
-			fmt_snprintf(err, err_size, "MADT CPU with APIC ID %#x has processor UID %u: "
-				     "Xen gives vCPU %u the APIC ID %#x", c->apic_id, v, v, 2 * v);
+		if (!smp_xen_vcpu_startable(c, err, err_size))
 			return false;
-		}
-		rc = vcpu_op(VCPUOP_is_up, v, NULL);
-		if (rc != 0) {
-			fmt_snprintf(err, err_size, "VCPUOP_is_up(vCPU %u) = %ld before the start: %s", v,
-				     rc, rc < 0 ? "no such vCPU" : "it already runs");
-			return false;
-		}
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.mode = VCPU_HVM_MODE_64B;
 		ctx.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
@@ -63,6 +73,7 @@ static bool vcpuop_start(unsigned n, char *err, size_t err_size)
 			return false;
 		}
 		c->state = SMP_STATE_STARTING;
+		c->t_start = rdtsc();
 		c->start_rc = vcpu_op(VCPUOP_up, v, NULL);
 		if (c->start_rc) {
 			fmt_snprintf(err, err_size, "VCPUOP_up(vCPU %u) = %ld", v, c->start_rc);
