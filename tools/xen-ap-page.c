@@ -156,6 +156,8 @@ int main(int argc, char **argv)
 	if (info.arch_config.emulation_flags != XEN_X86_EMU_LAPIC)
 		die("not PVH: an HVM domain with emulated devices (emulation_flags %#x, PVH has %#x)",
 		    info.arch_config.emulation_flags, XEN_X86_EMU_LAPIC);
+	if (info.flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown))
+		die("has shut down or is dying (flags %#x)", info.flags);
 	if (!(info.flags & XEN_DOMINF_paused))
 		die("is running (not paused): create it with `xl create -p`");
 	xc_vcpuinfo_t v0;
