@@ -44,3 +44,4 @@ xen-prepare:
 	BUILD=$(BUILD) tools/xen-prepare
 
 BENCH_SCRIPTS += tests/xen/bench.sh
+BENCH_SCRIPTS += tests/xen/bench-bringup.sh   # xenpage: bring-up page vs VCPUOP_initialise
