@@ -16,7 +16,11 @@ enum boot_reason {
 	BOOT_ERR_MEMORY = 0x11,
 	BOOT_ERR_PAGING = 0x12,
 	BOOT_ERR_PAYLOAD = 0x13,
-	BOOT_ERR_SMP = 0x14, /* MADT invalid, an AP did not start or lied about itself */
+	BOOT_ERR_SMP = 0x14, /* MADT invalid, the method could not even ask */
+	/* SMP under SEV/SEV-ES and the AP checks (docs/abi.md §7, §8.7, §11) */
+	BOOT_ERR_SMP_PAGE = 0x15,       /* Xen AP bring-up page invalid */
+	BOOT_ERR_SMP_START_LIE = 0x16,  /* start result disagrees with what the AP did */
+	BOOT_ERR_SMP_JUMP_TABLE = 0x17, /* AP jump table refused / GET != SET / area unusable */
 	/* measured boot: the SEV hashes table (docs/abi.md §9) */
 	BOOT_ERR_HASHES_TABLE = 0x18, /* table page neither empty nor a valid table */
 	BOOT_ERR_HASH_ENTRY = 0x19,   /* an entry of the wrong GUID or length; unmeasured input */
@@ -24,6 +28,9 @@ enum boot_reason {
 	BOOT_ERR_HASH_INITRD = 0x1b,  /* module 1 (or its absence) differs from the initrd hash */
 	BOOT_ERR_HASH_CMDLINE = 0x1c, /* the command line differs from the cmdline hash */
 	BOOT_ERR_CRASH = 0x20, /* unhandled exception: TRAP_CRASH_REASON */
+	BOOT_ERR_SMP_TIMEOUT = 0x21,  /* an AP did not report in time */
+	BOOT_ERR_SMP_IDENTITY = 0x22, /* an AP runs as another CPU than it was started as */
+	BOOT_ERR_SMP_AP_ERROR = 0x23, /* an AP reported an error state */
 };
 
 extern struct pvh_info boot_info;

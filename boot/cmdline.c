@@ -162,6 +162,52 @@ static void apply_smp(const struct cmdline_opt *o, struct boot_options *bo,
 	bo->smp_off = false;
 }
 
+static const struct {
+	const char *name;
+	enum smp_method_choice m;
+} smp_method_names[] = {
+	{ "auto", SMP_METHOD_AUTO }, { "page", SMP_METHOD_PAGE },
+	{ "jumptable", SMP_METHOD_JUMPTABLE }, { "sipi", SMP_METHOD_SIPI },
+	{ "vcpuop", SMP_METHOD_VCPUOP },
+};
+
+/* smp.method=auto|page|jumptable|sipi|vcpuop, smp.serial=0|1, smp.timeout=MS (1-600000). */
+static void apply_smp_tuning(const struct cmdline_opt *o, struct boot_options *bo,
+			     void (*warn)(void *, const char *), void *opaque)
+{
+	struct shown sv;
+
+	if (cmdline_key_is(o, "smp.timeout")) {
+		unsigned v = 0;
+		size_t i = 0;
+
+		for (; o->val && i < o->val_len && i < 7 && o->val[i] >= '0' && o->val[i] <= '9'; i++)
+			v = v * 10 + (unsigned)(o->val[i] - '0');
+		if (!o->val || !o->val_len || i != o->val_len || v == 0 || v > 600000)
+			warnf(warn, opaque, "cmdline: smp.timeout='%s' is not 1-600000 (ms): 5000",
+			      show_val(&sv, o));
+		else
+			bo->smp_timeout_ms = v;
+		return;
+	}
+	if (cmdline_key_is(o, "smp.serial")) {
+		if (o->val && (word_eq(o->val, o->val_len, "0") || word_eq(o->val, o->val_len, "1")))
+			bo->smp_serial = o->val[0] == '1';
+		else
+			warnf(warn, opaque, "cmdline: smp.serial='%s' is not 0 or 1: parallel start",
+			      show_val(&sv, o));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(smp_method_names) / sizeof(smp_method_names[0]); i++)
+		if (o->val && word_eq(o->val, o->val_len, smp_method_names[i].name)) {
+			bo->smp_method = smp_method_names[i].m;
+			return;
+		}
+	warnf(warn, opaque,
+	      "cmdline: smp.method='%s' is not auto|page|jumptable|sipi|vcpuop: the platform's choice",
+	      show_val(&sv, o));
+}
+
 void cmdline_apply(const struct cmdline *c, struct boot_options *bo,
 		   void (*warn)(void *opaque, const char *msg), void *opaque)
 {
@@ -202,6 +248,9 @@ void cmdline_apply(const struct cmdline *c, struct boot_options *bo,
 				      show_val(&v, o));
 		} else if (cmdline_key_is(o, "smp")) {
 			apply_smp(o, bo, warn, opaque);
+		} else if (cmdline_key_is(o, "smp.method") || cmdline_key_is(o, "smp.serial") ||
+			   cmdline_key_is(o, "smp.timeout")) {
+			apply_smp_tuning(o, bo, warn, opaque);
 		} else {
 			warnf(warn, opaque, "cmdline: unknown option '%s' ignored",
 			      show(&k, o->key, o->key_len));

@@ -37,6 +37,15 @@ enum boot_fault {
 	FAULT_WRITE_TEXT_EARLY, /* the same write while the early tables (entry32.asm) are live */
 };
 
+/* smp.method=: force one AP start method (tests, benchmarks; docs/abi.md §7) */
+enum smp_method_choice {
+	SMP_METHOD_AUTO = 0,
+	SMP_METHOD_PAGE,      /* the Xen AP bring-up page (docs/abi.md §8) */
+	SMP_METHOD_JUMPTABLE, /* SEV-ES AP jump table + AP reset hold (§11) */
+	SMP_METHOD_SIPI,      /* INIT-SIPI-SIPI */
+	SMP_METHOD_VCPUOP,    /* VCPUOP_initialise + VCPUOP_up */
+};
+
 struct boot_options {
 	const char *console; /* value of console=, NULL: the default */
 	size_t console_len;
@@ -44,6 +53,9 @@ struct boot_options {
 	enum boot_fault fault;
 	unsigned smp_max; /* smp=: CPUs to bring up, 0 = all the MADT lists */
 	bool smp_off;     /* smp=off (smp_max is then 1) */
+	enum smp_method_choice smp_method; /* smp.method= */
+	bool smp_serial;  /* smp.serial=1: start one AP, wait for it, then the next (bench) */
+	unsigned smp_timeout_ms; /* smp.timeout=: how long the BSP waits for APs, 0 = 5000 */
 	const char *payload_cmdline; /* after "--", NULL when absent */
 	size_t payload_cmdline_len;
 };

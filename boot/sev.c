@@ -23,6 +23,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/devices.h"
 #include "arch/x86/power.h"
+#include "boot/boot.h"
 #include "boot/memory.h"
 #include "ghcb/check.h"
 #include "ghcb/sev_es.h"
@@ -265,6 +266,18 @@ void sev_handoff_prepare(void)
 	if (pt_map(live_pt, pa, pa, 4096, PT_WRITE) != PT_OK)
 		power_off(POWER_FAILURE, CB_TERM_PAGING); /* still shared: the hook can report */
 	__asm__ volatile("invlpg (%0)" : : "r"(pa) : "memory");
+}
+
+void sev_share_pages(uint64_t pa, uint64_t len)
+{
+	if (sev_mode() == SEV_MODE_NONE)
+		return;
+	flush_before_cbit_change((const void *)(uintptr_t)pa, len);
+	if (!mem_map(pa, len, PT_WRITE | PT_SHARED))
+		boot_fatal(BOOT_ERR_PAGING, "sev: cannot map [%#llx-%#llx) shared",
+			   (unsigned long long)pa, (unsigned long long)(pa + len));
+	write_cr3(read_cr3()); /* the old private translations must go */
+	memset((void *)(uintptr_t)pa, 0, len);
 }
 
 void sev_map_shared(struct pt_ctx *pt)

@@ -23,6 +23,9 @@ void sev_init(void);
 /* SEV-ES/SNP: CPUID 0x8000001F must report SEV and the C-bit the SEV
  * information gave (plain SEV checked it before paging). */
 void sev_check_cpuid(void);
+/* Map [pa, pa+len) (whole pages, RAM cocoboot owns) shared in the final tables and zero
+ * it through that mapping (the APs' GHCB pages). No-op without SEV. */
+void sev_share_pages(uint64_t pa, uint64_t len);
 /* Page tables built later must map these pages shared (C-bit clear). */
 void sev_map_shared(struct pt_ctx *pt);
 /* Every memory-map entry cocoboot maps must end at or below 2^C-bit; else the

@@ -29,63 +29,105 @@
 #include "xen/bounce.h"
 #include "xen/hypercall.h"
 
-static struct vc_cpu bsp;
-static struct ghcb bsp_backup;          /* private copy for one nested GHCB use */
 static sev_es_mmio_check_t mmio_check;
 static unsigned fatal_code;             /* first fatal reason; later ones repeat it */
 
-/* #VC stacks: level 0 for a #VC, 1 for a #VC inside it, 2 only terminates. */
-#define VC_LEVELS     3
+/*
+ * One #VC core per CPU: its vc_cpu (GHCB page, busy flags, statistics), its backup GHCB and
+ * its three #VC stacks. The BSP's is static; the APs' live in the per-CPU areas smp/ hands
+ * over (sev_es_ap_areas): a CPU is found from any address on its stacks, so the handler
+ * needs no per-CPU register (GS is not set yet when the first #VC of an AP can come).
+ */
+#define VC_LEVELS     3                 /* level 0 for a #VC, 1 for a #VC inside it, 2 ends */
 #define VC_STACK_SIZE 8192
-static uint8_t vc_stacks[VC_LEVELS][VC_STACK_SIZE] __attribute__((aligned(16)));
-static uint64_t vc_ist;                 /* what IST_VC holds now */
+struct sev_es_cpu {
+	struct vc_cpu vc;
+	void *tss;                      /* its TSS (NULL: the BSP's) */
+	uint64_t ist;                   /* what its IST_VC holds now */
+	struct ghcb backup;             /* private copy for one nested GHCB use */
+	uint8_t stacks[VC_LEVELS][VC_STACK_SIZE] __attribute__((aligned(16)));
+};
 
-static uint64_t vc_stack_top(unsigned level)
+static struct sev_es_cpu bsp_cpu;
+static uint64_t ap_base, ap_stride, ap_off; /* AP i's area: ap_base + i * ap_stride */
+static unsigned ap_count;
+
+size_t sev_es_cpu_size(void)
 {
-	return (uint64_t)(uintptr_t)(vc_stacks[level] + VC_STACK_SIZE);
+	return sizeof(struct sev_es_cpu);
 }
 
-static void vc_set_ist(uint64_t top)
+void sev_es_ap_areas(uint64_t base, uint64_t stride, unsigned n, uint64_t sev_offset)
 {
-	vc_ist = top;
-	desc_set_ist(IST_VC, top);
+	ap_stride = stride;
+	ap_off = sev_offset;
+	ap_count = n;
+	__atomic_store_n(&ap_base, base, __ATOMIC_RELEASE);
 }
 
-/* Which #VC stack holds address a (-1: none). */
-static int vc_level_of(uint64_t a)
+/* The CPU whose area holds address a; every other address is the BSP's. */
+static struct sev_es_cpu *cpu_of(uint64_t a)
+{
+	uint64_t base = __atomic_load_n(&ap_base, __ATOMIC_ACQUIRE);
+
+	if (base && ap_stride && a >= base && (a - base) / ap_stride < ap_count)
+		return (struct sev_es_cpu *)(uintptr_t)(base + (a - base) / ap_stride * ap_stride +
+							ap_off);
+	return &bsp_cpu;
+}
+
+static struct sev_es_cpu *this_cpu(void)
+{
+	return cpu_of((uint64_t)(uintptr_t)__builtin_frame_address(0));
+}
+
+static uint64_t vc_stack_top(struct sev_es_cpu *c, unsigned level)
+{
+	return (uint64_t)(uintptr_t)(c->stacks[level] + VC_STACK_SIZE);
+}
+
+static void vc_set_ist(struct sev_es_cpu *c, uint64_t top)
+{
+	c->ist = top;
+	desc_tss_set_ist(c->tss, IST_VC, top);
+}
+
+/* Which #VC stack of c holds address a (-1: none). */
+static int vc_level_of(struct sev_es_cpu *c, uint64_t a)
 {
 	for (int k = 0; k < VC_LEVELS; k++)
-		if (a >= (uint64_t)(uintptr_t)vc_stacks[k] && a < vc_stack_top((unsigned)k))
+		if (a >= (uint64_t)(uintptr_t)c->stacks[k] && a < vc_stack_top(c, (unsigned)k))
 			return k;
 	return -1;
 }
 
 /* The level an exception runs at: its frame's stack, else the interrupted stack (an NMI or
  * #DF frame is on its own IST stack, but what it interrupted may be a #VC). */
-static int trap_level(const struct trap_frame *t)
+static int trap_level(struct sev_es_cpu *c, const struct trap_frame *t)
 {
-	int k = vc_level_of((uint64_t)(uintptr_t)t);
+	int k = vc_level_of(c, (uint64_t)(uintptr_t)t);
 
-	return k >= 0 ? k : vc_level_of(t->rsp);
+	return k >= 0 ? k : vc_level_of(c, t->rsp);
 }
 
 /* Returns what leave() restores: the IST it replaced, or 0 when it left IST_VC alone (an
- * exception off the #VC stacks, e.g. on an AP, must not write the BSP's TSS back). */
+ * exception off the #VC stacks must not move it). */
 static uint64_t sev_es_nest_enter(const struct trap_frame *t)
 {
-	uint64_t saved = vc_ist;
-	int k = trap_level(t);
+	struct sev_es_cpu *c = cpu_of((uint64_t)(uintptr_t)t);
+	uint64_t saved = c->ist;
+	int k = trap_level(c, t);
 
 	if (k < 0)
 		return 0;
-	vc_set_ist(vc_stack_top(k + 1 < VC_LEVELS ? (unsigned)k + 1 : VC_LEVELS - 1));
+	vc_set_ist(c, vc_stack_top(c, k + 1 < VC_LEVELS ? (unsigned)k + 1 : VC_LEVELS - 1));
 	return saved;
 }
 
 static void sev_es_nest_leave(uint64_t saved)
 {
 	if (saved)
-		vc_set_ist(saved);
+		vc_set_ist(this_cpu(), saved);
 }
 
 static const struct trap_nest_hook sev_es_nest = { sev_es_nest_enter, sev_es_nest_leave };
@@ -156,7 +198,7 @@ static const struct vc_ops hw_ops = {
 __attribute__((noreturn)) static void terminate(unsigned code)
 {
 	for (;;) {
-		vc_terminate(&bsp, CB_TERM_SET, code);
+		vc_terminate(&this_cpu()->vc, CB_TERM_SET, code);
 		cpu_halt_forever();
 	}
 }
@@ -169,6 +211,7 @@ __attribute__((noreturn)) static void terminate(unsigned code)
  */
 void sev_es_fatal(unsigned code, const char *what)
 {
+	struct vc_cpu *me = &this_cpu()->vc;
 	char line[160];
 	int n;
 
@@ -180,15 +223,15 @@ void sev_es_fatal(unsigned code, const char *what)
 	if (!cb_term_name(code))
 		code = CB_TERM_FATAL;
 	fatal_code = code;
-	if (bsp.ghcb) {
+	if (me->ghcb) {
 		n = fmt_snprintf(line, sizeof(line),
 				 "cocoboot: FATAL: SEV-ES: %s: %s (reason set %#x code %#x)\n", what,
 				 cb_term_name(code) ? cb_term_name(code) : "?", CB_TERM_SET, code);
 		if (n > (int)sizeof(line) - 1)
 			n = (int)sizeof(line) - 1;
-		bsp.busy = false;
-		bsp.backup_busy = true;         /* no nested #VC may lend the page now */
-		(void)vc_outs(&bsp, 0xe9, line, (size_t)n, 1);
+		me->busy = false;
+		me->backup_busy = true;         /* no nested #VC may lend the page now */
+		(void)vc_outs(me, 0xe9, line, (size_t)n, 1);
 	}
 	terminate(code);
 }
@@ -225,15 +268,16 @@ static void frame_out(const struct vc_frame *f, struct trap_frame *t)
 
 static void sev_es_vc_trap(struct trap_frame *t)
 {
+	struct sev_es_cpu *c = cpu_of((uint64_t)(uintptr_t)t);
 	struct vc_frame f;
 	int err;
 
 	/* The nest hook already pointed IST_VC at the next stack; on the last one there is
 	 * none, and the frames below may be live: stop here. */
-	if (trap_level(t) == VC_LEVELS - 1)
+	if (trap_level(c, t) == VC_LEVELS - 1)
 		terminate(fatal_code ? fatal_code : CB_TERM_VC_NESTED);
 	frame_in(t, &f);
-	err = vc_handle(&bsp, &f);
+	err = vc_handle(&c->vc, &f);
 	if (err)
 		sev_es_fatal((unsigned)err, "#VC");
 	frame_out(&f, t);
@@ -247,14 +291,14 @@ static void sev_es_power_hook(enum power_status status, unsigned reason)
 
 int sev_es_negotiate(struct ghcb_sev_info *info)
 {
-	bsp.stats.vmgexits++;
+	bsp_cpu.vc.stats.vmgexits++;
 	return ghcb_check_sev_info(hw_msr_exchange(NULL, ghcb_msr_sev_info_req()), info);
 }
 
 void sev_es_init_early(unsigned version)
 {
-	vc_cpu_init(&bsp, &hw_ops, NULL, version);
-	vc_set_ist(vc_stack_top(0));
+	vc_cpu_init(&bsp_cpu.vc, &hw_ops, NULL, version);
+	vc_set_ist(&bsp_cpu, vc_stack_top(&bsp_cpu, 0));
 	trap_set_nest_hook(&sev_es_nest);
 	trap_set_handler(VEC_VC, sev_es_vc_trap);
 	power_add_hook(sev_es_power_hook);
@@ -266,13 +310,54 @@ int sev_es_use_ghcb(volatile struct ghcb *ghcb, uint64_t gpa, bool snp)
 		/* SNP: register the GHCB GPA before using it (facts §3 setup rules, §2 0x012). */
 		uint64_t resp = hw_msr_exchange(NULL, ghcb_msr_reg_gpa_req(gpa >> 12));
 		int err;
-		bsp.stats.vmgexits++;
+		bsp_cpu.vc.stats.vmgexits++;
 		err = ghcb_check_reg_gpa(gpa >> 12, resp);
 		if (err)
 			return err;
 	}
-	vc_cpu_set_ghcb(&bsp, ghcb, gpa, &bsp_backup);
+	vc_cpu_set_ghcb(&bsp_cpu.vc, ghcb, gpa, &bsp_cpu.backup);
 	return 0;
+}
+
+uint64_t sev_es_ap_prepare(void *area, void *tss, volatile struct ghcb *ghcb, uint64_t gpa)
+{
+	struct sev_es_cpu *c = area;
+
+	vc_cpu_init(&c->vc, &hw_ops, NULL, bsp_cpu.vc.version);
+	c->tss = tss;
+	c->ist = vc_stack_top(c, 0);
+	for (size_t i = 0; i < sizeof(*ghcb); i++)
+		((volatile uint8_t *)ghcb)[i] = 0;
+	vc_cpu_set_ghcb(&c->vc, ghcb, gpa, &c->backup);
+	return c->ist;
+}
+
+/* NAE 0x8000_0005 (facts §4.3, §7.4): SET registers *gpa, GET returns the hypervisor's
+ * idea of it in sw_exit_info_2 (a value to check, not to trust). */
+int sev_es_jump_table(bool set, uint64_t *gpa)
+{
+	struct vc_cpu *me = &this_cpu()->vc;
+	struct ghcb_resp r;
+	int err;
+
+	if (!me->ghcb)
+		return CB_TERM_VC_UNSUPPORTED;
+	if (me->busy)
+		sev_es_fatal(CB_TERM_VC_NESTED, "AP jump table");
+	me->busy = true;
+	vc_ghcb_begin(me);
+	err = vc_ghcb_call(me, SVM_VMGEXIT_AP_JUMP_TABLE,
+			   set ? SVM_VMGEXIT_AP_JUMP_TABLE_SET : SVM_VMGEXIT_AP_JUMP_TABLE_GET,
+			   set ? *gpa : 0, &r);
+	me->busy = false;
+	if (!err && !set)
+		*gpa = r.sw_exit_info_2;
+	return err;
+}
+
+struct vc_cpu *sev_es_ap_vc(void *area)
+{
+	return &((struct sev_es_cpu *)area)->vc;
 }
 
 void sev_es_set_mmio_check(sev_es_mmio_check_t check)
@@ -282,7 +367,7 @@ void sev_es_set_mmio_check(sev_es_mmio_check_t check)
 
 struct vc_cpu *sev_es_bsp(void)
 {
-	return &bsp;
+	return &bsp_cpu.vc;
 }
 
 /*
@@ -296,19 +381,20 @@ static long ghcb_call(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, ui
 {
 	uint64_t args[5] = { a1, a2, a3, a4, a5 };
 	uint64_t ret = (uint64_t)-XEN_ENOSYS;
+	struct vc_cpu *me = &this_cpu()->vc; /* each CPU calls through its own GHCB */
 	int err;
 
-	if (!bsp.ghcb)
+	if (!me->ghcb)
 		return -XEN_ENOSYS;
 	/* Busy first: the shared buffer belongs to whoever holds the GHCB; writing the
 	 * arguments there before the check would clobber a call in flight. */
-	if (bsp.busy)
+	if (me->busy)
 		sev_es_fatal(CB_TERM_VC_NESTED, "hypercall");
-	bsp.busy = true;
-	xen_bounce_args(nr, args, (uint8_t *)(uintptr_t)&bsp.ghcb->shared_buffer[0],
-			bsp.ghcb_gpa + GHCB_SHARED_BUF_OFFSET, GHCB_SHARED_BUF_SIZE);
-	err = vc_hypercall(&bsp, nr, args, &ret);
-	bsp.busy = false;
+	me->busy = true;
+	xen_bounce_args(nr, args, (uint8_t *)(uintptr_t)&me->ghcb->shared_buffer[0],
+			me->ghcb_gpa + GHCB_SHARED_BUF_OFFSET, GHCB_SHARED_BUF_SIZE);
+	err = vc_hypercall(me, nr, args, &ret);
+	me->busy = false;
 	if (err)
 		sev_es_fatal((unsigned)err, "hypercall through the GHCB");
 	return (long)ret;
@@ -318,7 +404,7 @@ const struct xen_transport xen_transport_ghcb = { .name = "ghcb", .call = ghcb_c
 
 void sev_es_print_stats(void)
 {
-	const struct vc_stats *s = &bsp.stats;
+	const struct vc_stats *s = &bsp_cpu.vc.stats;
 
 	log_info("sev: #VC handled %u (cpuid %u, ioio %u, msr %u, vmmcall %u, mmio %u, other %u), "
 		 "vmgexits %u\n", s->vc, s->vc_by[VC_STAT_CPUID], s->vc_by[VC_STAT_IOIO],

@@ -25,6 +25,20 @@ void sev_es_init_early(unsigned version);
  * under SNP the GPA is registered first (facts §2 0x012/0x013). */
 int sev_es_use_ghcb(volatile struct ghcb *ghcb, uint64_t gpa, bool snp);
 
+/* Per-CPU #VC state for the APs (docs/abi.md §11): sev_es_cpu_size() bytes inside each AP's
+ * per-CPU area; AP i's area starts at base + i * stride and its #VC state at sev_offset in
+ * it. Any address inside an area names that AP, every other one the BSP. */
+size_t sev_es_cpu_size(void);
+void sev_es_ap_areas(uint64_t base, uint64_t stride, unsigned n, uint64_t sev_offset);
+/* Before the AP runs: its #VC core with its own GHCB page (shared, gpa) and backup; tss is
+ * its TSS (IST_VC moves there while #VC nests). Returns the top of its level-0 #VC stack,
+ * for its IST_VC. */
+uint64_t sev_es_ap_prepare(void *area, void *tss, volatile struct ghcb *ghcb, uint64_t gpa);
+struct vc_cpu *sev_es_ap_vc(void *area);
+/* The AP jump table NAE (0x8000_0005) through this CPU's GHCB: set (register *gpa) or get
+ * (*gpa = the hypervisor's answer, unchecked). 0 or a CB_TERM_ code. */
+int sev_es_jump_table(bool set, uint64_t *gpa);
+
 /* MMIO emulation asks this whether [la, la+n) is mapped shared; none set: MMIO refused. */
 typedef bool (*sev_es_mmio_check_t)(uint64_t la, uint64_t n);
 void sev_es_set_mmio_check(sev_es_mmio_check_t check);

@@ -28,6 +28,8 @@
 #include "payload/memmap.h"
 #include "payload/pvh_info.h"
 #include "payload/select.h"
+#include "smp/smp.h"
+#include "xen/ap_bringup.h"
 #include "xen/xen.h"
 
 extern const uint8_t __image_start[], __image_end[];
@@ -321,6 +323,19 @@ void payload_boot(const struct pvh_info *info, const struct boot_options *bo)
 	copy_cmdline();
 	if (payload_memmap_init(&mm, info->memmap, info->memmap_entries, &err))
 		fail(&err);
+	/* APs parked in the SEV-ES AP area run from it until the payload wakes them
+	 * (docs/abi.md §11, docs/payloads.md "APs at hand-off"): not RAM for the payload. */
+	uint64_t ap_base, ap_len;
+	if (smp_es_area(&ap_base, &ap_len) &&
+	    payload_memmap_set(&mm, ap_base, ap_len, XEN_HVM_MEMMAP_TYPE_RESERVED, &err))
+		fail(&err);
+	/* The Xen AP bring-up region is cocoboot's to know (docs/abi.md §8.2): a payload
+	 * gets it as plain reserved memory, an E820 type it knows. */
+	for (uint32_t i = 0; i < info->memmap_entries; i++)
+		if (info->memmap[i].type == XEN_HVM_MEMMAP_TYPE_AP_BRINGUP &&
+		    payload_memmap_set(&mm, info->memmap[i].addr, info->memmap[i].size,
+				       XEN_HVM_MEMMAP_TYPE_RESERVED, &err))
+			fail(&err);
 	log_info("cocoboot: payload: %s module 0: kernel %#llx+%#llx, initrd %#llx+%#llx, "
 		 "%u more modules\n", src.bundle ? "bundle" : "kernel",
 		 (unsigned long long)src.kernel.paddr, (unsigned long long)src.kernel.size,

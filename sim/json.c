@@ -159,6 +159,7 @@ void sim_json_print(struct sim *s, FILE *f)
 		",\"cache_stale_first\":%" PRIu64, s->rdrand_count,
 		s->cfg.cache_incoherent ? "incoherent" : "coherent", s->cache_flushes, s->cache_wbinvd,
 		s->cache_stale_pages, s->cache_stale_first);
+	sim_smp_json(s, f); /* SMP: "smp" (hv/smp.c) */
 	fprintf(f, ",\"error\":");
 	str(f, s->error[0] ? s->error : NULL);
 	fprintf(f, ",\"launch\":");

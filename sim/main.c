@@ -8,7 +8,8 @@
  *                [--intercept-tsc] [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
  *                [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]
  *                [--cache=coherent|incoherent] [--kernel-hashes]
- *                [--run-payload-until=linux-kernel-entry] KERNEL.elf
+ *                [--run-payload-until=linux-kernel-entry]
+ *                [--hv=xen|kvm] [--bringup-page=on|off] [--acpi] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
  * hypervisor), 3 triple fault, 4 timeout, 5 guest-reported failure (SCHEDOP_shutdown
@@ -86,6 +87,7 @@ static void usage(FILE *f)
 		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
 		"              [--cache=coherent|incoherent]\n"
 		"              [--run-payload-until=linux-kernel-entry]\n"
+		"              [--hv=xen|kvm] [--bringup-page=on|off] [--acpi]\n"
 		"              KERNEL.elf\n"
 		"       sevsim --list-lies   (the attacks --lie knows: name, clock, what it does)\n"
 		"See docs/sevsim.md.\n");
@@ -247,6 +249,24 @@ static int parse_args(int argc, char **argv)
 				sim_fail(&sim, "--cache: '%s' unknown (coherent, incoherent)", val);
 				return -1;
 			}
+		} else if (OPT("--hv")) { /* SMP: docs/sevsim.md "SMP" */
+			NEED_VAL();
+			if (!strcmp(val, "xen")) c->hv = SIM_HV_XEN;
+			else if (!strcmp(val, "kvm")) c->hv = SIM_HV_KVM;
+			else {
+				sim_fail(&sim, "--hv: unknown hypervisor '%s' (xen, kvm)", val);
+				return -1;
+			}
+		} else if (OPT("--bringup-page")) {
+			NEED_VAL();
+			if (!strcmp(val, "on")) c->bringup_page = 1;
+			else if (!strcmp(val, "off")) c->bringup_page = 0;
+			else {
+				sim_fail(&sim, "--bringup-page: '%s' unknown (on, off)", val);
+				return -1;
+			}
+		} else if (OPT("--acpi")) {
+			c->acpi = true;
 		} else if (OPT("--intercept-tsc")) {
 			c->intercept_tsc = true;
 		} else if (OPT("--kernel-hashes")) {
@@ -385,11 +405,14 @@ int main(int argc, char **argv)
 	sim.cfg.cbit = -1;
 	sim.cfg.max_insns = DEFAULT_MAX_INSNS;
 	sim.cfg.expect_modules = -1;
+	sim.cfg.bringup_page = -1;
 	sim.reason_set = sim.reason_code = -1;
 
 	if (parse_args(argc, argv) == 0) {
 		sim.rng = sim.cfg.seed;
 		sim.nr_vcpus = sim.cfg.vcpus;
+		if (sim.nr_vcpus > 1)
+			sim.cfg.acpi = true;
 		if (sim.cfg.check_handoff)
 			sim_payload_parse(&sim);
 		if (choose_cbit() == 0 && sim_mem_init(&sim) == 0 && sim_cache_init(&sim) == 0 &&
@@ -399,14 +422,17 @@ int main(int argc, char **argv)
 				sim_rmp_init(&sim);
 			for (unsigned i = 0; i < sim.nr_vcpus && sim.result == SIM_RES_RUNNING; i++)
 				sim_vcpu_create(&sim, i);
+			sim_smp_launch(&sim);
 			struct sim_vcpu_init bsp = {
-				.pvh32 = true, .rip = sim.entry, .rbx = sim.start_info_gpa,
+				.kind = SIM_INIT_PM32, .rip = sim.entry,
+				.gpr[SIM_GPR_RBX] = sim.start_info_gpa,
 			};
 			sim_trace(&sim, "mode %d, C-bit %u (reported %u), entry %#" PRIx64
 				  ", start_info %#" PRIx64, sim.cfg.mode, sim.cbit, sim.cbit_reported,
 				  sim.entry, sim.start_info_gpa);
 			clock_gettime(CLOCK_MONOTONIC, &t0);
-			if (sim.result == SIM_RES_RUNNING && sim_vcpu_start(&sim.vcpu[0], &bsp) == 0)
+			if (sim.result == SIM_RES_RUNNING &&
+			    sim_smp_start(NULL, &sim.vcpu[0], &bsp, "pvh-entry") == 0)
 				sim_run(&sim);
 			sim_cache_evict(&sim); /* stale lines reach memory by the end at the latest */
 			clock_gettime(CLOCK_MONOTONIC, &t1);

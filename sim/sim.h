@@ -59,10 +59,13 @@ enum sim_lie {
 	/* --kernel-hashes (fw/measure.c) */
 	SIM_LIE_MODULE_SWAP, SIM_LIE_CMDLINE_CHANGED, SIM_LIE_HASH_ENTRY_LEN,
 	SIM_LIE_HASHES_OVERWRITTEN,
+	/* SMP (hv/smp.c, fw/bringup.c; clock: AP start requests, VCPUOP_up and SIPI) */
+	SIM_LIE_BRINGUP_DIGEST, SIM_LIE_AP_NEVER_UP, SIM_LIE_VCPUOP_UP_FAKE,
+	SIM_LIE_VCPUOP_UP_ERROR, SIM_LIE_SIPI_DROPPED, SIM_LIE_JUMP_TABLE_OTHER,
 	SIM_LIE_COUNT
 };
 
-enum sim_lie_clock { SIM_CLOCK_LAUNCH, SIM_CLOCK_VMGEXIT, SIM_CLOCK_VC };
+enum sim_lie_clock { SIM_CLOCK_LAUNCH, SIM_CLOCK_VMGEXIT, SIM_CLOCK_VC, SIM_CLOCK_AP };
 
 struct sim_lie_def {
 	const char *name;
@@ -77,7 +80,7 @@ struct sim_lie_on {
 };
 
 #define SIM_MAX_MODULES   16
-#define SIM_MAX_VCPUS     64
+#define SIM_MAX_VCPUS     255 /* APIC IDs 2v fit the xAPIC's 8 bits up to v = 127; beyond: x2APIC MSRs */
 #define SIM_MAX_COUNTERS  64
 
 struct sim_module {
@@ -120,6 +123,10 @@ struct sim_config {
 	bool cache_incoherent;       /* --cache=incoherent: CPUID 0x8000001F EAX[10] clear */
 	bool kernel_hashes;          /* fill the hashes table, modules in shared memory */
 	enum sim_until_kind { SIM_UNTIL_NONE, SIM_UNTIL_LINUX_KERNEL_ENTRY } run_until;
+	/* SMP (docs/sevsim.md "SMP") */
+	enum sim_hv { SIM_HV_XEN, SIM_HV_KVM } hv; /* --hv: Xen leaves + hypercalls, or none */
+	int bringup_page;            /* --bringup-page=on|off; -1: on under --hv=xen with > 1 vCPU */
+	bool acpi;                   /* ACPI tables (RSDP, XSDT, MADT): on with > 1 vCPU or --acpi */
 };
 
 /* The launch measurement (fw/measure.c, docs/abi.md §9.4). */
@@ -232,13 +239,31 @@ struct sim_tlb_entry {
 enum sim_vcpu_state { SIM_VCPU_STOPPED, SIM_VCPU_RUNNABLE, SIM_VCPU_HALTED, SIM_VCPU_HELD };
 
 /*
- * Initial register state of a vCPU. Today only the PVH entry state is used (BSP); a later
- * AP start (SNP AP creation, AP jump table) fills one of these from a VMSA or a SIPI.
+ * Initial register state of a vCPU (cpu/vcpu.c sim_vcpu_start; docs/sevsim.md "vCPUs").
+ *   SIM_INIT_PM32: 32-bit protected mode, paging off, CS 0x08 / data 0x10 flat, TR busy
+ *     32-bit TSS, GDTR/IDTR 0: the PVH entry state and the bring-up page's launch state
+ *     (docs/abi.md §8.5); gpr[] as given, EIP = rip.
+ *   SIM_INIT_REAL: real mode, CS = cs (base cs << 4), IP = rip, data segments 0: a SIPI
+ *     (CS = vector << 8, IP 0) or the reset vector (CS 0xF000, IP 0xFFF0).
+ *   SIM_INIT_LONG64: long mode with paging (cr0/cr3/cr4/efer as given), CS 0x08 flat
+ *     64-bit (ar 0xA9B), data 0x10 flat (0xC93), GDTR = gdt_base/gdt_limit (0: none, as
+ *     VCPUOP_initialise's 64-bit mode leaves it), IDTR 0: a vcpu_hvm_context 64B start.
+ * gpr[] in encoding order (RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8..R15).
  */
+enum sim_init_kind { SIM_INIT_PM32, SIM_INIT_REAL, SIM_INIT_LONG64 };
 struct sim_vcpu_init {
-	bool pvh32;          /* 32-bit protected mode, paging off, flat segments */
-	uint64_t rip, rsp, rbx, rsi;
+	enum sim_init_kind kind;
+	uint64_t gpr[16];
+	uint64_t rip, rflags;   /* rflags 0: 0x2 */
+	uint16_t cs;            /* SIM_INIT_REAL only */
+	uint64_t cr0, cr3, cr4, efer; /* SIM_INIT_LONG64 only */
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
 };
+#define SIM_GPR_RBX 3
+#define SIM_GPR_RSP 4
+#define SIM_GPR_RSI 6
+#define SIM_GPR_RDI 7
 
 /* What a linear page below ram_size is in the engine's map (mem/mem.c). */
 enum sim_map { SIM_MAP_PRIVATE, SIM_MAP_SHARED, SIM_MAP_REMAP, SIM_MAP_NONE };
@@ -295,6 +320,34 @@ struct sim_vcpu {
 	bool cr2_written;    /* the guest wrote CR2 in this slice: no #PF derived from it */
 	uint64_t cs_cached;  /* CS selector whose L bit cs64_cached holds (~0: none) */
 	bool cs64_cached;
+
+	/* ---- SMP (cpu/vcpu.c, apic/lapic.c, hv/smp.c; docs/sevsim.md "SMP") ---- */
+	uint32_t apic_id;            /* 2 * id, as Xen's vLAPIC and sevsim's MADT say */
+	uint64_t apic_base;          /* IA32_APIC_BASE */
+	uint32_t apic_icr_hi;        /* xAPIC ICR bits 63:32 (destination in 31:24) */
+	uint32_t apic_reg[64];       /* other xAPIC registers, by offset >> 4 (read back) */
+	bool init_received;          /* INIT latched: the next SIPI starts the vCPU */
+	bool first_sipi_done;        /* sev-es: the first SIPI ran the launch VMSA (KVM) */
+	bool vcpuop_initialised;     /* Xen: VCPUOP_initialise accepted (once per INIT) */
+	struct sim_vcpu_init vcpuop_ctx; /* ... and the state it gave */
+	bool launch_pending;         /* down, but starts from its launch state when up */
+	enum sim_hold { SIM_HOLD_NONE, SIM_HOLD_NAE, SIM_HOLD_MSR } hold; /* AP reset hold */
+	uint64_t hold_ghcb;          /* NAE hold: the GHCB to answer at release */
+	bool ever_ran;
+	const char *started_by;      /* "pvh-entry", "vcpuop", "bringup-page", "sipi", ... */
+	unsigned starts, inits, sipis, holds, releases;
+	uint64_t vmgexits, vc, hypercalls;
+	/* critical-path clock (docs/sevsim.md): own instructions, from the starter's clock */
+	uint64_t clock;
+	uint64_t last_exec_page, exec_gen; /* cpu/smc.c: page last marked, at generation */
+	uint64_t start_clock, idle_clock; /* at its (last) start; at its first stop after it */
+	bool idle_seen;
+	uint32_t real_cs;            /* CS of its real-mode start (~0: none): cpu/vcpu.c */
+	uint64_t stop_la;            /* linear address the code hook stopped at (~0: none) */
+	bool queued;                 /* a start requested inside another engine's run */
+	struct sim_vcpu_init queued_init;
+	struct sim_vcpu *queued_from;
+	const char *queued_how;
 };
 
 /* The cache model (mem/cache.c): per RAM page and per key (0 private, 1 shared), the
@@ -352,6 +405,21 @@ struct sim {
 
 	/* hypervisor state */
 	uint64_t ap_jump_table;
+	/* ---- SMP platform (hv/smp.c, fw/acpi.c; docs/sevsim.md "SMP") ---- */
+	uint64_t acpi_rsdp;            /* start_info rsdp_paddr (0: no ACPI tables) */
+	uint64_t acpi_base, acpi_size; /* the tables' region (memmap type ACPI) */
+	uint8_t *fwmem;                /* launch memory outside RAM below the special pages:
+					* ACPI tables, then the AP bring-up region (NULL: none) */
+	uint64_t fwmem_gpa, fwmem_size;
+	uint64_t bringup_gpa, bringup_size; /* the bring-up region (0: not offered) */
+	uint16_t *code_owner;          /* per RAM page: 0 none, 1 + vCPU that ran code there, 0xffff several */
+	uint64_t smc_flushes;          /* translation caches flushed for another vCPU's write */
+	uint64_t smc_gen;
+	uint64_t ipis, ipis_dropped;
+	uint64_t ap_start_requests;    /* VCPUOP_up and SIPIs (the "ap-start" lie clock) */
+	bool in_emu;                   /* inside uc_emu_start: starts wait for the slice's end */
+	unsigned nr_queued;
+	uint64_t critical_path;        /* max idle_clock over the vCPUs that started */
 	uint64_t mmio_scratch[512];    /* sevsim test device registers */
 	uint8_t com1_lcr;
 	struct sim_pic {               /* hv/pic.c: 0 primary, 1 secondary */
@@ -596,6 +664,8 @@ int sim_rmp_set_shared(struct sim *s, uint64_t gfn, bool shared);
 void sim_payload_parse(struct sim *s);
 void sim_payload_free(struct sim *s);
 void sim_handoff_check(struct sim_vcpu *v, uint64_t rip);
+/* check/handoff_aps.c (essmp): the APs at hand-off are parked as the payload's ABI says */
+void sim_handoff_check_aps(struct sim_vcpu *bsp, bool linux64);
 void sim_handoff_json(const struct sim *s, FILE *f);
 void sim_check_add(struct sim_handoff *h, const char *name, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -623,6 +693,43 @@ bool sim_lie_on(const struct sim *s, enum sim_lie id);
 bool sim_lie(struct sim *s, enum sim_lie id);
 void sim_lie_list(FILE *f);
 void sim_lie_json(const struct sim *s, FILE *f);
+
+/* ---- SMP (docs/sevsim.md "SMP") ---- */
+/* apic/lapic.c */
+#define SIM_APIC_BASE 0xfee00000ull
+void sim_apic_reset(struct sim_vcpu *v);
+bool sim_apic_x2(const struct sim_vcpu *v);
+bool sim_apic_is_mmio(uint64_t gpa);
+uint64_t sim_apic_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *ud);
+void sim_apic_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *ud);
+bool sim_apic_msr_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val);
+bool sim_apic_msr_write(struct sim_vcpu *v, uint32_t msr, uint64_t val);
+bool sim_apic_base_write(struct sim_vcpu *v, uint64_t val);
+/* hv/smp.c: what INIT, SIPI, the AP reset hold and VCPUOP do to a vCPU */
+void sim_smp_launch(struct sim *s);            /* after sim_load: APs' launch states */
+void sim_smp_init_ipi(struct sim_vcpu *from, struct sim_vcpu *to);
+void sim_smp_sipi(struct sim_vcpu *from, struct sim_vcpu *to, unsigned vector);
+/* AP reset hold (NAE 0x8000_0004: ghcb = its GPA; MSR protocol 0x006: ghcb 0) */
+void sim_smp_hold(struct sim_vcpu *v, enum sim_hold how, uint64_t ghcb);
+int64_t sim_smp_vcpu_op(struct sim_vcpu *v, uint64_t cmd, uint64_t id, uint64_t arg);
+/* v stops (HLT, hold, VCPUOP_down): its critical-path clock at the first stop */
+void sim_smp_stopped(struct sim_vcpu *v);
+/* start vCPU to from a state, by from (NULL: the platform); clocks and counters */
+int sim_smp_start(struct sim_vcpu *from, struct sim_vcpu *to, const struct sim_vcpu_init *init,
+		  const char *how);
+void sim_smp_json(struct sim *s, FILE *f);
+void sim_smp_run_queued(struct sim *s);
+bool sim_bringup_offered(const struct sim *s);
+/* cpu/smc.c: code one vCPU writes that another has translated (Unicorn caches per engine) */
+int sim_smc_init_vcpu(struct sim_vcpu *v);
+void sim_smc_exec(struct sim_vcpu *v, uint64_t la);
+/* fw/acpi.c: RSDP, XSDT, MADT; fw/bringup.c: the AP bring-up region (docs/abi.md §8) */
+uint64_t sim_acpi_size(const struct sim *s);
+void sim_acpi_build(struct sim *s, uint8_t *buf, uint64_t gpa);
+int sim_fwmem_build(struct sim *s); /* fw/bringup.c: ACPI + bring-up region; 0 or -1 */
+/* mem/mem.c */
+void sim_mem_unmap_vcpu(struct sim_vcpu *v);
+uint64_t sim_mem_code_pages(const struct sim *s);
 
 /* the launch-time special page region (xl's HVM special pages, facts §1.8) */
 #define SIM_SPECIAL_BASE  0xfeff8000ull

@@ -6,19 +6,31 @@
 # NAE handlers, hypercalls, devices), fw/ (launch), check/ (the handoff checker).
 SIM_SRCS := $(sort $(wildcard sim/*.c sim/*/*.c))
 SIM_HDRS := $(sort $(wildcard sim/*.h sim/*/*.h))
-SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/cpu/reset.o
+SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/sim/cpu/reset.o $(BUILD)/sim/fw/ap_blob.o \
+	    $(BUILD)/sim/cpu/start.o
 SEVSIM   := $(BUILD)/sevsim
 
 $(BUILD)/sim/%.o: sim/%.c $(SIM_HDRS) include/sev/term.h include/xen/start_info.h \
-		include/linux/boot_params.h include/xen/ap_bringup.h
+		include/linux/boot_params.h include/xen/ap_bringup.h include/xen/vcpu.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $<")
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/sim/cpu/start.o: sim/cpu/start.asm
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  NASM    $<")
+	$(Q)$(NASM) -f elf64 -o $@ $<
 
 $(BUILD)/sim/cpu/reset.o: sim/cpu/reset.asm
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  NASM    $<")
 	$(Q)$(NASM) -f elf64 -o $@ $<
+
+# SMP: the bring-up page's reference init code, byte for byte (fw/bringup.c)
+$(BUILD)/sim/fw/ap_blob.o: sim/fw/ap_blob.asm $(BUILD)/xen/host/ap_bringup.bin
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  NASM    $<")
+	$(Q)$(NASM) -f elf64 -I$(BUILD)/xen/host/ -o $@ $<
 
 $(SEVSIM): $(SIM_OBJS)
 	$(if $(Q),@echo "  LINK    $@")
@@ -28,10 +40,11 @@ $(SEVSIM): $(SIM_OBJS)
 # oracle, tests/sim/oracle.t): about 4x the instructions per second of the ASan build.
 SEVSIM_FAST        := $(BUILD)/sevsim-fast
 SIM_FAST_CFLAGS    := $(filter-out -O1 $(HOST_SAN),$(HOST_CFLAGS)) -O2
-SIM_FAST_OBJS      := $(SIM_SRCS:%.c=$(BUILD)/sim-fast/%.o) $(BUILD)/sim/cpu/reset.o
+SIM_FAST_OBJS      := $(SIM_SRCS:%.c=$(BUILD)/sim-fast/%.o) $(BUILD)/sim/cpu/reset.o \
+		      $(BUILD)/sim/fw/ap_blob.o $(BUILD)/sim/cpu/start.o
 
 $(BUILD)/sim-fast/sim/%.o: sim/%.c $(SIM_HDRS) $(wildcard include/sev/*.h) include/xen/start_info.h \
-		include/linux/boot_params.h
+		include/linux/boot_params.h include/xen/ap_bringup.h include/xen/vcpu.h
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $< (fast)")
 	$(Q)$(HOST_CC) $(SIM_FAST_CFLAGS) -c $< -o $@

@@ -2,8 +2,14 @@
 /*
  * What every AP does in C, whichever method started it: report that it runs,
  * load its own GDT/TSS/IDT, check that it is the CPU it was started as, report
- * online, and halt until smp_park()'s INIT takes it (after the BSP's check,
- * when the method asks for that: struct smp_method.hold_for_check).
+ * online, then either halt until smp_park()'s INIT takes it (after the BSP's
+ * check, when the method asks for that: struct smp_method.hold_for_check) or,
+ * under SEV-ES, leave at once for the AP reset hold (docs/abi.md §11).
+ *
+ * Under SEV-ES nothing before desc_init_ap() may raise #VC (no IDT yet); after it
+ * the AP's own #VC core and GHCB serve it (ghcb/sev_es.c). Every check that would
+ * exit to the hypervisor is skipped where the start path already proved the identity:
+ * the goal is at most two VMGEXITs per AP on the bring-up path.
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/power.h"
@@ -25,7 +31,14 @@ static bool xen_vcpu_id(uint32_t *id)
 	return true;
 }
 
-void smp_ap_main(struct smp_cpu *c)
+__attribute__((noreturn)) static void wrong_id(struct smp_cpu *c, uint64_t id)
+{
+	c->report = id;
+	report(c, SMP_STATE_ERR_ID);
+	cpu_halt_forever();
+}
+
+void smp_ap_main(struct smp_cpu *c, uint64_t rsi)
 {
 	report(c, SMP_STATE_ENTERED);
 	if (c->stuck)
@@ -33,21 +46,21 @@ void smp_ap_main(struct smp_cpu *c)
 	desc_init_ap(&c->desc, c->ist_top);
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
 
-	uint32_t apic_id = lapic_id(&smp_lapic);
-	uint32_t vcpu;
+	if (c->rsi_is_vcpu && rsi != c->vcpu_id)
+		wrong_id(c, rsi);
+	if (!c->identified && !c->rsi_is_vcpu) {
+		uint32_t apic_id = lapic_id(&smp_lapic);
+		uint32_t vcpu;
 
-	if (apic_id != c->apic_id) {
-		c->report = apic_id;
-		report(c, SMP_STATE_ERR_ID);
-		cpu_halt_forever();
+		if (apic_id != c->apic_id)
+			wrong_id(c, apic_id);
+		if (xen_vcpu_id(&vcpu) && vcpu != c->vcpu_id)
+			wrong_id(c, vcpu);
 	}
-	if (xen_vcpu_id(&vcpu) && vcpu != c->vcpu_id) {
-		c->report = vcpu;
-		report(c, SMP_STATE_ERR_ID);
-		cpu_halt_forever();
-	}
-	log_debug("cocoboot: smp: CPU %u (APIC ID %#x) online\n", c->index, apic_id);
+	log_debug("cocoboot: smp: CPU %u (APIC ID %#x) online\n", c->index, c->apic_id);
 	report(c, SMP_STATE_ONLINE);
+	if (smp_active_method->park_at_once)
+		smp_es_park(&c->state);
 	while (!__atomic_load_n(&smp_aps_may_halt, __ATOMIC_ACQUIRE))
 		cpu_pause();
 	cpu_halt_forever();

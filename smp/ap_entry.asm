@@ -1,8 +1,10 @@
 ; SPDX-License-Identifier: MIT
 ; The 64-bit entry every AP reaches, whatever started it (the INIT-SIPI
 ; trampoline, VCPUOP_initialise's vcpu_hvm_context): long mode, our page
-; tables, RDI = its struct smp_cpu. GDTR and IDTR may be anything (Xen does
-; not load them, facts 2.5): nothing here may fault. smp_ap_main loads them.
+; tables, RDI = its struct smp_cpu, RSI = its vCPU id when the bring-up page's init
+; code started it (docs/abi.md §8.6; anything otherwise). GDTR and IDTR may be anything
+; (Xen does not load them, facts 2.5): nothing here may fault (under SEV-ES nothing may
+; raise #VC either). smp_ap_main loads them.
 %include "smp/smp.inc"
 
 bits 64

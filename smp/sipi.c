@@ -10,6 +10,7 @@
  * smpboot.c, smp_quirk_init_udelay: init_udelay = 0 from family 6 / AMD 0xF)
  * and waits 10 us after each SIPI; so does cocoboot.
  */
+#include "boot/boot.h"
 #include "boot/memory.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -21,7 +22,7 @@ extern const uint8_t smp_tramp_start[], smp_tramp_end[], smp_tramp_gdtr[], smp_t
 extern const uint8_t smp_tramp_far32[], smp_tramp_far64[], smp_tramp_pm32[], smp_tramp_lm64[];
 extern const uint8_t smp_tramp_cr0[], smp_tramp_cr3[], smp_tramp_cr4[], smp_tramp_efer[];
 extern const uint8_t smp_tramp_entry64[], smp_tramp_nr_ids[], smp_tramp_stray_id[];
-extern const uint8_t smp_tramp_nr_stray[], smp_tramp_ids[];
+extern const uint8_t smp_tramp_nr_stray[], smp_tramp_ids[], smp_tramp_msr_cpuid[];
 
 #define PAGE 4096ull
 #define LOW_1M 0x100000ull
@@ -37,7 +38,7 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 }
 
 /* Does the page at pa hold anything start_info told us about? */
-static bool page_in_use(const struct pvh_info *info, uint64_t pa)
+bool smp_low_page_in_use(const struct pvh_info *info, uint64_t pa)
 {
 	if (overlaps(pa, PAGE, info->start_info_paddr, sizeof(struct hvm_start_info)) ||
 	    overlaps(pa, PAGE, info->memmap_paddr,
@@ -75,7 +76,7 @@ static uint64_t find_low_page(const struct pvh_info *info)
 		for (uint64_t pa = (end & ~(PAGE - 1)); pa >= lo + PAGE; pa -= PAGE) {
 			uint64_t p = pa - PAGE;
 
-			if (p > best && !page_in_use(info, p)) {
+			if (p > best && !smp_low_page_in_use(info, p)) {
 				best = p;
 				break;
 			}
@@ -84,21 +85,21 @@ static uint64_t find_low_page(const struct pvh_info *info)
 	return best;
 }
 
-static bool tramp_install(unsigned n, char *err, size_t err_size)
+uint16_t smp_tramp_install(uint64_t pa, unsigned n, bool msr_cpuid, char *err, size_t err_size)
 {
 	uint64_t size = (uint64_t)(smp_tramp_end - smp_tramp_start) + (n - 1) * 8ull;
 
-	page_pa = find_low_page(smp_info);
-	if (!page_pa) {
+	if (!pa || pa >= LOW_1M || (pa & (PAGE - 1))) {
 		fmt_snprintf(err, err_size, "no free RAM page below 1 MiB for the trampoline");
-		return false;
+		return 0;
 	}
 	if (size > PAGE || boot_pt.root >= (4ull << 30)) {
 		fmt_snprintf(err, err_size, "trampoline of %llu bytes for %u CPUs, CR3 %#llx: "
 			     "needs one page and CR3 below 4 GiB",
 			     (unsigned long long)size, n, (unsigned long long)boot_pt.root);
-		return false;
+		return 0;
 	}
+	page_pa = pa;
 	page = (uint8_t *)(uintptr_t)page_pa;
 	memcpy(page, smp_tramp_start, (size_t)(smp_tramp_end - smp_tramp_start));
 	uint32_t base = (uint32_t)page_pa;
@@ -113,20 +114,32 @@ static bool tramp_install(unsigned n, char *err, size_t err_size)
 	*(uint64_t *)AT(smp_tramp_entry64) = (uintptr_t)smp_ap_entry64;
 	*(uint32_t *)AT(smp_tramp_nr_ids) = n - 1;
 	*(uint32_t *)AT(smp_tramp_nr_stray) = 0;
+	*(uint32_t *)AT(smp_tramp_msr_cpuid) = msr_cpuid;
 	uint32_t *ids = AT(smp_tramp_ids);
 
 	for (unsigned i = 1; i < n; i++) {
 		ids[2 * (i - 1)] = smp_cpus[i].apic_id;
 		ids[2 * (i - 1) + 1] = (uint32_t)(uintptr_t)&smp_cpus[i];
 	}
-	return true;
+	return (uint16_t)(page_pa >> 4);
 }
 
-static bool sipi_start(unsigned n, char *err, size_t err_size)
+uint32_t smp_tramp_strays(uint32_t *last_id)
 {
-	if (!tramp_install(n, err, err_size))
-		return false;
-	for (unsigned i = 1; i < n; i++) {
+	if (!page)
+		return 0;
+	*last_id = *(volatile uint32_t *)AT(smp_tramp_stray_id);
+	return *(volatile uint32_t *)AT(smp_tramp_nr_stray);
+}
+
+static bool sipi_prepare(unsigned n, char *err, size_t err_size)
+{
+	return smp_tramp_install(find_low_page(smp_info), n, false, err, err_size) != 0;
+}
+
+static bool sipi_start(unsigned first, unsigned last, char *err, size_t err_size)
+{
+	for (unsigned i = first; i < last; i++) {
 		smp_cpus[i].state = SMP_STATE_STARTING;
 		if (!lapic_send_init(&smp_lapic, smp_cpus[i].apic_id)) {
 			fmt_snprintf(err, err_size, "INIT to CPU %u (APIC ID %#x) not delivered", i,
@@ -135,7 +148,7 @@ static bool sipi_start(unsigned n, char *err, size_t err_size)
 		}
 	}
 	for (int round = 0; round < 2; round++) {
-		for (unsigned i = 1; i < n; i++) {
+		for (unsigned i = first; i < last; i++) {
 			if (!lapic_send_sipi(&smp_lapic, smp_cpus[i].apic_id, (uint8_t)(page_pa >> 12))) {
 				fmt_snprintf(err, err_size, "SIPI to CPU %u (APIC ID %#x) not delivered",
 					     i, smp_cpus[i].apic_id);
@@ -152,11 +165,12 @@ static bool sipi_start(unsigned n, char *err, size_t err_size)
 static bool sipi_check(unsigned n, char *err, size_t err_size)
 {
 	(void)n;
-	uint32_t stray = *(volatile uint32_t *)AT(smp_tramp_nr_stray);
+	uint32_t last, stray = smp_tramp_strays(&last);
 
 	if (stray) {
+		smp_fail_reason = BOOT_ERR_SMP_IDENTITY;
 		fmt_snprintf(err, err_size, "%u CPU(s) not in the MADT ran the trampoline (last APIC ID %#x)",
-			     stray, *(volatile uint32_t *)AT(smp_tramp_stray_id));
+			     stray, last);
 		return false;
 	}
 	return true;
@@ -164,6 +178,7 @@ static bool sipi_check(unsigned n, char *err, size_t err_size)
 
 const struct smp_method smp_method_sipi = {
 	.name = "INIT-SIPI-SIPI",
+	.prepare = sipi_prepare,
 	.start = sipi_start,
 	.check = sipi_check,
 };

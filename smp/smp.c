@@ -9,11 +9,13 @@
 #include "arch/x86/cpu.h"
 #include "boot/boot.h"
 #include "boot/memory.h"
+#include "boot/sev.h"
+#include "ghcb/sev_es.h"
 #include "lib/console.h"
 #include "lib/string.h"
 #include "smp/cpu.h"
 
-#define SMP_TIMEOUT_MS 5000
+#define SMP_TIMEOUT_MS 5000 /* default; smp.timeout= */
 #define FOUR_GIB (4ull << 30)
 
 struct smp_cpu smp_cpus[SMP_MAX_CPUS];
@@ -22,6 +24,9 @@ struct lapic smp_lapic;
 const struct pvh_info *smp_info;
 volatile uint32_t smp_aps_may_halt;
 static const struct smp_method *method;
+static unsigned timeout_ms = SMP_TIMEOUT_MS;
+const struct smp_method *smp_active_method;
+unsigned smp_fail_reason;
 static struct madt_info madt;
 static uint8_t madt_buf[MADT_MAX_LEN];
 
@@ -31,6 +36,7 @@ static const char *const state_names[] = {
 	[SMP_STATE_TRAMPOLINE] = "in the real-mode trampoline",
 	[SMP_STATE_ENTERED] = "in 64-bit C on its stack",
 	[SMP_STATE_ONLINE] = "online",
+	[SMP_STATE_PARKED] = "parked in the AP reset hold",
 };
 
 static const char *state_name(uint32_t s)
@@ -66,19 +72,49 @@ static bool acpi_read(void *opaque, uint64_t pa, void *dst, size_t len)
 	return false;
 }
 
-/* Stacks and IST stacks for one AP, below 4 GiB (the trampoline passes 32-bit
- * pointers), from the page allocator. */
-static void percpu_alloc(struct smp_cpu *c)
+/*
+ * Per-CPU areas of the APs, one block below 4 GiB (the trampoline passes 32-bit pointers):
+ * AP i (1-based) owns [base + (i-1) * stride, + stride): its stack, its IST stacks and,
+ * under SEV-ES/SNP, its #VC core (ghcb/sev_es.c: three #VC stacks and a backup GHCB).
+ * Its GHCB page is in a second block, mapped shared. The #VC core finds the CPU from the
+ * address of its stack, so the block must be one piece.
+ */
+#define IST_VC_INDEX (IST_VC - 1)
+
+static void percpu_alloc(unsigned n)
 {
-	uint64_t size = SMP_STACK_SIZE + SMP_IST_STACKS * IST_STACK_SIZE;
+	bool es = sev_mode() >= SEV_MODE_ES;
+	uint64_t sev_off = SMP_STACK_SIZE + SMP_IST_STACKS * IST_STACK_SIZE;
+	uint64_t stride = sev_off + (es ? (sev_es_cpu_size() + PMM_PAGE_SIZE - 1) & ~(uint64_t)(PMM_PAGE_SIZE - 1) : 0);
+	uint64_t size = stride * (n - 1);
 	uint64_t pa = pmm_alloc(&boot_pmm, size / PMM_PAGE_SIZE, PMM_PAGE_SIZE, FOUR_GIB);
+	uint64_t ghcbs = 0;
 
 	if (!pa)
-		boot_fatal(BOOT_ERR_MEMORY, "smp: no memory for CPU %u's stacks (%llu KiB)", c->index,
-			   (unsigned long long)(size >> 10));
-	c->stack_top = pa + SMP_STACK_SIZE;
-	for (unsigned i = 0; i < SMP_IST_STACKS; i++)
-		c->ist_top[i] = pa + SMP_STACK_SIZE + (i + 1) * IST_STACK_SIZE;
+		boot_fatal(BOOT_ERR_MEMORY, "smp: no memory for the per-CPU data of %u APs (%llu KiB)",
+			   n - 1, (unsigned long long)(size >> 10));
+	if (es) {
+		ghcbs = pmm_alloc(&boot_pmm, n - 1, PMM_PAGE_SIZE, FOUR_GIB);
+		if (!ghcbs)
+			boot_fatal(BOOT_ERR_MEMORY, "smp: no memory for %u GHCB pages", n - 1);
+		sev_share_pages(ghcbs, (uint64_t)(n - 1) * PMM_PAGE_SIZE);
+		sev_es_ap_areas(pa, stride, n - 1, sev_off);
+	}
+	for (unsigned i = 1; i < n; i++) {
+		struct smp_cpu *c = &smp_cpus[i];
+		uint64_t area = pa + (i - 1) * stride;
+
+		c->stack_top = area + SMP_STACK_SIZE;
+		for (unsigned k = 0; k < SMP_IST_STACKS; k++)
+			c->ist_top[k] = area + SMP_STACK_SIZE + (k + 1) * IST_STACK_SIZE;
+		if (es) {
+			c->sev = (void *)(uintptr_t)(area + sev_off);
+			c->ghcb_paddr = ghcbs + (i - 1) * PMM_PAGE_SIZE;
+			c->ist_top[IST_VC_INDEX] = sev_es_ap_prepare(
+				c->sev, c->desc.tss, (volatile struct ghcb *)(uintptr_t)c->ghcb_paddr,
+				c->ghcb_paddr);
+		}
+	}
 }
 
 /* The CPUs of this boot: the BSP first, then the MADT's others in table order. */
@@ -99,46 +135,63 @@ static unsigned plan_cpus(uint32_t bsp_apic_id, unsigned max)
 
 		*c = (struct smp_cpu){ .index = n, .apic_id = madt.cpus[i].apic_id,
 				       .vcpu_id = madt.cpus[i].uid };
-		percpu_alloc(c);
 		n++;
 	}
+	if (n > 1)
+		percpu_alloc(n);
 	return n;
 }
 
-/* One wait for all APs: done when each is online or has reported an error. */
-static void wait_for_aps(unsigned n)
+static bool settled(uint32_t s)
+{
+	if (s == SMP_STATE_ERR_ID)
+		return true;
+	return s == (method->park_at_once ? SMP_STATE_PARKED : SMP_STATE_ONLINE);
+}
+
+/* One wait for APs [first, last): done when each reached its final state or reported an
+ * error. The failure says which CPU, what it last reported and what the hypervisor said. */
+static void wait_for_aps(unsigned first, unsigned last)
 {
 	uint64_t per_ms = smp_tsc_per_ms(NULL);
-	uint64_t deadline = rdtsc() + per_ms * SMP_TIMEOUT_MS;
-	unsigned pending = n - 1;
+	uint64_t deadline = rdtsc() + per_ms * timeout_ms;
+	unsigned pending = last - first;
 
 	while (pending) {
 		pending = 0;
-		for (unsigned i = 1; i < n; i++) {
-			uint32_t s = __atomic_load_n(&smp_cpus[i].state, __ATOMIC_ACQUIRE);
-
-			if (s != SMP_STATE_ONLINE && s != SMP_STATE_ERR_ID)
+		for (unsigned i = first; i < last; i++)
+			if (!settled(__atomic_load_n(&smp_cpus[i].state, __ATOMIC_ACQUIRE)))
 				pending++;
-		}
 		if (pending && rdtsc() > deadline)
 			break;
 		cpu_pause();
 	}
-	for (unsigned i = 1; i < n; i++) {
+	for (unsigned i = first; i < last; i++) {
 		const struct smp_cpu *c = &smp_cpus[i];
 		uint32_t s = c->state;
+		char more[160] = "";
+		unsigned why = method->describe ? method->describe(i, more, sizeof(more)) : 0;
 
 		if (s == SMP_STATE_ERR_ID)
-			boot_fatal(BOOT_ERR_SMP,
+			boot_fatal(BOOT_ERR_SMP_IDENTITY,
 				   "smp: CPU %u started as APIC ID %#x / vCPU %u runs with id %#llx",
 				   c->index, c->apic_id, c->vcpu_id, (unsigned long long)c->report);
-		if (s != SMP_STATE_ONLINE)
-			boot_fatal(BOOT_ERR_SMP,
+		if (!settled(s))
+			boot_fatal(why ? (enum boot_reason)why : BOOT_ERR_SMP_TIMEOUT,
 				   "smp: CPU %u (APIC ID %#x, vCPU %u) did not report within %u ms: "
-				   "last state %u (%s); %s said %ld when asked to start it",
-				   c->index, c->apic_id, c->vcpu_id, SMP_TIMEOUT_MS, s, state_name(s),
-				   method->name, c->start_rc);
+				   "last state %u (%s)%s; %s said %ld when asked to start it",
+				   c->index, c->apic_id, c->vcpu_id, timeout_ms, s, state_name(s),
+				   more, method->name, c->start_rc);
 	}
+}
+
+static void start_or_fail(unsigned first, unsigned last)
+{
+	char err[200];
+
+	if (!method->start(first, last, err, sizeof(err)))
+		boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,
+			   "smp: %s: %s", method->name, err);
 }
 
 /* xenpage: from the start request to the AP's first instruction in cocoboot
@@ -173,11 +226,13 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 	uint64_t madt_pa;
 
 	smp_info = info;
+	if (bo->smp_timeout_ms)
+		timeout_ms = bo->smp_timeout_ms;
 	if (bo->smp_max == 1) {
 		log_info("cocoboot: smp: 1 CPU (smp=%s): APs not started\n", bo->smp_off ? "off" : "1");
 		return;
 	}
-	method = smp_select(&why);
+	method = smp_select(bo->smp_method, &why);
 	if (!method) {
 		log_info("cocoboot: smp: running on the boot CPU only: %s\n", why);
 		return;
@@ -220,19 +275,31 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 
 		smp_console_lock_init();
 		smp_aps_may_halt = !method->hold_for_check;
+		smp_active_method = method;
+		if (method->prepare && !method->prepare(n, err, sizeof(err)))
+			boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,
+				   "smp: %s: %s", method->name, err);
 		uint64_t t0 = rdtsc();
 
-		if (!method->start(n, err, sizeof(err)))
-			boot_fatal(BOOT_ERR_SMP, "smp: %s: %s", method->name, err);
-		wait_for_aps(n);
+		if (bo->smp_serial) {
+			for (unsigned i = 1; i < n; i++) {
+				start_or_fail(i, i + 1);
+				wait_for_aps(i, i + 1);
+			}
+		} else {
+			start_or_fail(1, n);
+			wait_for_aps(1, n);
+		}
 		uint64_t ticks = rdtsc() - t0;
 
 		if (method->check && !method->check(n, err, sizeof(err)))
-			boot_fatal(BOOT_ERR_SMP, "smp: %s: %s", method->name, err);
+			boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,
+				   "smp: %s: %s", method->name, err);
 		__atomic_store_n(&smp_aps_may_halt, 1, __ATOMIC_RELEASE);
 		smp_nr_cpus = n;
-		log_info("cocoboot: smp: %u of %u CPUs up by %s in %llu us (%llu TSC ticks, %s)%s\n", n,
-			 madt.nr_cpus, method->name, (unsigned long long)(ticks * 1000 / per_ms),
+		log_info("cocoboot: smp: %u of %u CPUs up by %s%s in %llu us (%llu TSC ticks, %s)%s\n", n,
+			 madt.nr_cpus, method->name, bo->smp_serial ? " (serial: smp.serial=1)" : "",
+			 (unsigned long long)(ticks * 1000 / per_ms),
 			 (unsigned long long)ticks, src, bo->smp_max ? " (smp= on the command line)" : "");
 		log_start_latency(n, per_ms);
 	} else {
@@ -243,17 +310,36 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 
 void smp_park(void)
 {
+	char err[200];
+
 	if (smp_nr_cpus < 2)
 		return;
+	if (method->park_at_once) {
+		/* SEV-ES: every AP left cocoboot for the AP reset hold when it came online
+		 * (docs/abi.md §11); an INIT could not reset its encrypted state anyway. */
+		for (unsigned i = 1; i < smp_nr_cpus; i++)
+			if (smp_cpus[i].state != SMP_STATE_PARKED)
+				boot_fatal(BOOT_ERR_SMP_AP_ERROR, "smp: CPU %u is in state %u, not parked",
+					   i, smp_cpus[i].state);
+		if (method->parked && !method->parked(smp_nr_cpus, err, sizeof(err)))
+			boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,
+				   "smp: parking: %s", err);
+		uint64_t base, len;
+
+		(void)smp_es_area(&base, &len);
+		log_info("cocoboot: smp: %u APs parked in the AP reset hold; they leave through the AP "
+			 "jump table at %#llx (area [%#llx-%#llx) reserved)\n", smp_nr_cpus - 1,
+			 (unsigned long long)(base + SMP_ES_JT_OFFSET), (unsigned long long)base,
+			 (unsigned long long)(base + len));
+		return;
+	}
 	for (unsigned i = 1; i < smp_nr_cpus; i++)
 		if (!lapic_send_init(&smp_lapic, smp_cpus[i].apic_id))
 			boot_fatal(BOOT_ERR_SMP, "smp: INIT to CPU %u (APIC ID %#x) not delivered",
 				   i, smp_cpus[i].apic_id);
-	char err[200];
-
 	if (method->parked && !method->parked(smp_nr_cpus, err, sizeof(err)))
 		boot_fatal(BOOT_ERR_SMP, "smp: parking: %s", err);
 	log_info("cocoboot: smp: %u APs parked by INIT: waiting for a Startup IPI%s\n", smp_nr_cpus - 1,
-		 method == &smp_method_vcpuop || method == &smp_method_bringup
+		 method == &smp_method_vcpuop || method == &smp_method_page /* xenpage */
 			 ? "; Xen: down, VCPUOP_initialise possible" : "");
 }

@@ -24,4 +24,10 @@ unsigned smp_cpus_up(void);
 
 void smp_console_lock_init(void);
 
+/* SEV-ES: the AP area (docs/abi.md §11) the parked APs run in, which the payload's memory
+ * map must mark reserved; false when no AP is parked there. */
+#include <stdbool.h>
+#include <stdint.h>
+bool smp_es_area(uint64_t *base, uint64_t *len);
+
 #endif

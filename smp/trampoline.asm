@@ -12,6 +12,10 @@
 %include "boot/layout.inc"
 %include "smp/smp.inc"
 
+%define MSR_SEV_GHCB         0xc0010130
+%define GHCB_MSR_CPUID_REQ   0x004
+%define GHCB_MSR_CPUID_RESP  0x005
+
 %define OFF(x) ((x) - smp_tramp_start)
 
 section .rodata
@@ -19,7 +23,7 @@ align 16
 global smp_tramp_start, smp_tramp_end, smp_tramp_gdtr, smp_tramp_gdt, smp_tramp_far32
 global smp_tramp_far64, smp_tramp_cr0, smp_tramp_cr3, smp_tramp_cr4, smp_tramp_efer
 global smp_tramp_entry64, smp_tramp_nr_ids, smp_tramp_stray_id, smp_tramp_nr_stray
-global smp_tramp_ids, smp_tramp_pm32, smp_tramp_lm64
+global smp_tramp_ids, smp_tramp_pm32, smp_tramp_lm64, smp_tramp_msr_cpuid
 
 bits 16
 smp_tramp_start:
@@ -42,6 +46,8 @@ smp_tramp_pm32:
 	mov ds, eax
 	mov es, eax
 	mov ss, eax
+	cmp dword [ebp + OFF(smp_tramp_msr_cpuid)], 0
+	jne .msr_id
 	; This CPU's APIC ID: CPUID 0xB EDX (x2APIC ID) when leaf 0xB exists
 	; and is implemented (EBX != 0), else CPUID 1 EBX[31:24] (SDM vol. 3A 8.4.5).
 	xor eax, eax
@@ -60,6 +66,26 @@ smp_tramp_pm32:
 	cpuid
 	shr ebx, 24
 	mov esi, ebx
+	jmp .lookup
+.msr_id:
+	; SEV-ES: CPUID would raise #VC and no IDT is loaded. Ask through the GHCB MSR
+	; protocol (facts §2 0x004/0x005), one VMGEXIT: leaf 0xB (sub-leaf 0) EDX, the
+	; x2APIC ID. The answer is the hypervisor's: it is only looked up in the table,
+	; and an ID not there is reported as a stray CPU (the BSP ends the boot).
+	mov ecx, MSR_SEV_GHCB
+	mov eax, GHCB_MSR_CPUID_REQ | (3 << 30)  ; register 3 = EDX
+	mov edx, 0xb
+	wrmsr
+	rep vmmcall                              ; VMGEXIT
+	rdmsr
+	mov esi, eax
+	and esi, 0xfff
+	cmp esi, GHCB_MSR_CPUID_RESP
+	jne .bad_resp
+	mov esi, edx
+	jmp .lookup
+.bad_resp:
+	mov esi, 0xffffffff                      ; no APIC ID: reported as a stray
 .lookup:
 	mov ecx, [ebp + OFF(smp_tramp_nr_ids)]
 	lea edx, [ebp + OFF(smp_tramp_ids)]
@@ -128,6 +154,7 @@ smp_tramp_entry64: dq 0                      ; patched: smp_ap_entry64
 smp_tramp_nr_ids:  dd 0                      ; patched: entries in smp_tramp_ids
 smp_tramp_stray_id: dd 0                     ; written by an AP not in the table
 smp_tramp_nr_stray: dd 0
+smp_tramp_msr_cpuid: dd 0                    ; patched: 1 under SEV-ES (APIC ID via the MSR protocol)
 align 8
 smp_tramp_ids:                               ; patched: {u32 apic_id; u32 smp_cpu *}[]
 smp_tramp_end:

@@ -27,34 +27,24 @@ static long vcpu_op(unsigned cmd, uint32_t vcpu, void *arg)
 	return xen_hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, (uint64_t)(uintptr_t)arg, 0, 0);
 }
 
-bool smp_xen_vcpu_startable(const struct smp_cpu *c, char *err, size_t err_size)
+static bool vcpuop_start(unsigned first, unsigned last, char *err, size_t err_size)
 {
-	uint32_t v = c->vcpu_id;
-	long rc;
-
-	if (c->apic_id != 2 * v) {
-		fmt_snprintf(err, err_size, "MADT CPU with APIC ID %#x has processor UID %u: "
-			     "Xen gives vCPU %u the APIC ID %#x", c->apic_id, v, v, 2 * v);
-		return false;
-	}
-	rc = vcpu_op(VCPUOP_is_up, v, NULL);
-	if (rc != 0) {
-		fmt_snprintf(err, err_size, "VCPUOP_is_up(vCPU %u) = %ld before the start: %s", v,
-			     rc, rc < 0 ? "no such vCPU" : "it already runs");
-		return false;
-	}
-	return true;
-}
-
-static bool vcpuop_start(unsigned n, char *err, size_t err_size)
-{
-	for (unsigned i = 1; i < n; i++) {
+	for (unsigned i = first; i < last; i++) {
 		struct smp_cpu *c = &smp_cpus[i];
 		uint32_t v = c->vcpu_id;
 		long rc;
 
-		if (!smp_xen_vcpu_startable(c, err, err_size))
+		if (c->apic_id != 2 * v) {
+			fmt_snprintf(err, err_size, "MADT CPU with APIC ID %#x has processor UID %u: "
+				     "Xen gives vCPU %u the APIC ID %#x", c->apic_id, v, v, 2 * v);
 			return false;
+		}
+		rc = vcpu_op(VCPUOP_is_up, v, NULL);
+		if (rc != 0) {
+			fmt_snprintf(err, err_size, "VCPUOP_is_up(vCPU %u) = %ld before the start: %s", v,
+				     rc, rc < 0 ? "no such vCPU" : "it already runs");
+			return false;
+		}
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.mode = VCPU_HVM_MODE_64B;
 		ctx.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
@@ -73,7 +63,7 @@ static bool vcpuop_start(unsigned n, char *err, size_t err_size)
 			return false;
 		}
 		c->state = SMP_STATE_STARTING;
-		c->t_start = rdtsc();
+		c->t_start = rdtsc(); /* xenpage: timed to the AP's first instruction */
 		c->start_rc = vcpu_op(VCPUOP_up, v, NULL);
 		if (c->start_rc) {
 			fmt_snprintf(err, err_size, "VCPUOP_up(vCPU %u) = %ld", v, c->start_rc);
@@ -102,7 +92,7 @@ static bool vcpuop_check(unsigned n, char *err, size_t err_size)
 /* INIT resets a Xen vCPU and leaves it down and uninitialised (vlapic.c
  * vlapic_init_sipi_one -> vcpu_reset), through a tasklet: wait until
  * VCPUOP_is_up says 0 for each, boundedly. */
-static bool vcpuop_parked(unsigned n, char *err, size_t err_size)
+bool smp_vcpuop_parked(unsigned n, char *err, size_t err_size)
 {
 	uint64_t deadline = rdtsc() + smp_tsc_per_ms(NULL) * 1000;
 
@@ -126,5 +116,5 @@ const struct smp_method smp_method_vcpuop = {
 	.start = vcpuop_start,
 	.check = vcpuop_check,
 	.hold_for_check = true,
-	.parked = vcpuop_parked,
+	.parked = smp_vcpuop_parked,
 };

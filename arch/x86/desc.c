@@ -159,8 +159,15 @@ void desc_init_ap(struct desc_cpu *d, const uint64_t ist_top[4])
 
 void desc_set_ist(unsigned ist, uint64_t top)
 {
+	desc_tss_set_ist(NULL, ist, top);
+}
+
+void desc_tss_set_ist(void *tss_bytes, unsigned ist, uint64_t top)
+{
+	struct tss64 *t = tss_bytes ? (struct tss64 *)tss_bytes : &tss;
+
 	if (ist >= 1 && ist <= 7)
-		tss.ist[ist - 1] = top;
+		t->ist[ist - 1] = top;
 	__asm__ volatile("" ::: "memory"); /* in the TSS before the next event can come */
 }
 

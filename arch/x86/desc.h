@@ -65,8 +65,10 @@ struct desc_cpu {
 void desc_init_ap(struct desc_cpu *d, const uint64_t ist_top[4]);
 /* Point IST slot ist (1-based) of the BSP's TSS at a new stack top: the next event through
  * a gate that names this slot starts there (ghcb/sev_es.c moves the #VC stack while #VC
- * runs; only the BSP handles #VC so far). */
+ * runs; APs use desc_tss_set_ist with their own TSS). */
 void desc_set_ist(unsigned ist, uint64_t top);
+/* The same for any CPU's TSS (struct desc_cpu.tss; NULL: the BSP's). */
+void desc_tss_set_ist(void *tss, unsigned ist, uint64_t top);
 void trap_set_handler(unsigned vector, trap_handler_t h);
 const char *trap_name(unsigned vector);
 /* Termination reason of an unhandled exception (docs/abi.md). */

@@ -50,12 +50,21 @@ enum cb_term_code {
 	CB_TERM_MEMORY              = 0x11, /* no usable memory (allocator, GHCB, stacks) */
 	CB_TERM_PAGING              = 0x12, /* page tables could not be built */
 	CB_TERM_PAYLOAD             = 0x13, /* payload invalid or failed to load */
+	CB_TERM_SMP                 = 0x14, /* MADT invalid; method refused (docs/abi.md §7) */
+	/* SMP under SEV/SEV-ES (essmp; docs/abi.md §8.7, §11) */
+	CB_TERM_SMP_PAGE            = 0x15, /* Xen AP bring-up page invalid (§8.7 items 1-4) */
+	CB_TERM_SMP_START_LIE       = 0x16, /* start result disagrees with what the AP did */
+	CB_TERM_SMP_JUMP_TABLE      = 0x17, /* AP jump table: refused, GET != SET, area unusable */
 	CB_TERM_HASHES_TABLE        = 0x18, /* hashes table page neither empty nor valid */
 	CB_TERM_HASH_ENTRY          = 0x19, /* hashes table entry of the wrong GUID/length */
 	CB_TERM_HASH_KERNEL         = 0x1a, /* kernel (module 0) hash mismatch */
 	CB_TERM_HASH_INITRD         = 0x1b, /* initrd (module 1) hash mismatch */
 	CB_TERM_HASH_CMDLINE        = 0x1c, /* command line hash mismatch */
 	CB_TERM_CRASH               = 0x20, /* unhandled CPU exception (TRAP_CRASH_REASON) */
+	/* SMP (essmp) */
+	CB_TERM_SMP_TIMEOUT         = 0x21, /* an AP did not report in time */
+	CB_TERM_SMP_IDENTITY        = 0x22, /* an AP runs as another CPU than it was started as */
+	CB_TERM_SMP_AP_ERROR        = 0x23, /* an AP reported an error state (init code, stray) */
 	CB_TERM_GHCB_REGISTER       = 0x30, /* GHCB GPA registration answered with another GFN */
 	CB_TERM_SEV_STATUS          = 0x31, /* SEV_STATUS inconsistent with the mode or unsupported */
 	CB_TERM_HV_VALUE            = 0x32, /* hypervisor value out of range (not CPUID) */
@@ -87,12 +96,19 @@ static inline const char *cb_term_name(unsigned code)
 	case CB_TERM_MEMORY:             return "memory";
 	case CB_TERM_PAGING:             return "paging";
 	case CB_TERM_PAYLOAD:            return "payload";
+	case CB_TERM_SMP:                return "smp";
+	case CB_TERM_SMP_PAGE:           return "smp-bringup-page";
+	case CB_TERM_SMP_START_LIE:      return "smp-start-lie";
+	case CB_TERM_SMP_JUMP_TABLE:     return "smp-jump-table";
 	case CB_TERM_HASHES_TABLE:       return "hashes-table";
 	case CB_TERM_HASH_ENTRY:         return "hash-entry";
 	case CB_TERM_HASH_KERNEL:        return "hash-kernel";
 	case CB_TERM_HASH_INITRD:        return "hash-initrd";
 	case CB_TERM_HASH_CMDLINE:       return "hash-cmdline";
 	case CB_TERM_CRASH:              return "crash";
+	case CB_TERM_SMP_TIMEOUT:        return "smp-timeout";
+	case CB_TERM_SMP_IDENTITY:       return "smp-identity";
+	case CB_TERM_SMP_AP_ERROR:       return "smp-ap-error";
 	case CB_TERM_GHCB_REGISTER:      return "ghcb-register";
 	case CB_TERM_SEV_STATUS:         return "sev-status";
 	case CB_TERM_HV_VALUE:           return "hv-value";

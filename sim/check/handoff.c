@@ -338,7 +338,8 @@ static void check_pvh(struct sim_vcpu *v, uint64_t rip)
 	chk(h, "cmdline_expected", term && !strcmp(cl, pl->cmdline), "got '%.40s', expected '%.40s'",
 	    term ? cl : "", pl->cmdline);
 	chk_modules(v, &si, r, &nr);
-	chk(h, "rsdp", si.rsdp_paddr == 0, "rsdp_paddr %#" PRIx64 " (sevsim gives none)", (uint64_t)si.rsdp_paddr);
+	chk(h, "rsdp", si.rsdp_paddr == v->sim->acpi_rsdp, "rsdp_paddr %#" PRIx64 " (sevsim gave %#" PRIx64 ")",
+	    (uint64_t)si.rsdp_paddr, v->sim->acpi_rsdp);
 	chk_ranges_pvh(v, r, nr);
 }
 
@@ -535,6 +536,7 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 		if (i != v->id && s->vcpu[i].state == SIM_VCPU_RUNNABLE)
 			aps = false;
 	chk(h, "aps_not_running", aps, "no other vCPU runnable");
+	sim_handoff_check_aps(v, !strcmp(h->abi, "linux64")); /* check/handoff_aps.c */
 	/* mem/cache.c: without coherency across keys, a page whose C-bit changed with
 	 * unflushed lines gets them written back over the new contents. */
 	if (s->cache_stale_pages)

@@ -6,7 +6,7 @@
  *     model, cleared by --rdrand=absent), and the paging features QEMU's
  *     TCG implements even though Unicorn's feature word omits them (FPU, PSE, TSC, MSR,
  *     PAE, PGE, PAT). NX and SYSCALL stay 0 (Unicorn ignores EFER.NXE/SCE).
- *   - 0x4000_0000..5: Xen's leaves ("XenVMMXenVMM", version 4.17, hypercall MSR base,
+ *   - 0x4000_0000..5: (--hv=kvm: KVM's signature leaf and no features instead) Xen's leaves ("XenVMMXenVMM", version 4.17, hypercall MSR base,
  *     vCPU id) as in xen-pvh-linux-boot-facts.md §2.1.
  *   - 0x8000_0008: 48 physical and 48 linear address bits, as EPYC parts report
  *     (0x3030); in mode none too, what Unicorn's own walker supports (40) aside.
@@ -125,6 +125,7 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		if (leaf == 1) {
 			out[1] = (out[1] & 0x00ffffffu) | ((2u * id) << 24);
 			out[2] |= 1u << 31; /* hypervisor present */
+			out[2] |= 1u << 21; /* x2APIC (apic/lapic.c) */
 			out[2] &= ~(1u << 28); /* no AVX: VEX encodings are #UD (cpu/insn.c) */
 			if (s->cfg.rdrand == SIM_RDRAND_ABSENT)
 				out[2] &= ~(1u << 30);
@@ -135,7 +136,14 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		} else if (leaf == 7 && sub == 0) {
 			out[1] &= ~((1u << 5) | (1u << 16)); /* no AVX2, no AVX-512 */
 		}
-	} else if (leaf >= 0x40000000u && leaf <= 0x40000005u) {
+	} else if (leaf >= 0x40000000u && leaf <= 0x40000001u && s->cfg.hv == SIM_HV_KVM) {
+		if (leaf == 0x40000000u) { /* KVM's signature, no features (--hv=kvm) */
+			out[0] = 0x40000001u;
+			out[1] = 0x4b4d564bu; /* "KVMK" */
+			out[2] = 0x564b4d56u; /* "VMKV" */
+			out[3] = 0x0000004du; /* "M" */
+		}
+	} else if (leaf >= 0x40000000u && leaf <= 0x40000005u && s->cfg.hv == SIM_HV_XEN) {
 		switch (leaf - 0x40000000u) {
 		case 0:
 			out[0] = 0x40000005u;

@@ -165,6 +165,7 @@ bool sim_vc_raise(struct sim_vcpu *v, uint64_t exit_code)
 	struct sim *s = v->sim;
 
 	s->vc++;
+	v->vc++;
 	sim_counter_add(&s->vc_by_code, exit_code);
 	/* docs/lies.md: a #VC whose error code does not match the instruction */
 	if (sim_lie(s, SIM_LIE_VC_FORGED_CODE))

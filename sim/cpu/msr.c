@@ -123,8 +123,8 @@ static bool write_hypercall_page(struct sim *s, uint64_t gpa)
 bool sim_msr_hv_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
-	case 0x1bu: /* APIC_BASE: xAPIC at 0xFEE00000, enabled, BSP flag on vCPU 0 */
-		*val = 0xfee00000ull | (1u << 11) | (v->id == 0 ? 1u << 8 : 0);
+	case 0x1bu: /* APIC_BASE: 0xFEE00000, enabled, BSP flag on vCPU 0 (apic/lapic.c) */
+		*val = v->apic_base;
 		return true;
 	case 0x10u: /* TSC */
 		*val = v->sim->insns_total;
@@ -143,7 +143,7 @@ bool sim_msr_hv_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0;
 		return true;
 	default:
-		return false;
+		return sim_apic_msr_read(v, msr, val);
 	}
 }
 
@@ -151,13 +151,16 @@ bool sim_msr_hv_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 {
 	switch (msr) {
 	case XEN_MSR_HYPERCALL_PAGE:
+		if (v->sim->cfg.hv == SIM_HV_KVM)
+			return false; /* no Xen: no such MSR */
 		if (val & 0xfff)
 			return false; /* page index other than 0: #GP (xen msr.c) */
 		return write_hypercall_page(v->sim, val);
 	case 0x1bu:
+		return sim_apic_base_write(v, val);
 	case 0x2ffu:
 		return true; /* accepted, no effect */
 	default:
-		return false;
+		return sim_apic_msr_write(v, msr, val);
 	}
 }

@@ -42,8 +42,26 @@ bool sim_long_mode(struct sim_vcpu *v)
 	return (v->efer & EFER_LMA) != 0;
 }
 
-/* Read the descriptor of the current CS from the GDT to learn its L bit. */
+static bool cs64_from_gdt(struct sim_vcpu *v);
+
+/* Is CS a 64-bit code segment? The L bit of the descriptor CS was loaded from: kept
+ * per selector (a start that loads CS without a GDT, VCPUOP_initialise's 64-bit mode,
+ * sets the cache), else read from the GDT. */
 bool sim_cs64(struct sim_vcpu *v)
+{
+	uint64_t cs = sim_reg(v, UC_X86_REG_CS);
+
+	if (!sim_long_mode(v))
+		return false;
+	if (cs != v->cs_cached) {
+		v->cs64_cached = cs64_from_gdt(v);
+		v->cs_cached = cs;
+	}
+	return v->cs64_cached;
+}
+
+/* Read the descriptor of the current CS from the GDT to learn its L bit. */
+static bool cs64_from_gdt(struct sim_vcpu *v)
 {
 	uc_x86_mmr gdtr = { 0 };
 	uint64_t desc = 0, cs = sim_reg(v, UC_X86_REG_CS);
@@ -74,6 +92,7 @@ static void stop(struct sim_vcpu *v, enum sim_ev_kind kind, uint64_t code, unsig
 	v->ev.code = code;
 	v->ev.len = len;
 	v->ev.rip = rip;
+	v->stop_la = rip;
 	uc_emu_stop(v->uc);
 }
 
@@ -81,6 +100,7 @@ static void count_insn(struct sim_vcpu *v)
 {
 	v->exec_rip = ~0ull;
 	v->insns++;
+	v->clock++;
 	v->sim->insns_total++;
 	if (v->slice_left)
 		v->slice_left--;
@@ -96,15 +116,9 @@ static bool es(const struct sim *s)
  * CS), cached per CS selector: the GDT is read again only when CS changes. */
 static bool code64(struct sim_vcpu *v)
 {
-	uint64_t cs = sim_reg(v, UC_X86_REG_CS);
-
 	if (!(v->efer & EFER_LMA))
 		return false;
-	if (cs != v->cs_cached) {
-		v->cs64_cached = sim_cs64(v);
-		v->cs_cached = cs;
-	}
-	return v->cs64_cached;
+	return sim_cs64(v);
 }
 
 /* The code hook: runs before every instruction. */
@@ -122,12 +136,20 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		uc_emu_stop(v->uc);
 		return;
 	}
+	if (s->nr_queued || v->state != SIM_VCPU_RUNNABLE) {
+		v->stop_la = addr;
+		uc_emu_stop(v->uc); /* a start to make (hv/smp.c), or this vCPU got INIT */
+		return;
+	}
+	if (s->code_owner)
+		sim_smc_exec(v, addr);
 	if (v->paging_dirty) {
 		sim_mmu_refresh(v);
 		stop(v, SIM_EV_REMAP, 0, 0, addr);
 		return;
 	}
-	if (s->cfg.check_handoff && !s->handoff.done &&
+	/* the boot CPU hands off; APs run trampolines and park code outside the image */
+	if (s->cfg.check_handoff && !s->handoff.done && v->id == 0 &&
 	    (addr < s->kernel_start || addr >= s->kernel_end)) {
 		stop(v, SIM_EV_HANDOFF, 0, 0, addr);
 		return;
@@ -454,6 +476,7 @@ int sim_vcpu_create(struct sim *s, unsigned id)
 	v->dr7 = 0x400;
 	v->intr_pending = -1;
 	v->cs_cached = ~0ull;
+	v->last_exec_page = ~0ull;
 	/* KVM pre-loads the GHCB MSR with the SEV information (facts §2 notes). */
 	v->ghcb_msr = es(s) ? sim_sev_info(s) : 0;
 	if (es(s) && sim_lie(s, SIM_LIE_GHCB_MSR_PRELOAD))
@@ -551,41 +574,147 @@ static int add_hooks(struct sim_vcpu *v)
 		sim_fail(v->sim, "vcpu%u: uc_hook_add: %s", v->id, uc_strerror(e));
 		return -1;
 	}
+	if (sim_smc_init_vcpu(v) < 0)
+		return -1;
 	v->hooked = true;
 	return 0;
 }
 
-int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
-{
-	static const int gprs[] = {
-		UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP,
-		UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9,
-		UC_X86_REG_R10, UC_X86_REG_R11, UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14,
-		UC_X86_REG_R15,
-	};
-	uc_x86_mmr idtr = { 0 }, tr = { 0 };
+/*
+ * The start states beyond the reset stub's 32-bit protected mode are reached by running
+ * cpu/start.asm (Unicorn 2.0.1 in UC_MODE_64 stores only the selector when a segment
+ * register is written through its API, and a CR0 write does not enter long mode).
+ */
+extern const uint8_t sim_start_stub[], sim_start_stub_end[], sim_start_real[],
+	sim_start_real_target[], sim_start_long[], sim_start_long_done[];
+#define STUB_AT(sym) (SIM_SPECIAL_BASE + 0x4000 + (uint64_t)((sym) - sim_start_stub))
 
-	if (!init->pvh32) {
-		sim_fail(v->sim, "vcpu%u: only the PVH entry state can start a vCPU so far", v->id);
+static int run_start_stub(struct sim_vcpu *v, const uint8_t *entry, uint64_t exit_la)
+{
+	struct sim *s = v->sim;
+	uint64_t *pml4 = (uint64_t *)(s->special + 0x1000), *pdpt = (uint64_t *)(s->special + 0x2000);
+	uint64_t *pd = (uint64_t *)(s->special + 0x3000);
+	uc_err e;
+
+	memset(s->special + 0x1000, 0, 0x3000);
+	pml4[0] = (SIM_SPECIAL_BASE + 0x2000) | 3;
+	pdpt[3] = (SIM_SPECIAL_BASE + 0x3000) | 3;
+	pd[(SIM_SPECIAL_BASE >> 21) & 0x1ff] = (SIM_SPECIAL_BASE & ~0x1fffffull) | 0x83;
+	sim_set_reg(v, UC_X86_REG_CR3, 0);
+	v->resetting = true;
+	e = uc_ctl_set_exits(v->uc, &exit_la, 1);
+	if (e == UC_ERR_OK)
+		e = uc_emu_start(v->uc, STUB_AT(entry), exit_la, 0, 0);
+	if (e == UC_ERR_OK)
+		e = uc_ctl_set_exits(v->uc, NULL, 0);
+	v->resetting = false;
+	memset(s->special + 0x1000, 0, 0x3000);
+	if (e != UC_ERR_OK) {
+		sim_fail(s, "vcpu%u: start stub failed: %s", v->id, uc_strerror(e));
 		return -1;
 	}
+	return 0;
+}
+
+static int finish_long64(struct sim_vcpu *v, const struct sim_vcpu_init *init)
+{
+	struct sim *s = v->sim;
+	uc_x86_mmr gdtr = { 0 };
+
+	memcpy(s->special + 0x4000, sim_start_stub, (size_t)(sim_start_stub_end - sim_start_stub));
+	if (run_start_stub(v, sim_start_long, STUB_AT(sim_start_long_done)) < 0)
+		return -1;
+	memset(s->special + 0x4000, 0, (size_t)(sim_start_stub_end - sim_start_stub));
+	/* In 64-bit mode now: the state's registers (no mode change in any of them). */
+	sim_set_reg(v, UC_X86_REG_CR4, init->cr4 | 0x20);
+	if ((init->efer & ~EFER_LMA) != 0x100) {
+		uc_x86_msr efer = { .rid = 0xc0000080u, .value = init->efer | EFER_LMA };
+		uc_reg_write(v->uc, UC_X86_REG_MSR, &efer);
+	}
+	bool ok = sim_mmu_set_cr3(v, init->cr3);
+	sim_set_reg(v, UC_X86_REG_CR0, init->cr0);
+	gdtr.base = init->gdt_base;
+	gdtr.limit = init->gdt_limit;
+	uc_reg_write(v->uc, UC_X86_REG_GDTR, &gdtr);
+	sim_mmu_refresh(v);
+	if (!ok || !(v->efer & EFER_LMA) || !(v->cr0 & CR0_PG)) {
+		sim_fail(s, "vcpu%u: 64-bit start state not loadable (cr0 %#" PRIx64 " cr3 %#" PRIx64
+			 " cr4 %#" PRIx64 " efer %#" PRIx64 "; the CPU has cr0 %#" PRIx64 " efer %#"
+			 PRIx64 ")", v->id, init->cr0, init->cr3, init->cr4, init->efer, v->cr0, v->efer);
+		return -1;
+	}
+	v->cs_cached = 0x08; /* the hidden part: 64-bit, whatever the GDT says later */
+	v->cs64_cached = true;
+	return 0;
+}
+
+static int finish_real(struct sim_vcpu *v, const struct sim_vcpu_init *init)
+{
+	struct sim *s = v->sim;
+	uint16_t target[2] = { (uint16_t)init->rip, init->cs };
+	uc_x86_mmr gdtr = { 0 };
+
+	memcpy(s->special + 0x4000, sim_start_stub, (size_t)(sim_start_stub_end - sim_start_stub));
+	memcpy(s->special + 0x4000 + (sim_start_real_target - sim_start_stub), target, 4);
+	if (run_start_stub(v, sim_start_real, ((uint64_t)init->cs << 4) + (uint16_t)init->rip) < 0)
+		return -1;
+	memset(s->special + 0x4000, 0, (size_t)(sim_start_stub_end - sim_start_stub));
+	uc_reg_write(v->uc, UC_X86_REG_GDTR, &gdtr);
+	sim_mmu_refresh(v);
+	if (v->cr0 & 1 || sim_reg(v, UC_X86_REG_CS) != init->cs) {
+		sim_fail(s, "vcpu%u: real-mode start at %04x:%04" PRIx64 " failed (cr0 %#" PRIx64
+			 ", cs %#" PRIx64 ")", v->id, init->cs, init->rip, v->cr0,
+			 sim_reg(v, UC_X86_REG_CS));
+		return -1;
+	}
+	return 0;
+}
+
+/* A vCPU that ran before starts again from a fresh engine (INIT resets everything). */
+static void close_engine(struct sim_vcpu *v)
+{
+	if (!v->uc)
+		return;
+	uc_close(v->uc);
+	v->uc = NULL;
+	v->hooked = false;
+	v->nr_lazy = 0;
+	sim_mem_unmap_vcpu(v);
+}
+
+int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
+{
+	uc_x86_mmr idtr = { 0 }, tr = { 0 };
+
+	if (v->ever_ran)
+		close_engine(v);
 	if (open_engine(v) < 0 || reset_to_pm32(v) < 0 || sim_uc_quirks_init(v) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(gprs) / sizeof(gprs[0]); i++)
-		sim_set_reg(v, gprs[i], 0);
-	sim_set_reg(v, UC_X86_REG_RBX, init->rbx);
-	sim_set_reg(v, UC_X86_REG_RSI, init->rsi);
-	sim_set_reg(v, UC_X86_REG_RSP, init->rsp);
-	sim_set_reg(v, UC_X86_REG_EFLAGS, 0x2);
+	for (size_t i = 0; i < 16; i++)
+		sim_set_reg(v, sim_gpr[i], init->gpr[i]);
+	sim_set_reg(v, UC_X86_REG_EFLAGS, init->rflags ? init->rflags : 0x2);
 	/* IDTR and GDTR are unspecified at the PVH entry; make the IDT unusable. */
 	uc_reg_write(v->uc, UC_X86_REG_IDTR, &idtr);
 	tr.limit = 0x67;
 	tr.flags = 0x8b00; /* present, busy 32-bit TSS (pvh.pandoc) */
 	uc_reg_write(v->uc, UC_X86_REG_TR, &tr);
-	sim_set_reg(v, UC_X86_REG_RIP, init->rip);
+	v->cs_cached = ~0ull;
+	v->real_cs = init->kind == SIM_INIT_REAL ? init->cs : ~0u;
+	if (init->kind == SIM_INIT_LONG64 && finish_long64(v, init) < 0)
+		return -1;
+	if (init->kind == SIM_INIT_REAL && finish_real(v, init) < 0)
+		return -1;
+	sim_set_reg(v, UC_X86_REG_RIP, init->kind == SIM_INIT_REAL ? (uint16_t)init->rip : init->rip);
 	if (!v->hooked && add_hooks(v) < 0)
 		return -1;
 	sim_mmu_refresh(v);
+	/* a fresh vCPU state: nothing pending from its previous life */
+	memset(&v->ev, 0, sizeof(v->ev));
+	v->inj_exc = v->nmi_pending = v->nmi_blocked = false;
+	v->intr_pending = -1;
+	v->paging_dirty = true;
+	v->ever_ran = true;
+	v->starts++;
 	v->state = SIM_VCPU_RUNNABLE;
 	return 0;
 }
@@ -741,6 +870,7 @@ static void handle_event(struct sim_vcpu *v)
 	case SIM_EV_VMGEXIT:
 		sim_cache_evict(s);
 		count_insn(v);
+		v->vmgexits++;
 		sim_vmgexit(v);
 		if (s->result == SIM_RES_RUNNING) {
 			sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip + v->ev.len);
@@ -758,6 +888,7 @@ static void handle_event(struct sim_vcpu *v)
 		advance(v);
 		v->halted_if = (sim_reg(v, UC_X86_REG_EFLAGS) & RFLAGS_IF) != 0;
 		v->state = SIM_VCPU_HALTED;
+		sim_smp_stopped(v);
 		sim_trace(s, "vcpu%u: hlt at rip %#" PRIx64 " (IF=%d)", v->id, v->ev.rip, v->halted_if);
 		break;
 	case SIM_EV_RDMSR:
@@ -862,6 +993,29 @@ static int silent_fault_vector(struct sim_vcpu *v, uint64_t rip)
 	return -1;
 }
 
+/*
+ * Unicorn 2.0.1 leaves EIP = the linear address (CS base + EIP) when a hook stops the
+ * engine, and the hook sees linear addresses: the same thing while CS has base 0, not in
+ * real mode or in the protected-mode instructions before the trampoline's far jump (CS
+ * still the real-mode one). Those bases are known: CS << 4 while CS is still the selector
+ * of the real-mode start (or PE is off). Back to EIP, for Unicorn and for the event.
+ */
+static void unstop_segmented(struct sim_vcpu *v)
+{
+	uint64_t cs = sim_reg(v, UC_X86_REG_CS), base;
+
+	if (!(sim_reg(v, UC_X86_REG_CR0) & 1) || cs == v->real_cs)
+		base = cs << 4;
+	else
+		return;
+	if (!base || v->stop_la == ~0ull)
+		return;
+	if (sim_reg(v, UC_X86_REG_RIP) == v->stop_la && v->stop_la >= base)
+		sim_set_reg(v, UC_X86_REG_RIP, v->stop_la - base);
+	if (v->ev.kind != SIM_EV_NONE && v->ev.rip >= base)
+		v->ev.rip -= base;
+}
+
 static void run_slice(struct sim_vcpu *v)
 {
 	struct sim *s = v->sim;
@@ -878,10 +1032,18 @@ static void run_slice(struct sim_vcpu *v)
 			rip = sim_reg(v, UC_X86_REG_RIP);
 		}
 		memset(&v->ev, 0, sizeof(v->ev));
+		v->stop_la = ~0ull;
 		v->exec_rip = ~0ull;
 		v->cr2_written = false;
 		uint64_t cr2 = sim_reg(v, UC_X86_REG_CR2);
+		s->in_emu = true;
 		e = uc_emu_start(v->uc, rip, RUN_UNTIL, 0, 0);
+		s->in_emu = false;
+		if (s->nr_queued)
+			sim_smp_run_queued(s);
+		if (v->state != SIM_VCPU_RUNNABLE && v->ev.kind == SIM_EV_NONE)
+			return; /* INIT from its own ICR write */
+		unstop_segmented(v);
 		if (s->result != SIM_RES_RUNNING && v->ev.kind == SIM_EV_NONE)
 			return;
 		if (v->ev.kind == SIM_EV_NONE && e == UC_ERR_OK && !v->cr2_written &&
@@ -940,7 +1102,7 @@ void sim_run(struct sim *s)
 				break;
 		s->current = (s->current + i) % s->nr_vcpus;
 		struct sim_vcpu *v = &s->vcpu[s->current];
-		v->slice_left = n > 1 ? 1 + sim_rand(s) % MAX_SLICE : UINT64_MAX;
+		v->slice_left = s->nr_vcpus > 1 ? 1 + sim_rand(s) % MAX_SLICE : UINT64_MAX;
 		run_slice(v);
 	}
 }

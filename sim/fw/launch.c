@@ -20,6 +20,7 @@
 
 #include "sim/sim.h"
 #include "sim/fw/spec.h"
+#include "xen/ap_bringup.h"
 #include "xen/start_info.h"
 
 #define PT_LOAD 1
@@ -347,8 +348,11 @@ int sim_load(struct sim *s)
 
 	/* the start_info blob */
 	struct hvm_start_info si = { 0 };
-	struct hvm_memmap_table_entry mm[6] = { 0 };  /* 3 honest, up to 3 the lies add */
+	struct hvm_memmap_table_entry mm[8] = { 0 };  /* 5 honest, up to 3 the lies add */
 	unsigned nmm = s->ram_size > SIM_HIGH_BASE ? 3 : 2;
+
+	if (sim_fwmem_build(s) < 0) /* ACPI tables, bring-up region (fw/bringup.c) */
+		return -1;
 	size_t cl = s->cfg.cmdline ? strlen(s->cfg.cmdline) + 1 : 0;
 	uint64_t base = cur, p = base + sizeof(si);
 	uint64_t cmd_at = 0, mods_at, modcl_at, mm_at;
@@ -366,7 +370,9 @@ int sim_load(struct sim *s)
 	modcl_at = p;
 	p += (uint64_t)s->cfg.nr_modules * MODULE_CMDLINE_SLOT;
 	mm_at = p;
-	p += sizeof(mm);
+	/* 3 honest entries and room for 3 lies; the SMP entries after them, when present */
+	uint64_t mm_bytes = (6u + (s->acpi_size != 0) + (s->bringup_size != 0)) * sizeof(mm[0]);
+	p += mm_bytes;
 	uint64_t junk_at = p;      /* --lie=cmdline-unterminated: 4 KiB without a NUL */
 	if (sim_lie_on(s, SIM_LIE_CMDLINE_UNTERMINATED))
 		p += 4096;
@@ -413,10 +419,18 @@ int sim_load(struct sim *s)
 		mm[2].size = s->ram_size - SIM_HIGH_BASE;
 		mm[2].type = XEN_HVM_MEMMAP_TYPE_RAM;
 	}
+	/* SMP (fw/bringup.c): the ACPI tables and the AP bring-up region, outside RAM */
+	if (s->acpi_size)
+		mm[nmm++] = (struct hvm_memmap_table_entry){ .addr = s->acpi_base,
+			.size = s->acpi_size, .type = XEN_HVM_MEMMAP_TYPE_ACPI };
+	if (s->bringup_size)
+		mm[nmm++] = (struct hvm_memmap_table_entry){ .addr = s->bringup_gpa,
+			.size = s->bringup_size, .type = XEN_HVM_MEMMAP_TYPE_AP_BRINGUP };
+	si.rsdp_paddr = s->acpi_rsdp;
 	lie_about_start_info(s, &si, mm, &nmm, mods_at, junk_at);
 	si.memmap_entries = sim_lie(s, SIM_LIE_MEMMAP_COUNT_HUGE) ? 0xffffffffu :
 			    sim_lie(s, SIM_LIE_MEMMAP_EMPTY) ? 0 : nmm;
-	sim_mem_load(s, mm_at, mm, sizeof(mm));
+	sim_mem_load(s, mm_at, mm, mm_bytes);
 	sim_mem_load(s, base, &si, sizeof(si));
 	s->start_info_gpa = base;
 	s->launch_end = p;

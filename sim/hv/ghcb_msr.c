@@ -84,8 +84,8 @@ void sim_ghcb_msr_protocol(struct sim_vcpu *v)
 		break;
 	}
 	case SIM_MSRP_AP_HOLD_REQ:
-		/* Parked until a SIPI (not modelled yet): the vCPU stops running. */
-		v->state = SIM_VCPU_HELD;
+		/* Parked until INIT + SIPI (hv/smp.c), result 0 meanwhile, as KVM presets it */
+		sim_smp_hold(v, SIM_HOLD_MSR, 0);
 		resp = SIM_MSRP_AP_HOLD_RESP;
 		break;
 	case SIM_MSRP_PREF_GPA_REQ:

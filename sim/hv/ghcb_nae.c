@@ -378,15 +378,17 @@ static void dispatch(struct nae *n)
 		do_mmio(n, code == SIM_NAE_MMIO_WRITE);
 		break;
 	case SIM_NAE_AP_HLT_LOOP:
-		v->state = SIM_VCPU_HELD; /* until a SIPI, which is not modelled yet */
+		/* KVM presets 0 ("not woken by a SIPI"); INIT + SIPI answer 1 (hv/smp.c) */
 		answer(n, 0, 0);
+		sim_smp_hold(v, SIM_HOLD_NAE, n->gpa);
 		break;
 	case SIM_NAE_AP_JUMP_TABLE:
 		if (n->g.sw_exit_info_1 == 0) {        /* SET */
 			s->ap_jump_table = n->g.sw_exit_info_2;
 			answer(n, 0, 0);
 		} else if (n->g.sw_exit_info_1 == 1) { /* GET */
-			answer(n, 0, s->ap_jump_table);
+			answer(n, 0, sim_lie(s, SIM_LIE_JUMP_TABLE_OTHER) ?
+				  s->ap_jump_table ^ 0x1000 : s->ap_jump_table);
 		} else {
 			error(n, SIM_GHCB_ERR_INVALID_INPUT, "AP jump table exit_info_1 neither SET nor GET");
 		}

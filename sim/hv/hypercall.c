@@ -12,7 +12,8 @@
  * for example the GHCB shared buffer). The result goes back in RAX.
  *
  * Implemented: console_io (18) CONSOLEIO_write, sched_op (29) SCHEDOP_shutdown / yield,
- * xen_version (17) XENVER_version. Others return -ENOSYS.
+ * xen_version (17) XENVER_version, vcpu_op (24: hv/smp.c). Others return -ENOSYS.
+ * --hv=kvm: every hypercall returns -KVM_ENOSYS (-1000), as KVM answers unknown ones.
  * Source: xen-pvh-linux-boot-facts.md §2.2-2.4 (numbers, ABI, sched_shutdown reasons).
  */
 #include <inttypes.h>
@@ -22,6 +23,8 @@
 #define HC_XEN_VERSION 17
 #define HC_CONSOLE_IO  18
 #define HC_SCHED_OP    29
+#define HC_VCPU_OP     24
+#define KVM_ENOSYS     1000 /* KVM's answer to an unknown hypercall (kvm_para.h) */
 #define CONSOLEIO_WRITE 0
 #define SCHEDOP_YIELD    0
 #define SCHEDOP_SHUTDOWN 2
@@ -79,14 +82,18 @@ int64_t sim_hypercall(struct sim_vcpu *v, uint64_t nr, const uint64_t a[5], unsi
 	int64_t ret;
 
 	s->hypercalls++;
+	v->hypercalls++;
 	sim_counter_add(&s->hypercalls_by_nr, nr);
-	if (cpl != 0) {
+	if (s->cfg.hv == SIM_HV_KVM) {
+		ret = -KVM_ENOSYS; /* --hv=kvm: no Xen hypercalls */
+	} else if (cpl != 0) {
 		ret = -XEN_EPERM;
 	} else {
 		switch (nr) {
 		case HC_CONSOLE_IO: ret = console_io(s, a); break;
 		case HC_SCHED_OP:   ret = sched_op(s, a); break;
 		case HC_XEN_VERSION: ret = a[0] == 0 ? (4 << 16) | 17 : -XEN_ENOSYS; break;
+		case HC_VCPU_OP:    ret = sim_smp_vcpu_op(v, a[0], a[1], a[2]); break;
 		default:            ret = -XEN_ENOSYS; break;
 		}
 	}

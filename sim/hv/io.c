@@ -80,6 +80,8 @@ uint64_t sim_mmio_read(struct sim *s, uint64_t gpa, unsigned size)
 	uint64_t off = gpa - SIM_MMIO_DEV_BASE, val = 0;
 	uint8_t *bytes = (uint8_t *)s->mmio_scratch;
 
+	if (sim_apic_is_mmio(gpa)) /* the GHCB MMIO event of the vCPU that runs (sev-es) */
+		return sim_apic_mmio_read(NULL, gpa - SIM_APIC_BASE, size, &s->vcpu[s->current]);
 	if (!sim_mem_is_mmio_device(gpa))
 		return ~0ull;
 	for (unsigned i = 0; i < size && i < 8 && off + i < SIM_MMIO_DEV_SIZE; i++) {
@@ -94,6 +96,10 @@ void sim_mmio_write(struct sim *s, uint64_t gpa, unsigned size, uint64_t val)
 	uint64_t off = gpa - SIM_MMIO_DEV_BASE;
 	uint8_t *bytes = (uint8_t *)s->mmio_scratch;
 
+	if (sim_apic_is_mmio(gpa)) {
+		sim_apic_mmio_write(NULL, gpa - SIM_APIC_BASE, size, val, &s->vcpu[s->current]);
+		return;
+	}
 	if (!sim_mem_is_mmio_device(gpa))
 		return;
 	for (unsigned i = 0; i < size && i < 8 && off + i < SIM_MMIO_DEV_SIZE; i++)

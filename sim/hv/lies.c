@@ -19,6 +19,7 @@
 #define L SIM_CLOCK_LAUNCH
 #define G SIM_CLOCK_VMGEXIT
 #define V SIM_CLOCK_VC
+#define A SIM_CLOCK_AP
 
 const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_CBIT_WRONG]           = { "cbit-wrong", L, "SEV info and CPUID report another C-bit than the hardware uses" },
@@ -74,13 +75,21 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_CMDLINE_CHANGED]      = { "cmdline-changed", L, "--kernel-hashes: the table hashes another command line than the one given" },
 	[SIM_LIE_HASH_ENTRY_LEN]       = { "hash-entry-len", L, "--kernel-hashes: the kernel entry's length is 49 instead of 50" },
 	[SIM_LIE_HASHES_OVERWRITTEN]   = { "hashes-overwritten", L, "--kernel-hashes: the hypervisor rewrites the table page after launch (stored bytes)" },
+	/* SMP */
+	[SIM_LIE_BRINGUP_DIGEST]       = { "bringup-digest", L, "the AP bring-up page's init code has one byte changed after its digest was taken" },
+	[SIM_LIE_AP_NEVER_UP]          = { "ap-never-up", A, "an AP start (VCPUOP_up, SIPI) is accepted and the AP never runs; VCPUOP_is_up says 0" },
+	[SIM_LIE_VCPUOP_UP_FAKE]       = { "vcpuop-up-fake", A, "VCPUOP_up returns 0 for an AP it did not start, and VCPUOP_is_up says 1" },
+	[SIM_LIE_VCPUOP_UP_ERROR]      = { "vcpuop-up-error", A, "VCPUOP_up starts the AP but returns -EINVAL" },
+	[SIM_LIE_SIPI_DROPPED]         = { "sipi-dropped", A, "a Startup IPI after INIT is dropped" },
+	[SIM_LIE_JUMP_TABLE_OTHER]     = { "jump-table-other", G, "AP jump table GET answers another address than the guest SET" },
 };
 
 #undef L
 #undef G
 #undef V
+#undef A
 
-static const char *const clock_names[] = { "launch", "vmgexit", "vc" };
+static const char *const clock_names[] = { "launch", "vmgexit", "vc", "ap-start" };
 
 int sim_lie_parse(struct sim *s, const char *tok)
 {
@@ -135,6 +144,7 @@ bool sim_lie(struct sim *s, enum sim_lie id)
 		switch (sim_lie_defs[id].clock) {
 		case SIM_CLOCK_VMGEXIT: now = s->vmgexits; break;
 		case SIM_CLOCK_VC:      now = s->vc; break;
+		case SIM_CLOCK_AP:      now = s->ap_start_requests; break;
 		default:                now = 0; break;
 		}
 		if (on->at && on->at != now)

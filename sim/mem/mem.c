@@ -83,6 +83,14 @@ bool sim_mem_is_mmio_device(uint64_t gpa)
 	return gpa >= SIM_MMIO_DEV_BASE && gpa < SIM_MMIO_DEV_BASE + SIM_MMIO_DEV_SIZE;
 }
 
+static void *map_array(uint64_t bytes);
+
+/* Pages the code-owner map covers (cpu/smc.c): RAM and everything below 4 GiB. */
+uint64_t sim_mem_code_pages(const struct sim *s)
+{
+	return (s->ram_size > SIM_HIGH_BASE ? s->ram_size : SIM_HIGH_BASE) >> 12;
+}
+
 int sim_mem_init(struct sim *s)
 {
 	s->low_top = s->cfg.mem < SIM_LOWMEM_MAX ? s->cfg.mem : SIM_LOWMEM_MAX;
@@ -101,6 +109,13 @@ int sim_mem_init(struct sim *s)
 		return -1;
 	}
 	memset(s->special, 0, SIM_SPECIAL_SIZE);
+	if (s->cfg.vcpus > 1) {
+		s->code_owner = map_array(sim_mem_code_pages(s) * sizeof(*s->code_owner));
+		if (!s->code_owner) {
+			sim_fail(s, "out of memory for the code-page map");
+			return -1;
+		}
+	}
 	s->ks_key = splitmix64(s->cfg.seed ^ 0x5e5e5e5e5e5e5e5eull);
 	return 0;
 }
@@ -119,18 +134,28 @@ static void unmap_array(void *p, uint64_t bytes)
 		munmap(p, bytes);
 }
 
+void sim_mem_unmap_vcpu(struct sim_vcpu *v)
+{
+	uint64_t pages = v->sim->ram_size >> 12;
+
+	unmap_array(v->page_map, pages);
+	unmap_array(v->page_want, pages);
+	unmap_array(v->page_tgt, pages * sizeof(uint64_t));
+	unmap_array(v->page_tgt_now, pages * sizeof(uint64_t));
+	unmap_array(v->shared_desc, pages * sizeof(struct sim_shared_desc));
+	v->page_map = v->page_want = NULL;
+	v->page_tgt = v->page_tgt_now = NULL;
+	v->shared_desc = NULL;
+}
+
 void sim_mem_free(struct sim *s)
 {
 	if (s->ram)
 		munmap(s->ram, s->ram_size);
-	for (unsigned i = 0; i < s->nr_vcpus; i++) {
-		uint64_t pages = s->ram_size >> 12;
-		unmap_array(s->vcpu[i].page_map, pages);
-		unmap_array(s->vcpu[i].page_want, pages);
-		unmap_array(s->vcpu[i].page_tgt, pages * sizeof(uint64_t));
-		unmap_array(s->vcpu[i].page_tgt_now, pages * sizeof(uint64_t));
-		unmap_array(s->vcpu[i].shared_desc, pages * sizeof(struct sim_shared_desc));
-	}
+	for (unsigned i = 0; i < s->nr_vcpus; i++)
+		sim_mem_unmap_vcpu(&s->vcpu[i]);
+	unmap_array(s->code_owner, sim_mem_code_pages(s) * sizeof(*s->code_owner));
+	free(s->fwmem);
 	free(s->special);
 	free(s->rmp);
 	sim_cache_free(s);
@@ -212,6 +237,11 @@ int sim_mem_map_vcpu(struct sim_vcpu *v)
 		e = uc_mem_map_ptr(v->uc, SIM_SPECIAL_BASE, SIM_SPECIAL_SIZE, UC_PROT_ALL, s->special);
 	if (e == UC_ERR_OK && s->cfg.mode <= SIM_MODE_SEV)
 		e = uc_mmio_map(v->uc, SIM_MMIO_DEV_BASE, SIM_MMIO_DEV_SIZE, dev_read, s, dev_write, s);
+	if (e == UC_ERR_OK && s->fwmem) /* launch memory outside RAM: private, at its GPA */
+		e = uc_mem_map_ptr(v->uc, s->fwmem_gpa, s->fwmem_size, UC_PROT_ALL, s->fwmem);
+	if (e == UC_ERR_OK && s->cfg.mode <= SIM_MODE_SEV) /* the local APIC (apic/lapic.c) */
+		e = uc_mmio_map(v->uc, SIM_APIC_BASE, 4096, sim_apic_mmio_read, v,
+				sim_apic_mmio_write, v);
 	if (e != UC_ERR_OK) {
 		sim_fail(s, "vcpu%u: mapping guest memory failed: %s", v->id, uc_strerror(e));
 		return -1;
@@ -255,7 +285,8 @@ static void mark_leaf(struct sim_vcpu *v, uint64_t va, uint64_t size, uint64_t e
 	for (uint64_t off = 0; off < size && va + off < s->ram_size; off += 4096) {
 		uint64_t p = (va + off) >> 12;
 		if (gpa == va) {
-			v->page_want[p] = priv ? SIM_MAP_PRIVATE : SIM_MAP_SHARED;
+			if (!priv)
+				v->page_want[p] = SIM_MAP_SHARED;
 		} else if (sim_mem_is_ram(s, gpa + off, 4096)) {
 			v->page_want[p] = SIM_MAP_REMAP;
 			v->page_tgt[p] = (gpa + off) | !priv;
@@ -288,7 +319,9 @@ static void classify(struct sim_vcpu *v)
 	struct sim *s = v->sim;
 	uint64_t pages = s->ram_size >> 12;
 
-	memset(v->page_want, SIM_MAP_PRIVATE, pages);
+	/* SIM_MAP_PRIVATE is 0: dropping the pages zeroes them without touching (a vCPU's
+	 * arrays over 64 GiB of RAM cost host memory only where a page is not private) */
+	madvise(v->page_want, pages, MADV_DONTNEED);
 	if (!(v->cr0 & CR0_PG))
 		return;
 	if (v->efer & EFER_LMA) {
@@ -470,6 +503,9 @@ bool sim_mem_cpu_access(struct sim_vcpu *v, uint64_t gpa, void *buf, uint64_t le
 			p = &s->ram[a];
 		} else if (a >= SIM_SPECIAL_BASE && a < SIM_SPECIAL_BASE + SIM_SPECIAL_SIZE) {
 			p = &s->special[a - SIM_SPECIAL_BASE];
+			private = true;
+		} else if (s->fwmem && a >= s->fwmem_gpa && a - s->fwmem_gpa < s->fwmem_size) {
+			p = &s->fwmem[a - s->fwmem_gpa];
 			private = true;
 		} else {
 			return false;

@@ -70,8 +70,8 @@ b = boot(smp=4, cmdline="cocoboot.fault=ap-stuck")
 t.ok(b.rc == EXIT_FAILURE and b.line(
     "cocoboot: FATAL: smp: CPU 1 (APIC ID 0x1, vCPU 1) did not report within 5000 ms: "
     "last state 3 (in 64-bit C on its stack); INIT-SIPI-SIPI said 0 when asked to start it")
-     and b.line("cocoboot: boot failed (reason 0x14)"),
-     "an AP that stops before reporting: the boot ends (reason 0x14) naming the CPU, its APIC ID "
+     and b.line("cocoboot: boot failed (reason 0x21)"),
+     "an AP that stops before reporting: the boot ends (reason 0x21) naming the CPU, its APIC ID "
      "and the last state it reported", b.diag())
 
 # QEMU's -acpitable adds a second "APIC" table to the RSDT beside its own MADT: which

@@ -403,6 +403,41 @@ static void smp_takes_off_or_a_cpu_count(void **st)
 	assert_non_null(strstr(warnings, "smp='0'"));
 }
 
+static void smp_method_serial_and_timeout_take_their_values(void **st)
+{
+	(void)st;
+	struct parsed p;
+
+	assert_true(parse("", &p));
+	assert_int_equal(p.bo.smp_method, SMP_METHOD_AUTO);
+	assert_false(p.bo.smp_serial);
+	assert_int_equal(p.bo.smp_timeout_ms, 0); /* the default, 5000 ms, is smp/'s */
+	assert_true(parse("smp.method=jumptable smp.serial=1 smp.timeout=250", &p));
+	assert_int_equal(p.bo.smp_method, SMP_METHOD_JUMPTABLE);
+	assert_true(p.bo.smp_serial);
+	assert_int_equal(p.bo.smp_timeout_ms, 250);
+	assert_string_equal(warnings, "");
+	assert_true(parse("smp.method=page", &p));
+	assert_int_equal(p.bo.smp_method, SMP_METHOD_PAGE);
+	assert_true(parse("smp.method=sipi", &p));
+	assert_int_equal(p.bo.smp_method, SMP_METHOD_SIPI);
+	assert_true(parse("smp.method=vcpuop", &p));
+	assert_int_equal(p.bo.smp_method, SMP_METHOD_VCPUOP);
+	assert_true(parse("smp.method=acpi", &p));
+	assert_int_equal(p.bo.smp_method, SMP_METHOD_AUTO);
+	assert_non_null(strstr(warnings, "smp.method='acpi' is not auto|page|jumptable|sipi|vcpuop"));
+	assert_true(parse("smp.serial=yes", &p));
+	assert_false(p.bo.smp_serial);
+	assert_non_null(strstr(warnings, "smp.serial='yes' is not 0 or 1"));
+	static const char *const bad[] = { "smp.timeout=0", "smp.timeout=600001", "smp.timeout=",
+					   "smp.timeout=1s", "smp.timeout" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_true(parse(bad[i], &p));
+		assert_int_equal(p.bo.smp_timeout_ms, 0);
+		assert_non_null(strstr(warnings, "is not 1-600000 (ms)"));
+	}
+}
+
 static void fault_ap_stuck_is_a_known_fault(void **st)
 {
 	(void)st;
@@ -473,6 +508,7 @@ int main(void)
 		cmocka_unit_test(loglevel_accepts_names_and_digits_only),
 		cmocka_unit_test(fault_option_names_the_exception),
 		cmocka_unit_test(smp_takes_off_or_a_cpu_count),
+		cmocka_unit_test(smp_method_serial_and_timeout_take_their_values),
 		cmocka_unit_test(fault_ap_stuck_is_a_known_fault),
 		cmocka_unit_test(console_choice_by_name_alias_or_all),
 		cmocka_unit_test(console_writes_whole_lines),
