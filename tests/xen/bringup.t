@@ -5,7 +5,7 @@
 # through the page's init code with VCPUOP_up alone, all at once, and the helper
 # refuses what it must. vcpus=2, 4 and 8 on one nested pCPU (QEMU -smp 1).
 . "$(dirname "$0")/lib.sh"
-xen_boot bringup-4 --bringup-page --memory 64 --vcpus 4 --cmdline "loglevel=debug"
+xen_boot bringup-4 --timeout 300 --bringup-page --memory 64 --vcpus 4 --cmdline "loglevel=debug"
 echo "1..18"
 claim_common
 tap_ok "xen-ap-page refuses dom0, naming why (a PV domain)" \
@@ -35,10 +35,10 @@ tap_ok "cocoboot timed VCPUOP_up to each AP's first instruction" \
 tap_ok "after INIT Xen reports the APs down again (parked for the payload)" \
 	has GC '^cocoboot: smp: 3 APs parked by INIT: waiting for a Startup IPI; Xen: down'
 tap_ok "cocoboot booted to the end and the domain ended by poweroff" ended_by 0
-xen_boot bringup-2 --bringup-page --memory 64 --vcpus 2
+xen_boot bringup-2 --timeout 300 --bringup-page --memory 64 --vcpus 2
 tap_ok "vcpus=2: both CPUs up through the bring-up page" \
 	has GC '^cocoboot: smp: 2 of 2 CPUs up by Xen AP bring-up page'
-xen_boot bringup-8 --bringup-page --memory 64 --vcpus 8
+xen_boot bringup-8 --timeout 300 --bringup-page --memory 64 --vcpus 8
 tap_ok "vcpus=8 on one pCPU: all 8 CPUs up through the bring-up page, in parallel" \
 	has GC '^cocoboot: smp: 8 of 8 CPUs up by Xen AP bring-up page'
 tap_ok "vcpus=8: poweroff" ended_by 0
