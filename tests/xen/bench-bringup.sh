@@ -27,7 +27,7 @@ for v in ${XEN_BENCH_VCPUS:-4 8}; do
 		lat=() worst=() all=()
 		for i in $(seq "$runs"); do
 			if [ $m = page ]; then opt=(--bringup-page); else opt=(); fi
-			"$top/tools/xen-run" --quiet --log "$log" "${opt[@]}" --vcpus "$v" \
+			"$top/tools/xen-run" --quiet --timeout 600 --log "$log" "${opt[@]}" --vcpus "$v" \
 				--memory 64 "$guest" >/dev/null 2>&1
 			gc=$(tr -d '\r' <"$log" | sed -n 's/^@gc| //p')
 			l=$(sed -n 's/^cocoboot: smp: start request to first AP instruction: median \([0-9]*\) us, max \([0-9]*\) us.*/\1 \2/p' <<<"$gc")
