@@ -15,6 +15,16 @@ extern smp_ap_main
 smp_ap_entry64:
 	cli
 	cld
+	; xenpage: the first instruction's time, when the starter timed the start
+	; (Xen methods only: under SEV-ES an intercepted RDTSC here would be a #VC
+	; with no IDT yet)
+	cmp qword [rdi + SMP_CPU_T_START], 0
+	je .untimed
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	mov [rdi + SMP_CPU_T_ENTRY], rax
+.untimed:
 	mov rsp, [rdi + SMP_CPU_STACK_TOP]
 	and rsp, -16
 	xor ebp, ebp

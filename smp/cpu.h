@@ -41,6 +41,10 @@ struct smp_cpu {
 	uint32_t vcpu_id;        /* Xen's vCPU id (MADT processor UID) */
 	volatile uint32_t state; /* enum smp_state, written by the AP */
 	uint64_t stack_top;
+	/* xenpage: TSC just before the start request (0: not timed) and at the AP's
+	 * first instruction in smp_ap_entry64 (make bench, docs/xen.md). */
+	uint64_t t_start;
+	volatile uint64_t t_entry;
 	uint64_t report;         /* with SMP_STATE_ERR_ID: the id the AP found */
 	uint64_t ist_top[SMP_IST_STACKS];
 	long start_rc;           /* what the hypervisor said when asked to start it */
@@ -56,6 +60,8 @@ struct smp_cpu {
 /* smp/smp.inc has these for the assembly. */
 _Static_assert(offsetof(struct smp_cpu, state) == 12, "SMP_CPU_STATE");
 _Static_assert(offsetof(struct smp_cpu, stack_top) == 16, "SMP_CPU_STACK_TOP");
+_Static_assert(offsetof(struct smp_cpu, t_start) == 24, "SMP_CPU_T_START");
+_Static_assert(offsetof(struct smp_cpu, t_entry) == 32, "SMP_CPU_T_ENTRY");
 
 extern struct smp_cpu smp_cpus[SMP_MAX_CPUS];
 extern unsigned smp_nr_cpus; /* CPUs this boot brings up, the BSP included */

@@ -164,6 +164,14 @@ static bool page_check(unsigned n, char *err, size_t err_size)
 			    "bring-up page at %#llx: the SHA-256 of its %u bytes of init code is not "
 			    "the reference digest %.16s...", (unsigned long long)region_pa,
 			    hdr.code_length, XEN_AP_BRINGUP_REF_SHA256_HEX);
+	/* xenpage: "not merely the header's code_sha256" (§8.7 item 4) -- but a header
+	 * that states another digest than its code's is a broken page too. */
+	if (memcmp(hdr.code_sha256, want, sizeof(want)))
+		return fail(BOOT_ERR_SMP_PAGE, err, err_size,
+			    "bring-up page at %#llx: code_sha256=%02x%02x%02x%02x... in the header is not "
+			    "the SHA-256 of its init code %.8s...", (unsigned long long)region_pa,
+			    hdr.code_sha256[0], hdr.code_sha256[1], hdr.code_sha256[2],
+			    hdr.code_sha256[3], XEN_AP_BRINGUP_REF_SHA256_HEX);
 	return true;
 }
 
@@ -217,6 +225,10 @@ static bool page_start(unsigned first, unsigned last, char *err, size_t err_size
 	for (unsigned i = first; i < last; i++) {
 		struct smp_cpu *c = &smp_cpus[i];
 
+		/* xenpage: timed to the AP's first instruction (not under SEV-ES: an
+		 * intercepted RDTSC there would be a #VC before the AP has an IDT) */
+		if (sev_mode() < SEV_MODE_ES)
+			c->t_start = rdtsc();
 		c->state = SMP_STATE_STARTING;
 		c->start_rc = vcpu_up(c->vcpu_id);
 		if (c->start_rc == 0)

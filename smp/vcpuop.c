@@ -63,6 +63,7 @@ static bool vcpuop_start(unsigned first, unsigned last, char *err, size_t err_si
 			return false;
 		}
 		c->state = SMP_STATE_STARTING;
+		c->t_start = rdtsc(); /* xenpage: timed to the AP's first instruction */
 		c->start_rc = vcpu_op(VCPUOP_up, v, NULL);
 		if (c->start_rc) {
 			fmt_snprintf(err, err_size, "VCPUOP_up(vCPU %u) = %ld", v, c->start_rc);

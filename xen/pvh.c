@@ -11,6 +11,7 @@
 #include "xen/pvh.h"
 
 #include "lib/format.h"
+#include <xen/ap_bringup.h>
 
 #ifdef COCOBOOT_HOST
 #include <string.h>
@@ -79,6 +80,8 @@ const char *pvh_memmap_type_name(uint32_t type)
 		return "disabled";
 	case XEN_HVM_MEMMAP_TYPE_PMEM:
 		return "persistent";
+	case XEN_HVM_MEMMAP_TYPE_AP_BRINGUP: /* docs/abi.md §8.2 */
+		return "AP bring-up page";
 	default:
 		return "unknown";
 	}
@@ -204,7 +207,8 @@ static enum pvh_error parse_memmap(struct ctx *c, const struct hvm_start_info *s
 		if (e->size == 0)
 			warn(c, "start_info: memmap[%u] addr=%#llx has size 0", i,
 			     (unsigned long long)e->addr);
-		if (e->type < XEN_HVM_MEMMAP_TYPE_RAM || e->type > XEN_HVM_MEMMAP_TYPE_PMEM)
+		if ((e->type < XEN_HVM_MEMMAP_TYPE_RAM || e->type > XEN_HVM_MEMMAP_TYPE_PMEM) &&
+		    e->type != XEN_HVM_MEMMAP_TYPE_AP_BRINGUP)
 			warn(c, "start_info: memmap[%u].type=%#x unknown: treated as reserved", i, e->type);
 		if (e->reserved)
 			warn(c, "start_info: memmap[%u].reserved=%#x is not 0", i, e->reserved);

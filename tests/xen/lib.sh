@@ -9,6 +9,7 @@
 #   E9   the guest's port-0xe9 lines from `xl dmesg` ("(dN) " removed)
 #   DMESG all of `xl dmesg`
 #   DOM0 the "@@ " status lines of dom0's init
+#   AP   with --bringup-page: what xen-ap-page printed (tools/xen-dom0-init)
 # and LOG is the whole serial log (kept in $BUILD/tests/xen/<case>.log).
 
 BUILD=${BUILD:-build}
@@ -44,6 +45,7 @@ xen_boot() {
 	E9=$(tr -d '\r' <"$LOG" | sed -n 's/^@dm| ([dD][0-9]*) //p')
 	DMESG=$(tr -d '\r' <"$LOG" | sed -n 's/^@dm| //p')
 	DOM0=$(tr -d '\r' <"$LOG" | sed -n 's/^@@ //p')
+	AP=$(tr -d '\r' <"$LOG" | sed -n 's/^@ap| //p')   # xen-run --bringup-page: the helper
 	if [ "$rc" != 0 ]; then
 		echo "# tools/xen-run exited $rc$([ "$rc" = 124 ] && echo ' (QEMU killed by its timeout)'); log: $LOG"
 		sed 's/^/#   /' "$XEN_LOGDIR/$case.err" | tail -5

@@ -27,12 +27,14 @@ TESTS     += $(XEN_TESTS)
 
 # make run-xen [XEN_CMDLINE='loglevel=debug'] [XEN_MEMORY=64] [XEN_VCPUS=1]
 #              [XEN_RAMDISK=file] [XEN_SHELL=1]
+#              [XEN_BRINGUP=1: the patched Xen + an AP bring-up page, docs/xen.md]
 XEN_RUN_ARGS = --interactive \
 	$(if $(XEN_CMDLINE),--cmdline '$(XEN_CMDLINE)') \
 	$(if $(XEN_MEMORY),--memory $(XEN_MEMORY)) \
 	$(if $(XEN_VCPUS),--vcpus $(XEN_VCPUS)) \
 	$(if $(XEN_RAMDISK),--ramdisk $(XEN_RAMDISK)) \
-	$(if $(filter 1,$(XEN_SHELL)),--shell)
+	$(if $(filter 1,$(XEN_SHELL)),--shell) \
+	$(if $(filter 1,$(XEN_BRINGUP)),--bringup-page)
 
 .PHONY: run-xen xen-prepare
 run-xen: $(BUILD)/cocoboot.elf
@@ -42,3 +44,4 @@ xen-prepare:
 	BUILD=$(BUILD) tools/xen-prepare
 
 BENCH_SCRIPTS += tests/xen/bench.sh
+BENCH_SCRIPTS += tests/xen/bench-bringup.sh   # xenpage: bring-up page vs VCPUOP_initialise
