@@ -86,6 +86,7 @@ static void usage(FILE *f)
 		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
 		"              [--cache=coherent|incoherent]\n"
 		"              [--run-payload-until=linux-kernel-entry]\n"
+		"              [--savic] [--test-start-all-vcpus]\n"
 		"              KERNEL.elf\n"
 		"       sevsim --list-lies   (the attacks --lie knows: name, clock, what it does)\n"
 		"See docs/sevsim.md.\n");
@@ -251,6 +252,10 @@ static int parse_args(int argc, char **argv)
 			c->intercept_tsc = true;
 		} else if (OPT("--kernel-hashes")) {
 			c->kernel_hashes = true;
+		} else if (OPT("--savic")) {            /* apic/savic.c */
+			c->savic = true;
+		} else if (OPT("--test-start-all-vcpus")) {
+			c->start_all_vcpus = true;
 		} else if (OPT("--check-handoff")) {
 			c->check_handoff = true;
 		} else if (OPT("--run-payload-until")) {
@@ -284,6 +289,10 @@ static int parse_args(int argc, char **argv)
 	}
 	if (!c->kernel) {
 		sim_fail(&sim, "no kernel given (sevsim [options] KERNEL.elf)");
+		return -1;
+	}
+	if (c->savic && c->mode != SIM_MODE_SEV_SNP) {
+		sim_fail(&sim, "--savic: Secure AVIC is an SEV-SNP feature (needs --mode=sev-snp)");
 		return -1;
 	}
 	if (c->mem < (2ull << 20) || c->mem > MAX_MEM || (c->mem & 0xfff)) {
@@ -406,8 +415,14 @@ int main(int argc, char **argv)
 				  ", start_info %#" PRIx64, sim.cfg.mode, sim.cbit, sim.cbit_reported,
 				  sim.entry, sim.start_info_gpa);
 			clock_gettime(CLOCK_MONOTONIC, &t0);
-			if (sim.result == SIM_RES_RUNNING && sim_vcpu_start(&sim.vcpu[0], &bsp) == 0)
+			if (sim.result == SIM_RES_RUNNING && sim_vcpu_start(&sim.vcpu[0], &bsp) == 0) {
+				/* --test-start-all-vcpus (test guests only): every vCPU starts
+				 * at the PVH entry, until AP creation is modelled */
+				for (unsigned i = 1; sim.cfg.start_all_vcpus && i < sim.nr_vcpus &&
+				     sim.result == SIM_RES_RUNNING; i++)
+					sim_vcpu_start(&sim.vcpu[i], &bsp);
 				sim_run(&sim);
+			}
 			sim_cache_evict(&sim); /* stale lines reach memory by the end at the latest */
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			sim.seconds = (double)(t1.tv_sec - t0.tv_sec) +

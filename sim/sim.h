@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <unicorn/unicorn.h>
 
+#include "sim/apic/apic.h" /* the APIC room: emulated x2APIC and Secure AVIC */
+
 enum sim_mode { SIM_MODE_NONE, SIM_MODE_SEV, SIM_MODE_SEV_ES, SIM_MODE_SEV_SNP };
 
 enum sim_result {
@@ -59,6 +61,9 @@ enum sim_lie {
 	/* --kernel-hashes (fw/measure.c) */
 	SIM_LIE_MODULE_SWAP, SIM_LIE_CMDLINE_CHANGED, SIM_LIE_HASH_ENTRY_LEN,
 	SIM_LIE_HASHES_OVERWRITTEN,
+	/* Secure AVIC (apic/, --savic) */
+	SIM_LIE_SAVIC_INJECT_DISALLOWED, SIM_LIE_SAVIC_NMI_UNREQUESTED,
+	SIM_LIE_SAVIC_REGISTER_REFUSED, SIM_LIE_SAVIC_UNREGISTER_REFUSED, SIM_LIE_SAVIC_ICR_GHOST,
 	SIM_LIE_COUNT
 };
 
@@ -120,6 +125,9 @@ struct sim_config {
 	bool cache_incoherent;       /* --cache=incoherent: CPUID 0x8000001F EAX[10] clear */
 	bool kernel_hashes;          /* fill the hashes table, modules in shared memory */
 	enum sim_until_kind { SIM_UNTIL_NONE, SIM_UNTIL_LINUX_KERNEL_ENTRY } run_until;
+	/* Secure AVIC (apic/savic.c) */
+	bool savic;                  /* --savic: SEV_FEATURES Secure AVIC (mode sev-snp) */
+	bool start_all_vcpus;        /* --test-start-all-vcpus: every vCPU at the PVH entry */
 };
 
 /* The launch measurement (fw/measure.c, docs/abi.md §9.4). */
@@ -295,6 +303,8 @@ struct sim_vcpu {
 	bool cr2_written;    /* the guest wrote CR2 in this slice: no #PF derived from it */
 	uint64_t cs_cached;  /* CS selector whose L bit cs64_cached holds (~0: none) */
 	bool cs64_cached;
+
+	struct sim_apic apic;         /* apic/: emulated x2APIC, Secure AVIC */
 };
 
 /* The cache model (mem/cache.c): per RAM page and per key (0 private, 1 shared), the
@@ -404,6 +414,7 @@ struct sim {
 	uint64_t console_bytes;
 	uint64_t remaps;
 	uint64_t lie_hits[SIM_LIE_COUNT];   /* how often each lie struck */
+	struct sim_apic_stats apic_stats;   /* apic/ */
 	double seconds;
 };
 

@@ -535,6 +535,8 @@ void sim_handoff_check(struct sim_vcpu *v, uint64_t rip)
 		if (i != v->id && s->vcpu[i].state == SIM_VCPU_RUNNABLE)
 			aps = false;
 	chk(h, "aps_not_running", aps, "no other vCPU runnable");
+	if (s->cfg.savic)
+		sim_savic_handoff_checks(s, h); /* apic/savic_check.c */
 	/* mem/cache.c: without coherency across keys, a page whose C-bit changed with
 	 * unflushed lines gets them written back over the new contents. */
 	if (s->cache_stale_pages)

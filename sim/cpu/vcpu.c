@@ -193,6 +193,19 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_WRMSR: {
 		bool wr = in.opcode == SIM_OP_WRMSR;
 		uint32_t msr = (uint32_t)sim_reg(v, UC_X86_REG_RCX);
+		if (es(s) && (msr == SIM_MSR_SAVIC_CONTROL ||
+			      (msr >= SIM_MSR_X2APIC_BASE && msr <= SIM_MSR_X2APIC_LAST))) {
+			/* apic/savic.c: accelerated, or #VC 0x401/0x402/0x7C */
+			bool trap;
+			uint64_t code = sim_savic_msr_exit(v, msr, wr, &trap);
+			if (code) {
+				v->ev.gpa = trap; /* SIM_EV_VC: 1 = after the instruction */
+				stop(v, SIM_EV_VC, code, in.len, addr);
+			} else {
+				stop(v, wr ? SIM_EV_WRMSR : SIM_EV_RDMSR, msr, in.len, addr);
+			}
+			return;
+		}
 		if (es(s) && sim_msr_intercepted(msr, wr)) {
 			stop(v, SIM_EV_VC, SIM_EXIT_MSR, in.len, addr);
 			return;
@@ -454,6 +467,7 @@ int sim_vcpu_create(struct sim *s, unsigned id)
 	v->dr7 = 0x400;
 	v->intr_pending = -1;
 	v->cs_cached = ~0ull;
+	v->apic.savic_gpa = v->apic.savic_last_gpa = ~0ull; /* apic/savic.c: no page */
 	/* KVM pre-loads the GHCB MSR with the SEV information (facts §2 notes). */
 	v->ghcb_msr = es(s) ? sim_sev_info(s) : 0;
 	if (es(s) && sim_lie(s, SIM_LIE_GHCB_MSR_PRELOAD))
@@ -736,6 +750,8 @@ static void handle_event(struct sim_vcpu *v)
 		sim_attack_paging_on(v);
 		break;
 	case SIM_EV_VC:
+		if (v->ev.gpa == 1)
+			advance(v); /* a trap-style #VC (Secure AVIC writes): RIP after the insn */
 		sim_vc_raise(v, v->ev.code);
 		break;
 	case SIM_EV_VMGEXIT:
@@ -756,6 +772,8 @@ static void handle_event(struct sim_vcpu *v)
 	case SIM_EV_HLT:
 		sim_cache_evict(s);
 		advance(v);
+		if (sim_apic_hlt_pending(v))
+			break; /* apic/savic.c: an interrupt is taken instead of halting */
 		v->halted_if = (sim_reg(v, UC_X86_REG_EFLAGS) & RFLAGS_IF) != 0;
 		v->state = SIM_VCPU_HALTED;
 		sim_trace(s, "vcpu%u: hlt at rip %#" PRIx64 " (IF=%d)", v->id, v->ev.rip, v->halted_if);
@@ -871,6 +889,10 @@ static void run_slice(struct sim_vcpu *v)
 		uint64_t before = s->insns_total;
 		uc_err e;
 
+		sim_apic_vmrun(v); /* apic/savic.c: interrupts and NMIs from the APIC */
+		if (s->result != SIM_RES_RUNNING)
+			return;
+		rip = sim_reg(v, UC_X86_REG_RIP);
 		if (sim_inject_waiting(v)) {
 			sim_inject_deliver(v);
 			if (s->result != SIM_RES_RUNNING)
@@ -930,6 +952,7 @@ static void run_slice(struct sim_vcpu *v)
 void sim_run(struct sim *s)
 {
 	while (s->result == SIM_RES_RUNNING) {
+		sim_apic_schedule(s); /* apic/savic.c: timers, wake-ups by the hypervisor */
 		unsigned n = runnable_count(s), i;
 		if (n == 0) {
 			sim_end(s, SIM_RES_HALT);

@@ -411,6 +411,21 @@ static void dispatch(struct nae *n)
 		else
 			n->done = false;
 		break;
+	case SIM_NAE_SAVIC: { /* apic/savic.c: Secure AVIC backing page (un)registration */
+		uint64_t i1, i2, rbx;
+		if (!need(n, V(rax), "RAX") ||
+		    (n->g.sw_exit_info_1 == 0 && !need(n, V(rbx), "RBX")))
+			break;
+		sim_savic_nae(v, n->g.sw_exit_info_1, n->g.rax, n->g.rbx, &i1, &i2, &rbx);
+		if (i1 == SIM_GHCB_RESULT_ERROR) {
+			error(n, i2, "Secure AVIC (un)registration refused");
+			break;
+		}
+		if (n->g.sw_exit_info_1 == 1)
+			out(n, &n->g.rbx, V(rbx), rbx);
+		answer(n, i1, i2);
+		break;
+	}
 	case SIM_NAE_UNSUPPORTED:
 		sim_hv_terminate(s, "vcpu%u: guest reported an unsupported event (exit_info_1 %#"
 				 PRIx64 ", exit_info_2 %#" PRIx64 ")", v->id, n->g.sw_exit_info_1,

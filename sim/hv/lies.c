@@ -74,6 +74,12 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_CMDLINE_CHANGED]      = { "cmdline-changed", L, "--kernel-hashes: the table hashes another command line than the one given" },
 	[SIM_LIE_HASH_ENTRY_LEN]       = { "hash-entry-len", L, "--kernel-hashes: the kernel entry's length is 49 instead of 50" },
 	[SIM_LIE_HASHES_OVERWRITTEN]   = { "hashes-overwritten", L, "--kernel-hashes: the hypervisor rewrites the table page after launch (stored bytes)" },
+	/* Secure AVIC (apic/savic.c, apic/hv_x2apic.c) */
+	[SIM_LIE_SAVIC_INJECT_DISALLOWED]  = { "savic-inject-disallowed", G, "Secure AVIC: after the VMGEXIT the hypervisor requests a vector the guest did not allow (ALLOWED_IRR)" },
+	[SIM_LIE_SAVIC_NMI_UNREQUESTED]    = { "savic-nmi-unrequested", G, "Secure AVIC: after the VMGEXIT the hypervisor injects an NMI nobody requested" },
+	[SIM_LIE_SAVIC_REGISTER_REFUSED]   = { "savic-register-refused", G, "Secure AVIC: NAE 0x8000001a register answered with an error" },
+	[SIM_LIE_SAVIC_UNREGISTER_REFUSED] = { "savic-unregister-refused", G, "Secure AVIC: NAE 0x8000001a unregister answered with an error" },
+	[SIM_LIE_SAVIC_ICR_GHOST]          = { "savic-icr-ghost", G, "an ICR notification is answered as if its vCPU did not exist: nobody is woken" },
 };
 
 #undef L
