@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What an SNP guest's payload gets besides validated RAM (docs/abi.md §10, docs/payloads.md
+ * "SEV-SNP"): the CPUID and secrets pages kept intact and reserved in its memory map, and for
+ * Linux the CC blob naming them (SETUP_CC_BLOB, facts §10).
+ */
+#ifndef COCOBOOT_PAYLOAD_SNP_HANDOFF_H
+#define COCOBOOT_PAYLOAD_SNP_HANDOFF_H
+
+#include <stdint.h>
+
+#include "linux/boot_params.h"
+#include "payload/error.h"
+#include "payload/memmap.h"
+
+/* PVH memmap types cocoboot gives the two pages (docs/abi.md §10); Linux's E820 gets them as
+ * E820 reserved (2), and finds them through the CC blob. */
+#define COCOBOOT_MEMMAP_TYPE_SNP_CPUID   0xf0000011u
+#define COCOBOOT_MEMMAP_TYPE_SNP_SECRETS 0xf0000012u
+
+/* Reserve the pages in m: for_linux picks E820 reserved, else the cocoboot types. */
+int snp_handoff_memmap(struct payload_memmap *m, uint64_t cpuid_pa, uint64_t secrets_pa,
+		       int for_linux, struct payload_error *err);
+
+/* Write the CC blob and its setup_data node into the page at page_pa (below 4 GiB, zeroed by
+ * the caller, 4 KiB) and put the node at the head of bp's setup_data list. */
+int snp_handoff_cc_blob(struct boot_params *bp, void *page, uint64_t page_pa, uint64_t cpuid_pa,
+			uint64_t secrets_pa, struct payload_error *err);
+
+#endif
