@@ -204,7 +204,7 @@ static __attribute__((noreturn)) void boot_linux(const struct pvh_info *info)
 		/* the CC blob's page is reserved too: Linux reserves only the setup_data node */
 		cc_pa = alloc_pages(PAGE, FOUR_GIB, "cc_blob");
 		if (snp_handoff_memmap(&mm, (uintptr_t)cocoboot_snp_cpuid_page,
-				       (uintptr_t)cocoboot_snp_secrets_page, 1, &err) ||
+				       (uintptr_t)cocoboot_snp_secrets_page, &err) ||
 		    payload_memmap_set(&mm, cc_pa, PAGE, XEN_HVM_MEMMAP_TYPE_RESERVED, &err))
 			fail(&err);
 	}
@@ -305,7 +305,7 @@ static __attribute__((noreturn)) void boot_pvh(const struct pvh_info *info)
 
 	if (sev_mode() == SEV_MODE_SNP &&
 	    snp_handoff_memmap(&mm, (uintptr_t)cocoboot_snp_cpuid_page,
-			       (uintptr_t)cocoboot_snp_secrets_page, 0, &err))
+			       (uintptr_t)cocoboot_snp_secrets_page, &err))
 		fail(&err);
 
 	struct pvh_info_args a = {

@@ -10,10 +10,9 @@
 #define FMT "snp"
 
 int snp_handoff_memmap(struct payload_memmap *m, uint64_t cpuid_pa, uint64_t secrets_pa,
-		       int for_linux, struct payload_error *err)
+		       struct payload_error *err)
 {
-	uint32_t tc = for_linux ? XEN_HVM_MEMMAP_TYPE_RESERVED : COCOBOOT_MEMMAP_TYPE_SNP_CPUID;
-	uint32_t ts = for_linux ? XEN_HVM_MEMMAP_TYPE_RESERVED : COCOBOOT_MEMMAP_TYPE_SNP_SECRETS;
+	const uint32_t tc = XEN_HVM_MEMMAP_TYPE_RESERVED, ts = XEN_HVM_MEMMAP_TYPE_RESERVED;
 
 	if ((cpuid_pa | secrets_pa) & 0xfff)
 		return payload_fail(err, FMT, "page address", -1, cpuid_pa | secrets_pa,

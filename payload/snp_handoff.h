@@ -13,14 +13,10 @@
 #include "payload/error.h"
 #include "payload/memmap.h"
 
-/* PVH memmap types cocoboot gives the two pages (docs/abi.md §10); Linux's E820 gets them as
- * E820 reserved (2), and finds them through the CC blob. */
-#define COCOBOOT_MEMMAP_TYPE_SNP_CPUID   0xf0000011u
-#define COCOBOOT_MEMMAP_TYPE_SNP_SECRETS 0xf0000012u
-
-/* Reserve the pages in m: for_linux picks E820 reserved, else the cocoboot types. */
+/* Reserve the two pages in m (type 2, reserved: the only type every payload knows to keep
+ * its hands off; Linux finds them through the CC blob). */
 int snp_handoff_memmap(struct payload_memmap *m, uint64_t cpuid_pa, uint64_t secrets_pa,
-		       int for_linux, struct payload_error *err);
+		       struct payload_error *err);
 
 /* Write the CC blob and its setup_data node into the page at page_pa (below 4 GiB, zeroed by
  * the caller, 4 KiB) and put the node at the head of bp's setup_data list. */
