@@ -8,6 +8,7 @@
  *                [--intercept-tsc] [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
  *                [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]
  *                [--cache=coherent|incoherent] [--kernel-hashes]
+ *                [--psc-max=N] [--sev-features=X]   (SNP, docs/sevsim.md "SNP")
  *                [--run-payload-until=linux-kernel-entry] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
@@ -84,7 +85,7 @@ static void usage(FILE *f)
 		"              [--lie=NAME[@N][,...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
 		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
-		"              [--cache=coherent|incoherent]\n"
+		"              [--cache=coherent|incoherent] [--psc-max=N] [--sev-features=X]\n"
 		"              [--run-payload-until=linux-kernel-entry]\n"
 		"              KERNEL.elf\n"
 		"       sevsim --list-lies   (the attacks --lie knows: name, clock, what it does)\n"
@@ -251,6 +252,20 @@ static int parse_args(int argc, char **argv)
 			c->intercept_tsc = true;
 		} else if (OPT("--kernel-hashes")) {
 			c->kernel_hashes = true;
+		} else if (OPT("--psc-max")) { /* SNP (docs/sevsim.md "SNP") */
+			NEED_VAL();
+			if (parse_u64("--psc-max", val, &v, false) < 0)
+				return -1;
+			c->psc_max = (unsigned)(v > 253 ? 253 : v);
+		} else if (OPT("--sev-features")) {
+			NEED_VAL();
+			if (parse_u64("--sev-features", val, &c->sev_features, false) < 0)
+				return -1;
+			if (c->sev_features >> 62) {
+				sim_fail(&sim, "--sev-features: %#" PRIx64 " has bits above SEV_STATUS's",
+					 c->sev_features);
+				return -1;
+			}
 		} else if (OPT("--check-handoff")) {
 			c->check_handoff = true;
 		} else if (OPT("--run-payload-until")) {
