@@ -165,6 +165,8 @@ void sim_json_print(struct sim *s, FILE *f)
 	str(f, s->error[0] ? s->error : NULL);
 	fprintf(f, ",\"launch\":");
 	sim_measure_json(s, f);
+	fprintf(f, ",\"snp\":"); /* the RMP and SNP events (mem/rmp.c) */
+	sim_snp_json(s, f);
 	if (s->cfg.check_handoff) {
 		fprintf(f, ",\"handoff\":");
 		sim_handoff_json(s, f);

@@ -8,6 +8,7 @@
  *                [--intercept-tsc] [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
  *                [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]
  *                [--cache=coherent|incoherent] [--kernel-hashes]
+ *                [--psc-max=N] [--sev-features=X]   (SNP, docs/sevsim.md "SNP")
  *                [--run-payload-until=linux-kernel-entry] KERNEL.elf
  *
  * Exit status: 0 clean shutdown or halt, 2 GHCB termination (by the guest or the
@@ -84,7 +85,7 @@ static void usage(FILE *f)
 		"              [--lie=NAME[@N][,...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
 		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
-		"              [--cache=coherent|incoherent]\n"
+		"              [--cache=coherent|incoherent] [--psc-max=N] [--sev-features=X]\n"
 		"              [--run-payload-until=linux-kernel-entry]\n"
 		"              [--savic] [--test-start-all-vcpus]\n"
 		"              KERNEL.elf\n"
@@ -256,6 +257,20 @@ static int parse_args(int argc, char **argv)
 			c->savic = true;
 		} else if (OPT("--test-start-all-vcpus")) {
 			c->start_all_vcpus = true;
+		} else if (OPT("--psc-max")) { /* SNP (docs/sevsim.md "SNP") */
+			NEED_VAL();
+			if (parse_u64("--psc-max", val, &v, false) < 0)
+				return -1;
+			c->psc_max = (unsigned)(v > 253 ? 253 : v);
+		} else if (OPT("--sev-features")) {
+			NEED_VAL();
+			if (parse_u64("--sev-features", val, &c->sev_features, false) < 0)
+				return -1;
+			if (c->sev_features >> 62) {
+				sim_fail(&sim, "--sev-features: %#" PRIx64 " has bits above SEV_STATUS's",
+					 c->sev_features);
+				return -1;
+			}
 		} else if (OPT("--check-handoff")) {
 			c->check_handoff = true;
 		} else if (OPT("--run-payload-until")) {
@@ -295,6 +310,9 @@ static int parse_args(int argc, char **argv)
 		sim_fail(&sim, "--savic: Secure AVIC is an SEV-SNP feature (needs --mode=sev-snp)");
 		return -1;
 	}
+	if (c->savic)
+		c->sev_features |= 1ull << 16;  /* SF16 = SEV_STATUS bit 18 (facts §1.1) */
+	c->savic |= (c->sev_features >> 16) & 1; /* --sev-features with SF16 means the same */
 	if (c->mem < (2ull << 20) || c->mem > MAX_MEM || (c->mem & 0xfff)) {
 		sim_fail(&sim, "--mem: %#" PRIx64 " bytes; need a multiple of 4 KiB from 2 MiB to "
 			 "%#llx (RAM beyond %#llx is placed above 4 GiB)", c->mem, MAX_MEM,

@@ -188,6 +188,12 @@ bool sim_savic_cpu_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 	}
 }
 
+/* A backing page is guest-owned: private and validated in the RMP (facts §8.1). */
+static bool private_validated(const struct sim *s, uint64_t gpa)
+{
+	return !s->rmp || (!sim_rmp_shared(s, gpa >> 12) && sim_rmp_validated(s, gpa >> 12));
+}
+
 /* The backing page must be registered (pinned by the hypervisor) and private. */
 static bool vmrun_ok(struct sim_vcpu *v)
 {
@@ -200,9 +206,9 @@ static bool vmrun_ok(struct sim_vcpu *v)
 				 " (NAE 0x8000001a)", v->id, gpa, v->apic.savic_gpa);
 		return false;
 	}
-	if (!sim_mem_is_ram(s, gpa, 4096) || (s->rmp && (s->rmp[gpa >> 12] & 1))) {
+	if (!sim_mem_is_ram(s, gpa, 4096) || !private_validated(s, gpa)) {
 		sim_hv_terminate(s, "vcpu%u: VMRUN failed: Secure AVIC backing page %#" PRIx64
-				 " is not private guest RAM", v->id, gpa);
+				 " is not validated private guest RAM", v->id, gpa);
 		return false;
 	}
 	return true;
@@ -374,7 +380,7 @@ void sim_savic_nae(struct sim_vcpu *v, uint64_t info1, uint64_t rax, uint64_t rb
 	}
 	if (info1 == 0) {
 		if (sim_lie(s, SIM_LIE_SAVIC_REGISTER_REFUSED) || (rbx & 0xfff) ||
-		    !sim_mem_is_ram(s, rbx, 4096) || (s->rmp && (s->rmp[rbx >> 12] & 1))) {
+		    !sim_mem_is_ram(s, rbx, 4096) || !private_validated(s, rbx)) {
 			s->apic_stats.refused++;
 			*out_info1 = SIM_GHCB_RESULT_ERROR;
 			*out_info2 = SIM_GHCB_ERR_INVALID_INPUT;

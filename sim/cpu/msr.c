@@ -69,8 +69,9 @@ uint64_t sim_sev_status(const struct sim *s)
 	switch (s->cfg.mode) {
 	case SIM_MODE_SEV:     return SIM_SEV_STATUS_SEV;
 	case SIM_MODE_SEV_ES:  return SIM_SEV_STATUS_SEV | SIM_SEV_STATUS_SEV_ES;
-	case SIM_MODE_SEV_SNP: return SIM_SEV_STATUS_SEV | SIM_SEV_STATUS_SEV_ES | SIM_SEV_STATUS_SNP |
-				      (s->cfg.savic ? SIM_SEV_STATUS_SAVIC : 0);
+	case SIM_MODE_SEV_SNP: /* SEV_FEATURES = SEV_STATUS >> 2 (facts §1.1); SF0 is SNP */
+		return SIM_SEV_STATUS_SEV | SIM_SEV_STATUS_SEV_ES | SIM_SEV_STATUS_SNP |
+		       (s->cfg.sev_features << 2);
 	default:               return 0;
 	}
 }

@@ -320,8 +320,10 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		v->nmi_blocked = false; /* IRET ends NMI blocking (APM vol. 2, 8.2.2) */
 		break;
 	case SIM_OP_PVALIDATE:
+	case SIM_OP_RMPADJUST:
 		if (s->cfg.mode == SIM_MODE_SEV_SNP) {
-			stop(v, SIM_EV_PVALIDATE, 0, in.len, addr);
+			stop(v, in.opcode == SIM_OP_PVALIDATE ? SIM_EV_PVALIDATE : SIM_EV_RMPADJUST, 0,
+			     in.len, addr);
 			return;
 		}
 		break;
@@ -409,6 +411,25 @@ static bool hook_invalid(uc_engine *uc, void *ud)
 }
 
 /*
+ * SNP: is this a C=1 access (paging off and instruction fetches always are) to RAM whose
+ * RMP entry is not validated? Then the CPU raises #VC 0x404 (facts §5.3). A hypervisor-
+ * owned page is first converted by the hypervisor, as KVM + QEMU do (mem/rmp.c).
+ */
+static bool snp_not_validated(struct sim_vcpu *v, uint64_t gpa, bool fetch)
+{
+	struct sim *s = v->sim;
+	bool priv = false;
+	uint64_t g = sim_mem_decode_gpa(s, gpa, &priv);
+
+	if (!(v->cr0 & CR0_PG) || fetch)
+		priv = true;
+	if (!priv || g == ~0ull || !sim_mem_is_ram(s, g, 1) || sim_rmp_validated(s, g >> 12))
+		return false;
+	sim_rmp_implicit(s, g >> 12, false, true, "C=1 access to a shared page");
+	return true;
+}
+
+/*
  * Unicorn 2.0.1 checks a data or fetch address against its *physical* map before the
  * page walk, so an access lands here both for real MMIO (GPA not RAM) and for a linear
  * address that is simply not also a physical one. Tell them apart with our own walk.
@@ -429,6 +450,11 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 		sim_set_reg(v, UC_X86_REG_CR2, addr);
 		v->ev.gpa = (write ? 2u : 0u) | (fetch ? 0x10u : 0u) | (sim_cpl(v) == 3 ? 4u : 0u);
 		stop(v, SIM_EV_EXCEPTION, 14, 0, rip);
+		return false;
+	}
+	if (s->rmp && snp_not_validated(v, gpa, fetch)) {
+		v->ev.gpa = gpa;
+		stop(v, SIM_EV_VC, SIM_EXIT_NOT_VALIDATED, 0, rip);
 		return false;
 	}
 	if (sim_mem_map_lazy(v, addr, gpa))
@@ -600,6 +626,7 @@ int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 	if (!v->hooked && add_hooks(v) < 0)
 		return -1;
 	sim_mmu_refresh(v);
+	v->paging_dirty = v->sim->rmp != NULL; /* SNP: unvalidated pages leave the map first */
 	v->state = SIM_VCPU_RUNNABLE;
 	return 0;
 }
@@ -797,17 +824,16 @@ static void handle_event(struct sim_vcpu *v)
 		}
 		advance(v);
 		break;
-	case SIM_EV_PVALIDATE: {
-		bool cf = false;
-		uint64_t rax = sim_pvalidate(v, sim_reg(v, UC_X86_REG_RAX),
-					     (unsigned)sim_reg(v, UC_X86_REG_RCX) & 1,
-					     (sim_reg(v, UC_X86_REG_RDX) & 1) != 0, &cf);
-		uint64_t fl = sim_reg(v, UC_X86_REG_EFLAGS);
-		sim_set_reg(v, UC_X86_REG_RAX, rax);
-		sim_set_reg(v, UC_X86_REG_EFLAGS, cf ? (fl | RFLAGS_CF) : (fl & ~RFLAGS_CF));
-		advance(v);
+	case SIM_EV_PVALIDATE:
+		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
+		if (sim_pvalidate_insn(v))
+			advance(v);
 		break;
-	}
+	case SIM_EV_RMPADJUST:
+		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
+		if (sim_rmpadjust_insn(v))
+			advance(v);
+		break;
 	case SIM_EV_EXCEPTION: {
 		unsigned vec = (unsigned)v->ev.code;
 		s->exceptions++;

@@ -27,7 +27,6 @@
 ;   0x32 exception, 0x33 PSC/GHCB registration failed.
 %include "guest.inc"
 
-PT_BASE     equ 0x200000          ; per vCPU: PML4, PDPT, PD (0x3000)
 GHCB_BASE   equ 0x400000          ; 64 GHCB pages in the shared 2 MiB window
 PC_SIZE     equ 256
 ; per-CPU area (r15)
@@ -143,7 +142,7 @@ _start:
 	or eax, 0x20
 	mov cr4, eax
 	imul eax, ebp, 0x3000
-	add eax, PT_BASE
+	add eax, tables
 	mov cr3, eax
 	mov ecx, 0xC0000080
 	rdmsr
@@ -163,15 +162,15 @@ msr_req:
 	rdmsr
 	ret
 
-; eax = C-bit; this vCPU's tables at PT_BASE + index * 0x3000: 2 MiB pages over the
-; first 8 MiB, private (C-bit) but the GHCB window
+; eax = C-bit; this vCPU's tables at tables + index * 0x3000 (in the image: validated at
+; launch under SNP): 2 MiB pages over the first 8 MiB, private (C-bit) but the GHCB window
 build_tables:
 	lea ecx, [eax - 32]
 	mov eax, 1
 	shl eax, cl
 	mov esi, eax                  ; C-bit in the high dword
 	imul edi, ebp, 0x3000
-	add edi, PT_BASE
+	add edi, tables
 	mov ebx, edi
 	xor eax, eax
 	mov ecx, 3 * 1024
@@ -715,7 +714,11 @@ act_handoff:
 	call savic_teardown
 act_leave:
 	cli
-	mov byte [0x300000], 0xf4     ; the "payload": hlt
+	mov eax, 0x300000             ; the "payload" page: validate it (SNP), then hlt
+	xor ecx, ecx
+	mov edx, 1
+	db 0xf2, 0x0f, 0x01, 0xff     ; PVALIDATE
+	mov byte [0x300000], 0xf4
 	mov eax, 0x300000
 	jmp rax
 
@@ -1142,6 +1145,7 @@ s_isr:	db " isr=", 0
 
 section .bss
 alignb 4096
+tables:	resb 64 * 0x3000              ; per vCPU: PML4, PDPT, PD
 backing: resb 64 * 4096           ; Secure AVIC backing pages (private)
 stacks:	resb 64 * 4096
 idt:	resb 256 * 16
