@@ -24,6 +24,10 @@ enum boot_reason {
 	BOOT_ERR_HASH_INITRD = 0x1b,  /* module 1 (or its absence) differs from the initrd hash */
 	BOOT_ERR_HASH_CMDLINE = 0x1c, /* the command line differs from the cmdline hash */
 	BOOT_ERR_CRASH = 0x20, /* unhandled exception: TRAP_CRASH_REASON */
+	BOOT_ERR_SAVIC_NO_X2APIC = 0x24, /* Secure AVIC (apic/savic.c): no x2APIC */
+	BOOT_ERR_SAVIC_REGISTER = 0x25,  /* backing page registration refused */
+	BOOT_ERR_SAVIC_TEARDOWN = 0x26,  /* teardown refused before a handoff */
+	BOOT_ERR_SAVIC_IRQ = 0x27,       /* an interrupt did not arrive */
 };
 
 extern struct pvh_info boot_info;

@@ -18,6 +18,7 @@
  * set_clr_page_flags). The GHCB page changes twice: private -> shared here, and
  * shared -> private at the handoff (sev_handoff_prepare).
  */
+#include "apic/savic.h"
 #include "boot/sev.h"
 
 #include "arch/x86/cpu.h"
@@ -155,8 +156,10 @@ void sev_init(void)
 		setup_ghcb();
 	else
 		xen_set_transport(&xen_transport_sev);
-	if (sev_mode() == SEV_MODE_SNP)
+	if (sev_mode() == SEV_MODE_SNP) {
 		snp_init();          /* report refused features; CPUID and secrets pages */
+		savic_boot_init(sev_boot_info.status); /* Secure AVIC (apic/savic_hw.c) */
+	}
 }
 
 __attribute__((noreturn)) static void sev_fatal(unsigned code, const char *what)

@@ -40,7 +40,7 @@ extern const uint8_t __image_start[], __image_end[];
 #define SNP_FEAT_IMPL_REQ (0x7800ull | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 6) | \
 			   (1ull << 7) | (1ull << 10) | (1ull << 11) | (1ull << 12) | (1ull << 13) | \
 			   (1ull << 15) | (1ull << 16) | (1ull << 18) | (0xfull << 19) | (~0ull << 24))
-#define SNP_FEAT_IMPLEMENTED (SEV_STATUS_DEBUG_SWAP)
+#define SNP_FEAT_IMPLEMENTED (SEV_STATUS_DEBUG_SWAP | SEV_STATUS_SECURE_AVIC) /* apic/savic.c */
 
 static const char *const feature_names[24] = {
 	[3] = "vTOM", [4] = "ReflectVC", [5] = "RestrictedInjection", [6] = "AlternateInjection",

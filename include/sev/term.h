@@ -56,6 +56,11 @@ enum cb_term_code {
 	CB_TERM_HASH_INITRD         = 0x1b, /* initrd (module 1) hash mismatch */
 	CB_TERM_HASH_CMDLINE        = 0x1c, /* command line hash mismatch */
 	CB_TERM_CRASH               = 0x20, /* unhandled CPU exception (TRAP_CRASH_REASON) */
+	/* Secure AVIC (apic/savic.c, docs/abi.md §12) */
+	CB_TERM_SAVIC_NO_X2APIC     = 0x24, /* Secure AVIC on, but the APIC is not in x2APIC mode */
+	CB_TERM_SAVIC_REGISTER      = 0x25, /* backing page registration refused / not taken */
+	CB_TERM_SAVIC_TEARDOWN      = 0x26, /* teardown refused: no handoff with Secure AVIC left on */
+	CB_TERM_SAVIC_IRQ           = 0x27, /* an interrupt did not arrive (self IPI, timer, IPI) */
 	CB_TERM_GHCB_REGISTER       = 0x30, /* GHCB GPA registration answered with another GFN */
 	CB_TERM_SEV_STATUS          = 0x31, /* SEV_STATUS inconsistent with the mode or unsupported */
 	CB_TERM_HV_VALUE            = 0x32, /* hypervisor value out of range (not CPUID) */
@@ -105,6 +110,10 @@ static inline const char *cb_term_name(unsigned code)
 	case CB_TERM_HASH_INITRD:        return "hash-initrd";
 	case CB_TERM_HASH_CMDLINE:       return "hash-cmdline";
 	case CB_TERM_CRASH:              return "crash";
+	case CB_TERM_SAVIC_NO_X2APIC:    return "savic-no-x2apic";
+	case CB_TERM_SAVIC_REGISTER:     return "savic-register";
+	case CB_TERM_SAVIC_TEARDOWN:     return "savic-teardown";
+	case CB_TERM_SAVIC_IRQ:          return "savic-irq";
 	case CB_TERM_GHCB_REGISTER:      return "ghcb-register";
 	case CB_TERM_SEV_STATUS:         return "sev-status";
 	case CB_TERM_HV_VALUE:           return "hv-value";
