@@ -441,6 +441,8 @@ struct sim {
 	uint64_t remaps;
 	uint64_t lie_hits[SIM_LIE_COUNT];   /* how often each lie struck */
 	struct sim_apic_stats apic_stats;   /* apic/ */
+	struct sim_counter apic_vc_by_msr;  /* x2APIC MSR accesses that raised a #VC, by MSR */
+	struct sim_counter apic_hv_by_msr;  /* ... that the hypervisor handled (an exit each) */
 	double seconds;
 };
 

@@ -100,6 +100,7 @@ struct sim_apic_stats {
 
 struct sim;
 struct sim_vcpu;
+struct sim_counter;
 
 /* regs.c: the register page */
 uint32_t sim_apic_reg(const uint8_t *page, unsigned off);

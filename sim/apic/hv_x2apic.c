@@ -94,6 +94,7 @@ bool sim_hv_x2apic_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 	unsigned off = (msr - SIM_MSR_X2APIC_BASE) << 4;
 	uint8_t *p = hvp(v);
 
+	sim_counter_add(&v->sim->apic_hv_by_msr, msr);
 	switch (off) {
 	case SIM_APIC_LVTT:
 		*val = a->lvtt;
@@ -169,6 +170,7 @@ bool sim_hv_x2apic_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 	unsigned off = (msr - SIM_MSR_X2APIC_BASE) << 4;
 	uint8_t *p = hvp(v);
 
+	sim_counter_add(&v->sim->apic_hv_by_msr, msr);
 	switch (off) {
 	case SIM_APIC_ICR:
 		icr(v, val);
@@ -240,7 +242,11 @@ void sim_apic_json(const struct sim *s, FILE *f)
 		fprintf(f, "%s\"%u\":%" PRIu64, first ? "" : ",", vec, n);
 		first = false;
 	}
-	fputs("},\"savic_on\":[", f);
+	fputs("},\"vc_by_msr\":", f);
+	sim_counter_json(f, &s->apic_vc_by_msr, true);
+	fputs(",\"hv_by_msr\":", f);
+	sim_counter_json(f, &s->apic_hv_by_msr, true);
+	fputs(",\"savic_on\":[", f);
 	first = true;
 	for (unsigned i = 0; i < s->nr_vcpus; i++)
 		if (sim_savic_on(&s->vcpu[i])) {

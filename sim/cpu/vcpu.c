@@ -199,6 +199,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			bool trap;
 			uint64_t code = sim_savic_msr_exit(v, msr, wr, &trap);
 			if (code) {
+				if (msr != SIM_MSR_SAVIC_CONTROL)
+					sim_counter_add(&s->apic_vc_by_msr, msr);
 				v->ev.gpa = trap; /* SIM_EV_VC: 1 = after the instruction */
 				stop(v, SIM_EV_VC, code, in.len, addr);
 			} else {
