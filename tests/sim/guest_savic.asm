@@ -1049,16 +1049,7 @@ vec_stubs:
 %endrep
 
 int_common:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push r8
-	push r9
-	push r10
-	push r11
+	SAVE
 	mov rax, [rsp + 10 * 8]       ; the vector
 	mov rbx, [r15 + PC_IDX]
 	shl rbx, 10
@@ -1104,16 +1095,7 @@ int_common:
 	je .eoi
 	lock inc dword [stray]        ; a vector nobody sent
 .eoi:	call do_eoi
-.out:	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+.out:	RESTORE
 	add rsp, 8
 	iretq
 
