@@ -145,6 +145,15 @@ void sim_rmp_implicit(struct sim *s, uint64_t gfn, bool to_shared, bool deferred
 	sim_mem_rmp_changed(s, gfn, 1, deferred);
 }
 
+void sim_rmp_hv_reset(struct sim *s, uint64_t gfn, bool shared)
+{
+	if (!ram_gfn(s, gfn))
+		return;
+	psmash(s, gfn);
+	s->rmp[gfn] = shared ? SIM_RMP_SHARED : SIM_RMP_4K;
+	sim_mem_rmp_changed(s, gfn, 1, false);
+}
+
 /* Translate va for an RMP instruction; false: #PF delivered (the walk failed). */
 static bool rmp_translate(struct sim_vcpu *v, uint64_t va, uint64_t *gpa)
 {
@@ -208,6 +217,8 @@ uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool vali
 			*e |= SIM_RMP_4K;
 	}
 	*cf = !changed; /* "success but no change" (facts §5.2) */
+	if (changed && validate)
+		s->snp.last_validated = gfn + n - 1;
 	if (changed)
 		sim_mem_rmp_changed(s, gfn, n, false);
 	sim_trace(s, "vcpu%u: pvalidate gpa %#" PRIx64 " %s %s%s", v->id, gpa, size ? "2M" : "4K",
