@@ -342,6 +342,6 @@ void sim_snp_json(const struct sim *s, FILE *f)
 		fprintf(f, ",\"implicit_first\":%" PRIu64 ",\"implicit_why\":", p->implicit_first);
 		sim_json_str(f, p->implicit_why);
 	}
-	fprintf(f, ",\"ap_create\":%" PRIu64 ",\"ap_destroy\":%" PRIu64 "}", p->ap_create,
-		p->ap_destroy);
+	fprintf(f, ",\"ap_create\":%" PRIu64 ",\"ap_destroy\":%" PRIu64 ",\"cpuid_entries\":%"
+		PRIu64 "}", p->ap_create, p->ap_destroy, s->launch.snp_cpuid_entries);
 }

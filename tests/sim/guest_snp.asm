@@ -46,6 +46,17 @@ NOT_RAM     equ 0x10000000        ; 256 MiB: mapped, but above the 128 MiB of RA
 	VMGEXIT
 %endmacro
 
+; cocoboot's SNP notes (docs/abi.md §10): the CPUID and secrets pages, in the image
+section .note.Xen note alloc noexec nowrite align=4
+	dd 9, 16, 0x101
+	db "cocoboot", 0, 0, 0, 0
+	dq cpuid_page
+	dd 4096, 1
+	dd 9, 16, 0x102
+	db "cocoboot", 0, 0, 0, 0
+	dq secrets_page
+	dd 4096, 1
+
 bits 32
 PVH_NOTE
 
@@ -195,6 +206,28 @@ long_entry:
 	xor eax, eax
 	mov ecx, 4096 / 8
 	rep stosq
+
+	; ---- the CPUID page (count, 0x8000001F EBX) and the secrets page (version, a VMPCK) ----
+	mov rsi, s_pages
+	call puts
+	mov eax, [cpuid_page]
+	call hex
+	xor eax, eax
+	lea rdi, [cpuid_page + 16]
+	mov ecx, [cpuid_page]
+.cp:	cmp dword [rdi], 0x8000001f
+	jne .cpn
+	mov eax, [rdi + 28]
+.cpn:	add rdi, 48
+	loop .cp
+	call hex
+	mov eax, [secrets_page]
+	call hex
+	xor eax, eax
+	cmp qword [secrets_page + 0x20], 0
+	setne al
+	call hex
+	call nl
 
 	; ---- PVALIDATE: 4 KiB validate, again (CF), rescind, again ----
 	mov rsi, s_pv4k
@@ -635,6 +668,7 @@ idt_desc:
 	dw 256 * 16 - 1
 	dq idt
 action:   db 'x'
+s_pages:  db "pages", 0
 s_pv4k:   db "pv4k", 0
 s_pv2m:   db "pv2m", 0
 s_pvmix:  db "pvmix", 0
@@ -648,6 +682,8 @@ s_ap:     db "apcreate", 0
 
 section .bss
 alignb 4096
+cpuid_page:   resb 4096
+secrets_page: resb 4096
 pml4:     resb 4096
 pdpt:     resb 4096
 pd:       resb 4096
