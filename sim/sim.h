@@ -647,6 +647,11 @@ void sim_snp_attack_vmgexit(struct sim_vcpu *v);
 void sim_mem_rmp_changed(struct sim *s, uint64_t gfn, uint64_t n, bool deferred);
 /* fw/snp_launch.c: the SNP launch (pages, CPUID and secrets pages, digest); 0 or -1 */
 int sim_snp_launch(struct sim *s);
+/* fw/snp_launch.c: the CPUID page differs from what the firmware checked at launch */
+bool sim_snp_cpuid_changed(const struct sim *s);
+/* check/snp_handoff.c: SNP checks at a Linux / PVH handoff; ram = {addr, size} RAM entries */
+void sim_snp_handoff_linux(struct sim_vcpu *v, uint64_t rsi, const uint64_t (*ram)[2], unsigned n);
+void sim_snp_handoff_pvh(struct sim_vcpu *v, const uint64_t (*ram)[2], unsigned n);
 /* hv/snp_ap.c: NAE 0x8000_0013 and the VMSA switch of a target vCPU */
 struct sim_ghcb;
 uint64_t sim_snp_ap_creation(struct sim_vcpu *v, uint64_t info1, uint64_t info2, uint64_t rax,

@@ -200,13 +200,14 @@ uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool vali
 	for (unsigned i = 0; i < n; i++)
 		if (!ram_gfn(s, gfn + i))
 			return SIM_PVALIDATE_FAIL_INPUT;
+	/* the size of the RMP entry first (a range with shared 4 KiB pages is a mismatch) */
+	unsigned rc = size_check(s, gfn, n);
+	if (rc)
+		return rc;
 	/* a hypervisor-owned page: the RMP check faults to KVM, which converts it (QEMU) */
 	for (unsigned i = 0; i < n; i++)
 		if (sim_rmp_shared(s, gfn + i))
 			sim_rmp_implicit(s, gfn + i, false, false, "PVALIDATE of a shared page");
-	unsigned rc = size_check(s, gfn, n);
-	if (rc)
-		return rc;
 	bool changed = false;
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *e = &s->rmp[gfn + i];

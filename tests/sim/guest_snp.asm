@@ -12,7 +12,11 @@
 ; (still private: the hypervisor must refuse it), u = VMGEXIT with an unregistered GHCB GPA,
 ; b = AP creation with a VMSA page that lacks the RMP VMSA attribute, c = the same after
 ; RMPADJUST (a VMSA the hardware accepts); anything else: all probes, then termination
-; request set 0xA code 0x7F ("done"). Failures of the set-up: set 0xA, code = the step; a
+; request set 0xA code 0x7F ("done"); h = a Linux-like handoff for the checker: all 128 MiB
+; validated (2 MiB, 4 KiB where the RMP has 4 KiB entries), the GHCB page made private again,
+; boot_params with an e820 map and a SETUP_CC_BLOB, then a jump out of the image (RSI =
+; boot_params); i = the same but the GHCB page left shared; j = a CC blob whose cpuid_phys is
+; wrong. Failures of the set-up: set 0xA, code = the step; a
 ; #VC 0x404 where no probe expects one: 0x31 (vc_rip, vc_err hold it); another #VC: 0x30.
 %include "guest.inc"
 
@@ -201,7 +205,12 @@ long_entry:
 	wrmsr
 	VMGEXIT
 	TERM 0x23
-.nou:
+.nou:	mov al, [action]
+	cmp al, 'h'
+	jb .noh
+	cmp al, 'j'
+	jbe handoff
+.noh:
 	mov rdi, ghcb_page            ; cleared through its shared mapping
 	xor eax, eax
 	mov ecx, 4096 / 8
@@ -487,6 +496,69 @@ long_entry:
 	call nl
 .done:	TERM 0x7f
 
+; ---- h, i, j: validate all RAM, describe it as Linux's boot protocol does, leave the image ----
+handoff:
+	xor r12d, r12d                ; GPA of the 2 MiB chunk
+.chunk:	mov rax, r12
+	mov ecx, 1
+	mov edx, 1
+	PVALIDATE
+	cmp eax, 6
+	jne .next                     ; validated as 2 MiB (or already)
+	xor r13d, r13d
+.page:	lea rax, [r12 + r13]
+	cmp rax, ghcb_page
+	je .skip                      ; shared: validated after it is private again
+	xor ecx, ecx
+	mov edx, 1
+	PVALIDATE
+	test eax, eax
+	jz .skip
+	TERM 0x50
+.skip:	add r13, 0x1000
+	cmp r13, 0x200000
+	jb .page
+.next:	add r12, 0x200000
+	cmp r12, 128 << 20
+	jb .chunk
+	cmp byte [action], 'i'
+	je .params
+	mov eax, ghcb_page + 0x014    ; the GHCB page private again, then validated
+	mov edx, 1 << 20
+	call msr_req64
+	cmp rax, 0x015
+	je .priv
+	TERM 0x51
+.priv:	mov rax, ghcb_page
+	xor ecx, ecx
+	mov edx, 1
+	PVALIDATE
+	test eax, eax
+	jz .params
+	TERM 0x52
+.params:
+	mov byte [boot_params + 0x1e8], 1             ; e820_entries
+	mov qword [boot_params + 0x2d0], 0            ; RAM 0 .. 128 MiB, type 1
+	mov qword [boot_params + 0x2d8], 128 << 20
+	mov dword [boot_params + 0x2e0], 1
+	mov qword [boot_params + 0x250], setup_node   ; hdr.setup_data
+	mov qword [setup_node], 0
+	mov dword [setup_node + 8], 7                 ; SETUP_CC_BLOB
+	mov dword [setup_node + 12], 4
+	mov dword [setup_node + 16], cc_blob
+	mov dword [cc_blob], 0x45444d41               ; "AMDE"
+	mov word [cc_blob + 4], 1
+	mov qword [cc_blob + 8], secrets_page
+	mov dword [cc_blob + 0x10], 4096
+	mov qword [cc_blob + 0x18], cpuid_page
+	mov dword [cc_blob + 0x20], 4096
+	cmp byte [action], 'j'
+	jne .go
+	mov qword [cc_blob + 0x18], secrets_page
+.go:	mov rsi, boot_params
+	mov rax, 0x300000
+	jmp rax                       ; the checker stops before the first instruction there
+
 ; rax = address, ecx = size, edx = validate: PVALIDATE; prints EAX * 16 + CF
 pv:	PVALIDATE
 	setc bl
@@ -690,6 +762,10 @@ pd:       resb 4096
 pt:       resb 4096
 ghcb_page: resb 4096
 idt:      resb 256 * 16
+alignb 4096
+boot_params: resb 4096
+setup_node: resb 64
+cc_blob:  resb 64
 alignb 8
 cmask_hi: resq 1
 vc_err:   resq 1

@@ -89,6 +89,31 @@ t.ok(r.status == 2 and r["terminated_by"] == "hypervisor" and
      "AP creation with a validated VMSA page that RMPADJUST never marked: VMRUN of the AP fails "
      "and the hypervisor ends the run, naming the RMP VMSA attribute", r)
 
+# The handoff checker's SNP checks (check/snp_handoff.c): a Linux-like handoff by the guest.
+def snp_checks(r):
+    h = r["handoff"] or {}
+    return ({k: v for k, v in (h.get("checks") or {}).items() if k.startswith("snp_")},
+            h.get("details") or {})
+
+
+r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=h", g])
+c, d = snp_checks(r)
+t.ok(r["result"] == "handoff" and c == {"snp_ram_validated": True, "snp_no_implicit": True,
+                                        "snp_pages_intact": True, "snp_cc_blob": True}
+     and r["snp"]["pvalidate_2m"] == 63 and r["snp"]["validated_pages"] == 32768,
+     "handoff after validating all 128 MiB (63 chunks as 2 MiB, the image's chunk page by page) "
+     "with a SETUP_CC_BLOB naming the launch's CPUID and secrets pages: every SNP check holds", r)
+r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=i", g])
+c, d = snp_checks(r)
+t.ok(c.get("snp_ram_validated") is False and "first at 0x107000" in d.get("snp_ram_validated", "")
+     and c.get("snp_cc_blob") is True,
+     "a page of e820 RAM left shared (the GHCB) fails snp_ram_validated, naming its GPA", r)
+r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=j", g])
+c, d = snp_checks(r)
+t.ok(c.get("snp_cc_blob") is False and "cpuid_phys" in d.get("snp_cc_blob", "") and
+     c.get("snp_ram_validated") is True,
+     "a CC blob whose cpuid_phys is not the launch's CPUID page fails snp_cc_blob", r)
+
 # The lies, as this guest sees them (docs/lies.md has the rows against cocoboot).
 r = Run(["--mode=sev-snp", "--lie=psc-fake-progress", g])
 t.ok(words(r, "pscnae")[:4] == [1, 0, 3, 0] and (r["snp"] or {}).get("psc_pages") == 0 and
