@@ -255,7 +255,7 @@ long_entry:
 	xor edx, edx
 	call pv
 	call nl
-	; ---- 2 MiB on a range nobody touched: one 2 MiB entry; 4 KiB inside it: size mismatch ----
+	; ---- 2 MiB on a range nobody touched: one 2 MiB entry; 4 KiB inside it: split, then done ----
 	mov rsi, s_pv2m
 	call puts
 	mov rax, PAGE_6M
@@ -425,7 +425,8 @@ long_entry:
 	call hex
 	call nl
 
-	; ---- RMPADJUST: target VMPL 0, VMPL 1, VMSA, unvalidated page, 4 KiB in a 2 MiB entry ----
+	; ---- RMPADJUST: target VMPL 0, VMPL 1, VMSA, unvalidated page, 4 KiB in a 2 MiB entry,
+	; 2 MiB over 4 KiB entries ----
 	mov rsi, s_rmpadj
 	call puts
 	mov rax, PAGE_8M + 0x1000
@@ -441,7 +442,11 @@ long_entry:
 	mov rax, PAGE_4M
 	mov edx, 1
 	call rmpadj
-	mov rax, PAGE_6M
+	mov rax, PAGE_12M + 0x1000    ; 4 KiB inside the 2 MiB entry: split by the hypervisor
+	mov edx, 1
+	call rmpadj
+	mov rax, PAGE_8M              ; 2 MiB over 4 KiB entries
+	mov ecx, 1
 	mov edx, 1
 	call rmpadj
 	call nl
