@@ -11,7 +11,7 @@
 ; First character of the command line: p = use the GHCB without the page state change
 ; (still private: the hypervisor must refuse it), u = VMGEXIT with an unregistered GHCB GPA,
 ; b = AP creation with a VMSA page that lacks the RMP VMSA attribute, c = the same after
-; RMPADJUST (a VMSA the hardware accepts); anything else: all probes, then termination
+; RMPADJUST (a VMSA the hardware accepts: the AP runs and writes 0xa9 to ap_flag); anything else: all probes, then termination
 ; request set 0xA code 0x7F ("done"); h = a Linux-like handoff for the checker: all 128 MiB
 ; validated (2 MiB, 4 KiB where the RMP has 4 KiB entries), the GHCB page made private again,
 ; boot_params with an e820 map and a SETUP_CC_BLOB, then a jump out of the image (RSI =
@@ -528,7 +528,21 @@ long_entry:
 	xor ecx, ecx
 	mov edx, 1
 	call pv
-	mov qword [PAGE_8M + 0x2000 + 0x3b0], 1 ; a VMSA: SEV_FEATURES = SNPActive, VMPL 0
+	; a VMSA in the AP bring-up state (docs/abi.md §8.5): 32-bit flat protected mode,
+	; paging off, at ap_entry; SEV_FEATURES = SNPActive, VMPL 0 (facts §7.1 offsets)
+	mov rdi, PAGE_8M + 0x2000
+	mov rax, 0xffffffff00000000 | (0xc9b << 16) | 0x28
+	mov [rdi + 0x10], rax         ; CS: selector, attrib, limit; base 0
+	mov rax, 0xffffffff00000000 | (0xc93 << 16) | 0x10
+	mov [rdi + 0x00], rax         ; ES
+	mov [rdi + 0x20], rax         ; SS
+	mov [rdi + 0x30], rax         ; DS
+	mov qword [rdi + 0x158], 0x11 ; CR0: PE, ET
+	mov qword [rdi + 0xd0], 0x1000 ; EFER: SVME
+	mov qword [rdi + 0x170], 2    ; RFLAGS
+	mov qword [rdi + 0x178], ap_entry
+	mov qword [rdi + 0x1d8], ap_stack_top
+	mov qword [rdi + 0x3b0], 1
 	mov rax, PAGE_8M + 0x2000
 	xor ecx, ecx
 	mov edx, 1 | (1 << 16)
@@ -547,7 +561,29 @@ long_entry:
 	mov rdx, PAGE_8M + 0x2000
 	call ap_call
 	call nl
+	mov rsi, s_apup               ; the AP says it ran (bounded wait)
+	call puts
+	mov ecx, 10000000
+.wait:	cmp dword [ap_flag], 0
+	jne .up
+	pause
+	loop .wait
+.up:	mov eax, [ap_flag]
+	call hex
+	call nl
 .done:	TERM 0x7f
+
+bits 32
+; the AP created from the VMSA: its own GDT, then one write that the BSP waits for
+ap_entry:
+	lgdt [gdt_desc]
+	jmp 0x28:.cs
+.cs:	mov eax, 0x10
+	mov ds, eax
+	mov dword [ap_flag], 0xa9
+.h:	hlt
+	jmp .h
+bits 64
 
 ; ---- h, i, j: validate all RAM, describe it as Linux's boot protocol does, leave the image ----
 handoff:
@@ -804,6 +840,7 @@ s_pscnae: db "pscnae", 0
 s_hvft:   db "hvft", 0
 s_rmpadj: db "rmpadjust", 0
 s_ap:     db "apcreate", 0
+s_apup:   db "apup", 0
 
 section .bss
 alignb 4096
@@ -827,8 +864,11 @@ vc_err:   resq 1
 vc_rip:   resq 1
 vc_count: resq 1
 vc_resume: resq 1
+ap_flag:  resq 1
 linelen:  resq 1
 linebuf:  resb 256
 alignb 16
 	resb 8192
 stack_top:
+	resb 4096
+ap_stack_top:

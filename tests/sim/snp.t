@@ -100,6 +100,12 @@ t.ok(r.status == 2 and r["terminated_by"] == "hypervisor" and
      "AP creation with a validated VMSA page that RMPADJUST never marked: VMRUN of the AP fails "
      "and the hypervisor ends the run, naming the RMP VMSA attribute", r)
 
+r = Run(["--mode=sev-snp", "--vcpus=2", "--cmdline=c", g])
+t.ok(words(r, "apup") == [0xa9] and r["reason_code"] == 0x7F and (r["vcpu_instructions"] or [0, 0])[1] > 0
+     and (r["snp"] or {}).get("ap_create") == 1,
+     "AP creation of a VMSA page that RMPADJUST marked, in the AP bring-up state (32-bit, paging "
+     "off): vCPU 1 runs from it and writes the flag its BSP waits for", r)
+
 # The handoff checker's SNP checks (check/snp_handoff.c): a Linux-like handoff by the guest.
 def snp_checks(r):
     h = r["handoff"] or {}
