@@ -15,7 +15,8 @@
  * What the hardware then checks when it runs the target (VMRUN): the page is guest RAM,
  * private, validated and has the RMP VMSA attribute (RMPADJUST), the VMSA's VMPL is 0 and its
  * SEV_FEATURES are those announced. A VMRUN failure is fatal in KVM + QEMU ("entry failed"):
- * sevsim's hypervisor ends the run naming the check.
+ * sevsim's hypervisor ends the run naming the check. Then the vCPU runs from the VMSA's state
+ * (so far only the 32-bit state of cocoboot's AP bring-up ABI: vmsa_state below).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -105,6 +106,55 @@ static const char *vmsa_check(struct sim *s, uint64_t gpa)
 	return NULL;
 }
 
+static uint64_t vget(const uint8_t *p, unsigned off, unsigned n)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p + off, n);
+	return v;
+}
+
+/* A flat 4 GiB segment of the VMSA (facts §7.1: selector, attrib, limit, base); code: a
+ * 32-bit code segment (attrib type bit 3, D/B bit 10), else writable data. */
+static bool flat32(const uint8_t *p, unsigned off, bool code)
+{
+	unsigned attrib = (unsigned)vget(p, off + 2, 2);
+
+	return vget(p, off + 8, 8) == 0 && vget(p, off + 4, 4) == 0xffffffffu && (attrib & 0x80) &&
+	       (attrib & 0x10) && !!(attrib & 0x8) == code && (!code || (attrib & 0x400));
+}
+
+/*
+ * The VMSA's register state as a vCPU start. The run loop can start a vCPU in the PVH entry
+ * state only (cpu/vcpu.c: 32-bit protected mode, paging off, flat segments, RIP, RSP, RBX,
+ * RSI; the other registers zero): the state cocoboot's AP bring-up ABI uses (abi.md §8.5).
+ * NULL, or what the VMSA holds that cannot be started yet.
+ */
+static const char *vmsa_state(struct sim *s, uint64_t gpa, struct sim_vcpu_init *in)
+{
+	static const unsigned other[] = { SIM_VMSA_RAX, SIM_VMSA_RCX, SIM_VMSA_RDX, SIM_VMSA_RBP,
+					  SIM_VMSA_RDI };
+	const uint8_t *p = s->ram + gpa;
+	uint64_t cr0 = vget(p, SIM_VMSA_CR0, 8);
+
+	if ((cr0 & 0x80000001u) != 1 || (vget(p, SIM_VMSA_EFER, 8) & (1u << 10)) ||
+	    vget(p, SIM_VMSA_CR4, 8))
+		return "another mode than 32-bit protected mode without paging";
+	if (!flat32(p, SIM_VMSA_CS, true) || !flat32(p, SIM_VMSA_DS, false) ||
+	    !flat32(p, SIM_VMSA_ES, false) || !flat32(p, SIM_VMSA_SS, false))
+		return "segments that are not flat 32-bit ones";
+	for (unsigned i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (vget(p, other[i], 8))
+			return "a register other than RIP, RSP, RBX, RSI that is not zero";
+	memset(in, 0, sizeof(*in));
+	in->pvh32 = true;
+	in->rip = vget(p, SIM_VMSA_RIP, 8);
+	in->rsp = vget(p, SIM_VMSA_RSP, 8);
+	in->rbx = vget(p, SIM_VMSA_RBX, 8);
+	in->rsi = vget(p, SIM_VMSA_RSI, 8);
+	return NULL;
+}
+
 void sim_snp_ap_update(struct sim_vcpu *t)
 {
 	struct sim *s = t->sim;
@@ -122,6 +172,20 @@ void sim_snp_ap_update(struct sim_vcpu *t)
 				 t->snp_vmsa_gpa, bad);
 		return;
 	}
-	sim_fail(s, "vcpu%u: SNP AP creation: starting a vCPU from a guest VMSA is not modelled "
-		 "yet (needs simsmp's vCPU start)", t->id);
+	struct sim_vcpu_init in;
+	if ((bad = vmsa_state(s, t->snp_vmsa_gpa, &in)) != NULL) {
+		sim_fail(s, "vcpu%u: SNP AP creation: the VMSA at %#" PRIx64 " holds %s; sevsim starts "
+			 "vCPUs only in 32-bit flat protected mode with paging off so far", t->id,
+			 t->snp_vmsa_gpa, bad);
+		return;
+	}
+	if (sim_vcpu_start(t, &in) < 0)
+		return;
+	sim_trace(s, "vcpu%u: started from its VMSA at %#" PRIx64 ", rip %#" PRIx64, t->id,
+		  t->snp_vmsa_gpa, in.rip);
+	/* a vCPU that ran alone had an endless slice: end it, so the scheduler (cpu/vcpu.c)
+	 * interleaves the new one */
+	for (unsigned i = 0; i < s->nr_vcpus; i++)
+		if (&s->vcpu[i] != t && s->vcpu[i].slice_left > 1000000)
+			s->vcpu[i].slice_left = 1;
 }
