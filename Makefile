@@ -14,7 +14,7 @@ NASM       := nasm
 LD         := ld
 OBJCOPY    := objcopy
 
-GUEST_DIRS := boot arch/x86 lib xen ghcb smp apic payload
+GUEST_DIRS := boot arch/x86 lib xen ghcb smp apic payload snp
 GUEST_CFLAGS := -std=c11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-ffreestanding -fno-builtin -nostdlib -fno-pie -fno-pic -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-omit-frame-pointer \

@@ -31,6 +31,10 @@ enum boot_reason {
 	BOOT_ERR_SMP_TIMEOUT = 0x21,  /* an AP did not report in time */
 	BOOT_ERR_SMP_IDENTITY = 0x22, /* an AP runs as another CPU than it was started as */
 	BOOT_ERR_SMP_AP_ERROR = 0x23, /* an AP reported an error state */
+	BOOT_ERR_SAVIC_NO_X2APIC = 0x24, /* Secure AVIC (apic/savic.c): no x2APIC */
+	BOOT_ERR_SAVIC_REGISTER = 0x25,  /* backing page registration refused */
+	BOOT_ERR_SAVIC_TEARDOWN = 0x26,  /* teardown refused before a handoff */
+	BOOT_ERR_SAVIC_IRQ = 0x27,       /* an interrupt did not arrive */
 };
 
 extern struct pvh_info boot_info;

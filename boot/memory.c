@@ -22,6 +22,7 @@
 #include "boot/sev.h"
 #include "lib/console.h"
 #include "lib/string.h"
+#include "snp/snp.h"
 
 extern const uint8_t __image_start[], __image_end[];
 extern const uint8_t __text_start[], __text_end[], __rodata_start[], __rodata_end[];
@@ -157,6 +158,11 @@ void mem_init(const struct pvh_info *info)
 			   "memory: start_info version %u has no memory map (memmap_entries=0); "
 			   "XENMEM_memory_map is not supported yet", info->version);
 	sev_check_memmap(info);
+	/* SNP: RAM that is not launch memory is not validated yet. Validate it before the
+	 * allocator hands any of it out: below 4 GiB now (the early tables map it), the rest
+	 * once the final tables map it (docs/abi.md §10). */
+	if (sev_mode() == SEV_MODE_SNP)
+		snp_validate_ram(info, 0, FOUR_GIB);
 	pmm_init(&boot_pmm);
 	reserve_start_info(info);
 	for (uint32_t i = 0; i < info->memmap_entries; i++)
@@ -165,6 +171,10 @@ void mem_init(const struct pvh_info *info)
 	if (boot_pmm.overflow)
 		log_warn("cocoboot: warning: memory map too fragmented: some RAM is left unused\n");
 	build_page_tables(info);
+	if (sev_mode() == SEV_MODE_SNP) {
+		snp_validate_ram(info, FOUR_GIB, ~0ull);
+		snp_print_stats();
+	}
 	log_info("cocoboot: memory: %llu KiB free for allocation, %u page-table pages, %s pages, NX %s\n",
 		 (unsigned long long)(pmm_free_bytes(&boot_pmm) >> 10), boot_pt.tables,
 		 boot_pt.allow_1g ? "1 GiB" : "2 MiB", boot_pt.nx_ok ? "on" : "off (not offered by CPUID)");

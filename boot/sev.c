@@ -18,6 +18,7 @@
  * set_clr_page_flags). The GHCB page changes twice: private -> shared here, and
  * shared -> private at the handoff (sev_handoff_prepare).
  */
+#include "apic/savic.h"
 #include "boot/sev.h"
 
 #include "arch/x86/cpu.h"
@@ -31,6 +32,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "sev/term.h"
+#include "snp/snp.h"
 #include "xen/bounce.h"
 #include "xen/pvh.h"
 #include "xen/hypercall.h"
@@ -107,6 +109,10 @@ static void share_ghcb_page(void)
 static void share_ghcb_page_flushed(void)
 {
 	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
+	/* SNP: rescind the validation and make the page shared in the RMP first
+	 * (facts §5.1 ordering), then the mapping follows. */
+	if (sev_mode() == SEV_MODE_SNP)
+		snp_page_share_early((uint64_t)(uintptr_t)ghcb_page);
 	share_ghcb_page();
 }
 
@@ -144,11 +150,17 @@ void sev_init(void)
 		sev_es_init_early(sev_boot_info.version);
 	else
 		cpu_unroll_string_io = true; /* plain SEV: no #VC, OUTS is emulated */
+	if (sev_mode() == SEV_MODE_SNP)
+		snp_init_early();    /* feature policy, hypervisor features */
 	share_ghcb_page_flushed();
 	if (sev_mode() >= SEV_MODE_ES)
 		setup_ghcb();
 	else
 		xen_set_transport(&xen_transport_sev);
+	if (sev_mode() == SEV_MODE_SNP) {
+		snp_init();          /* report refused features; CPUID and secrets pages */
+		savic_boot_init(sev_boot_info.status); /* Secure AVIC (apic/savic_hw.c) */
+	}
 }
 
 __attribute__((noreturn)) static void sev_fatal(unsigned code, const char *what)
@@ -263,9 +275,13 @@ void sev_handoff_prepare(void)
 	 * all of its RAM private and no stale shared line can land in it later. No
 	 * #VC may happen from here on: the GHCB is gone. */
 	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
+	if (sev_mode() == SEV_MODE_SNP)
+		snp_page_unshare_late(pa, true);   /* page state change to private */
 	if (pt_map(live_pt, pa, pa, 4096, PT_WRITE) != PT_OK)
 		power_off(POWER_FAILURE, CB_TERM_PAGING); /* still shared: the hook can report */
 	__asm__ volatile("invlpg (%0)" : : "r"(pa) : "memory");
+	if (sev_mode() == SEV_MODE_SNP)
+		snp_page_unshare_late(pa, false);  /* PVALIDATE: a payload finds it validated */
 }
 
 void sev_share_pages(uint64_t pa, uint64_t len)

@@ -23,6 +23,8 @@ enum sev_mode {
 #define SEV_NOTE_STATUS_GP        (1u << 3) /* SEV_STATUS read raised #GP: not an SEV guest */
 #define SEV_NOTE_NO_NX            (1u << 4) /* neither CPUID nor EFER offers NX */
 #define SEV_NOTE_NO_1G            (1u << 5) /* CPUID offers no 1 GiB pages */
+#define SEV_NOTE_CBIT_FROM_PAGE   (1u << 6) /* SNP: C-bit from the CPUID page (= SEV info's) */
+#define SEV_NOTE_NO_CPUID_PAGE    (1u << 7) /* SNP: CPUID page empty: C-bit from the SEV info */
 
 struct sev_boot {
 	uint64_t status;      /* SEV_STATUS MSR, 0 when absent */

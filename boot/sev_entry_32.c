@@ -31,6 +31,7 @@
 #include "ghcb/check.h"
 #include "ghcb/vc.h"
 #include "sev/msr_protocol.h"
+#include "sev/snp.h"
 #include "sev/term.h"
 #include <xen/start_info.h>
 
@@ -226,6 +227,40 @@ static uint64_t random64(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* The SNP CPUID page (snp/pages.asm): in the image, so private and validated, and
+ * readable now that paging is off. */
+extern const uint8_t cocoboot_snp_cpuid_page[4096];
+
+/*
+ * SNP: the C-bit is the CPUID page's leaf 0x8000001F EBX[5:0], which the secure processor
+ * checked against the CPU at launch; the SEV information's C-bit is the hypervisor's word
+ * and must agree (else CB_TERM_SNP_CBIT_PAGE). An empty page leaves the SEV information's
+ * C-bit as the fallback, noted; 64-bit C then refuses the boot with its message
+ * (snp/snp.c), which needs page tables, and so this C-bit, to be printed at all.
+ * A page with a count over 64 is refused here (CB_TERM_SNP_CPUID_PAGE).
+ */
+static void snp_cbit_from_page(struct sev_boot *b)
+{
+	const struct snp_cpuid_table *t = (const struct snp_cpuid_table *)cocoboot_snp_cpuid_page;
+	uint32_t count = t->count;
+
+	if (count == 0) {
+		b->notes |= SEV_NOTE_NO_CPUID_PAGE;
+		return;
+	}
+	if (count > SNP_CPUID_COUNT_MAX)
+		terminate(CB_TERM_SNP_CPUID_PAGE);
+	for (uint32_t i = 0; i < count; i++) {
+		if (t->fn[i].eax_in != 0x8000001fu)
+			continue;
+		if ((t->fn[i].ebx & 0x3f) != b->cbit)
+			terminate(CB_TERM_SNP_CBIT_PAGE);
+		b->notes |= SEV_NOTE_CBIT_FROM_PAGE;
+		return;
+	}
+	terminate(CB_TERM_SNP_CPUID_PAGE);  /* no leaf 0x8000001F: no C-bit to trust */
+}
+
 /*
  * Learn the SEV mode and the C-bit; store the C-bit check value at *check.
  * Terminates (GHCB MSR protocol, reason set CB_TERM_SET) on anything that
@@ -284,6 +319,8 @@ void sev32_detect(struct sev_boot *b, uint32_t start_info_flags, volatile uint64
 		b->hv_max = info.hv_max;
 		vc32.version = info.version;
 		b->cbit = info.cbit;
+		if (b->mode == SEV_MODE_SNP)
+			snp_cbit_from_page(b);
 	} else {
 		cpuid32(0x80000000u, r);
 		if (r[0] < 0x8000001fu)

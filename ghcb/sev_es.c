@@ -195,12 +195,19 @@ static const struct vc_ops hw_ops = {
 	.mmio_gpa = hw_mmio_gpa,
 };
 
-__attribute__((noreturn)) static void terminate(unsigned code)
+static unsigned fatal_set = CB_TERM_SET; /* the set of fatal_code */
+
+__attribute__((noreturn)) static void terminate_set(unsigned set, unsigned code)
 {
 	for (;;) {
-		vc_terminate(&this_cpu()->vc, CB_TERM_SET, code);
+		vc_terminate(&this_cpu()->vc, set, code);
 		cpu_halt_forever();
 	}
+}
+
+__attribute__((noreturn)) static void terminate(unsigned code)
+{
+	terminate_set(CB_TERM_SET, code);
 }
 
 /*
@@ -209,31 +216,40 @@ __attribute__((noreturn)) static void terminate(unsigned code)
  * GHCB just failed. Whatever the GHCB was busy with is abandoned (nothing returns to it),
  * and an error of this last call is ignored: the termination request follows either way.
  */
-void sev_es_fatal(unsigned code, const char *what)
+void sev_es_fatal_set(unsigned set, unsigned code, const char *what)
 {
 	struct vc_cpu *me = &this_cpu()->vc;
-	char line[160];
+	char line[240];
 	int n;
 
 	if (fatal_code)
-		terminate(fatal_code);  /* failed again while reporting: keep the first reason */
+		terminate_set(fatal_set, fatal_code); /* failed again while reporting: keep the first */
 	/* The request carries 8 bits of code (docs/abi.md): a value that is no reason of
 	 * ours (state the hypervisor rewrote, e.g. replay-private) would be cut into another
 	 * reason; it is reported as what it is, a fatal error. */
-	if (!cb_term_name(code))
+	if (set == CB_TERM_SET && !cb_term_name(code))
 		code = CB_TERM_FATAL;
 	fatal_code = code;
+	fatal_set = set;
 	if (me->ghcb) {
+		const char *name = set == CB_TERM_SET ? cb_term_name(code) :
+				   set == SEV_TERM_SET_GEN && code == SEV_TERM_GEN_SNP_FEATURES ?
+				   "snp-features-unsupported" : "spec";
 		n = fmt_snprintf(line, sizeof(line),
 				 "cocoboot: FATAL: SEV-ES: %s: %s (reason set %#x code %#x)\n", what,
-				 cb_term_name(code) ? cb_term_name(code) : "?", CB_TERM_SET, code);
+				 name ? name : "?", set, code);
 		if (n > (int)sizeof(line) - 1)
 			n = (int)sizeof(line) - 1;
 		me->busy = false;
 		me->backup_busy = true;         /* no nested #VC may lend the page now */
 		(void)vc_outs(me, 0xe9, line, (size_t)n, 1);
 	}
-	terminate(code);
+	terminate_set(set, code);
+}
+
+void sev_es_fatal(unsigned code, const char *what)
+{
+	sev_es_fatal_set(CB_TERM_SET, code, what);
 }
 
 /* trap_frame (arch/x86/desc.h) <-> register file in encoding order. */
@@ -275,7 +291,7 @@ static void sev_es_vc_trap(struct trap_frame *t)
 	/* The nest hook already pointed IST_VC at the next stack; on the last one there is
 	 * none, and the frames below may be live: stop here. */
 	if (trap_level(c, t) == VC_LEVELS - 1)
-		terminate(fatal_code ? fatal_code : CB_TERM_VC_NESTED);
+		terminate_set(fatal_set, fatal_code ? fatal_code : CB_TERM_VC_NESTED);
 	frame_in(t, &f);
 	err = vc_handle(&c->vc, &f);
 	if (err)

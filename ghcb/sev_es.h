@@ -45,6 +45,8 @@ void sev_es_set_mmio_check(sev_es_mmio_check_t check);
 
 /* Print the message once, then send the GHCB termination request (set CB_TERM_SET). */
 __attribute__((noreturn)) void sev_es_fatal(unsigned code, const char *what);
+/* The same with another reason set (the GHCB specification's set 0, facts §2.1). */
+__attribute__((noreturn)) void sev_es_fatal_set(unsigned set, unsigned code, const char *what);
 
 /* The boot CPU's #VC state (for statistics and vc_outs). */
 struct vc_cpu *sev_es_bsp(void);

@@ -204,8 +204,13 @@ static int vc_cpuid(struct vc_cpu *cpu, struct vc_frame *f)
 	uint32_t leaf = (uint32_t)f->regs.gpr[INSN_REG_RAX];
 	uint32_t sub = (uint32_t)f->regs.gpr[INSN_REG_RCX];
 	uint64_t a, b, c, d;
+	uint32_t page[4];
 	int err;
 
+	if (cpu->cpuid_page && cpu->cpuid_page(cpu->cpuid_page_ctx, leaf, sub, 0, page) == 1) {
+		a = page[0], b = page[1], c = page[2], d = page[3];
+		goto out;
+	}
 	if (!cpu->ghcb) {
 		uint32_t v[4];
 		/* The MSR protocol has no sub-leaf (facts §2 0x004): refuse indexed leaves
@@ -234,6 +239,14 @@ static int vc_cpuid(struct vc_cpu *cpu, struct vc_frame *f)
 	err = ghcb_check_cpuid(leaf, sub, a, b, c, d);
 	if (err)
 		return err;
+	if (cpu->cpuid_page) {
+		const uint32_t hv[4] = { (uint32_t)a, (uint32_t)b, (uint32_t)c, (uint32_t)d };
+		err = cpu->cpuid_page(cpu->cpuid_page_ctx, leaf, sub, hv, page);
+		if (err)
+			return err;
+		a = page[0], b = page[1], c = page[2], d = page[3];
+	}
+out:
 	f->regs.gpr[INSN_REG_RAX] = (uint32_t)a;
 	f->regs.gpr[INSN_REG_RBX] = (uint32_t)b;
 	f->regs.gpr[INSN_REG_RCX] = (uint32_t)c;

@@ -61,6 +61,11 @@ struct vc_cpu {
 	struct ghcb *backup;
 	bool backup_busy;
 	uint64_t dr7;                   /* DR7 as the guest last wrote it (facts §4.1 0x027) */
+	/* SNP: answers from the CPUID page (snp/cpuid.c snp_cpuid_vc_hook); NULL otherwise.
+	 * Called with hv NULL first: 1 = out[] answered, 0 = ask the hypervisor, then called
+	 * again with its (sanity-checked) answer: 0 with out[] filled, or a termination code. */
+	int (*cpuid_page)(void *ctx, uint32_t leaf, uint32_t sub, const uint32_t *hv, uint32_t out[4]);
+	void *cpuid_page_ctx;
 	struct vc_stats stats;
 };
 

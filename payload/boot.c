@@ -30,6 +30,9 @@
 #include "payload/select.h"
 #include "smp/smp.h"
 #include "xen/ap_bringup.h"
+#include "payload/snp_handoff.h"
+#include "snp/snp.h"
+#include "xen/xen.h"
 
 extern const uint8_t __image_start[], __image_end[];
 
@@ -196,6 +199,18 @@ static __attribute__((noreturn)) void boot_linux(const struct pvh_info *info)
 	if (payload_memmap_set(&mm, ISA_HOLE, ISA_HOLE_END - ISA_HOLE, XEN_HVM_MEMMAP_TYPE_RESERVED, &err))
 		fail(&err);
 
+	/* SNP: the CPUID and secrets pages stay intact and are kept from Linux's allocator
+	 * (docs/abi.md §10). */
+	uint64_t cc_pa = 0;
+	if (sev_mode() == SEV_MODE_SNP) {
+		/* the CC blob's page is reserved too: Linux reserves only the setup_data node */
+		cc_pa = alloc_pages(PAGE, FOUR_GIB, "cc_blob");
+		if (snp_handoff_memmap(&mm, (uintptr_t)cocoboot_snp_cpuid_page,
+				       (uintptr_t)cocoboot_snp_secrets_page, &err) ||
+		    payload_memmap_set(&mm, cc_pa, PAGE, XEN_HVM_MEMMAP_TYPE_RESERVED, &err))
+			fail(&err);
+	}
+
 	uint64_t bp_pa = alloc_pages(sizeof(struct boot_params), FOUR_GIB, "boot_params");
 	uint64_t cl_pa = alloc_pages(src.cmdline_len + 1, FOUR_GIB, "command line");
 	uint64_t stack = alloc_pages(PAGE, FOUR_GIB, "entry stack");
@@ -215,6 +230,18 @@ static __attribute__((noreturn)) void boot_linux(const struct pvh_info *info)
 	struct boot_params *bp = (struct boot_params *)(uintptr_t)bp_pa;
 	if (linux_fill_boot_params(bp, &a, &err))
 		fail(&err);
+	/* SNP: the CC blob, so Linux takes its SNP boot path (facts §10). */
+	if (cc_pa) {
+		memset((void *)(uintptr_t)cc_pa, 0, PAGE);
+		if (snp_handoff_cc_blob(bp, (void *)(uintptr_t)cc_pa, cc_pa,
+					(uintptr_t)cocoboot_snp_cpuid_page,
+					(uintptr_t)cocoboot_snp_secrets_page, &err))
+			fail(&err);
+		log_info("cocoboot: payload: SNP: setup_data SETUP_CC_BLOB at %#llx (CPUID page "
+			 "%#llx, secrets page %#llx)\n", (unsigned long long)cc_pa,
+			 (unsigned long long)(uintptr_t)cocoboot_snp_cpuid_page,
+			 (unsigned long long)(uintptr_t)cocoboot_snp_secrets_page);
+	}
 
 	/* The kernel runs from [load, load+init_size) on our identity map
 	 * (facts §4.9): RAM is mapped no-execute until now. */
@@ -275,6 +302,11 @@ static __attribute__((noreturn)) void boot_pvh(const struct pvh_info *info)
 		keep_blob(&mods[i], "module", dbase, dlen, FOUR_GIB, true);
 	keep_blob(&src.kernel, "kernel file", dbase, dlen, ~0ull, false);
 	img = (const uint8_t *)(uintptr_t)src.kernel.paddr;
+
+	if (sev_mode() == SEV_MODE_SNP &&
+	    snp_handoff_memmap(&mm, (uintptr_t)cocoboot_snp_cpuid_page,
+			       (uintptr_t)cocoboot_snp_secrets_page, &err))
+		fail(&err);
 
 	struct pvh_info_args a = {
 		.flags = info->flags,

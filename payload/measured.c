@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Measured boot: the SEV hashes table's use at boot (docs/abi.md §9.3). */
 #include "payload/measured.h"
+#include "snp/snp.h"
 
 #include "arch/x86/cpu.h"
 #include "boot/boot.h"
@@ -62,6 +63,10 @@ static void take(struct pvh_module *m, unsigned i)
 		if (!mem_map(m->paddr, m->size, PT_WRITE))
 			boot_fatal(BOOT_ERR_PAGING, "measured boot: cannot remap modules[%u]", i);
 		write_cr3(boot_pt.root);
+		/* SNP: the pages are shared in the RMP too; a payload gets them as RAM, so
+		 * they turn private and validated (docs/abi.md §10). */
+		if (sev_mode() == SEV_MODE_SNP)
+			snp_make_range_private(m->paddr, m->size);
 	}
 	log_debug("cocoboot: measured boot: modules[%u] %#llx+%#llx copied%s to %#llx\n", i,
 		  (unsigned long long)m->paddr, (unsigned long long)m->size,

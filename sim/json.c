@@ -149,6 +149,8 @@ void sim_json_print(struct sim *s, FILE *f)
 	fprintf(f, ",\"phys_bits\":%u", s->phys_bits);
 	fprintf(f, ",\"seed\":%" PRIu64 ",\"mem\":%" PRIu64, s->cfg.seed, s->cfg.mem);
 	sim_lie_json(s, f);
+	fprintf(f, ",\"apic\":");
+	sim_apic_json(s, f); /* apic/hv_x2apic.c */
 	fprintf(f, ",\"injections\":%" PRIu64 ",\"injections_by_vector\":", s->injections);
 	counter(f, &s->injections_by_vector, false);
 	fprintf(f, ",\"injections_pending\":%u", sim_inject_pending(s));
@@ -164,6 +166,8 @@ void sim_json_print(struct sim *s, FILE *f)
 	str(f, s->error[0] ? s->error : NULL);
 	fprintf(f, ",\"launch\":");
 	sim_measure_json(s, f);
+	fprintf(f, ",\"snp\":"); /* the RMP and SNP events (mem/rmp.c) */
+	sim_snp_json(s, f);
 	if (s->cfg.check_handoff) {
 		fprintf(f, ",\"handoff\":");
 		sim_handoff_json(s, f);

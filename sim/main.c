@@ -8,6 +8,8 @@
  *                [--intercept-tsc] [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]
  *                [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]
  *                [--cache=coherent|incoherent] [--kernel-hashes]
+ *                [--psc-max=N] [--sev-features=X]   (SNP, docs/sevsim.md "SNP")
+ *                [--savic] [--test-start-all-vcpus]   (Secure AVIC)
  *                [--run-payload-until=linux-kernel-entry]
  *                [--hv=xen|kvm] [--bringup-page=on|off] [--acpi] KERNEL.elf
  *
@@ -85,9 +87,10 @@ static void usage(FILE *f)
 		"              [--lie=NAME[@N][,...]] [--trace] [--max-insns=N] [--intercept-tsc]\n"
 		"              [--check-handoff] [--expect-cmdline=STR] [--expect-modules=N]\n"
 		"              [--rdrand=ok|absent|fail|fail-first=K|ones|ones-first=K]\n"
-		"              [--cache=coherent|incoherent]\n"
+		"              [--cache=coherent|incoherent] [--psc-max=N] [--sev-features=X]\n"
 		"              [--run-payload-until=linux-kernel-entry]\n"
 		"              [--hv=xen|kvm] [--bringup-page=on|off] [--acpi]\n"
+		"              [--savic] [--test-start-all-vcpus]\n"
 		"              KERNEL.elf\n"
 		"       sevsim --list-lies   (the attacks --lie knows: name, clock, what it does)\n"
 		"See docs/sevsim.md.\n");
@@ -271,6 +274,24 @@ static int parse_args(int argc, char **argv)
 			c->intercept_tsc = true;
 		} else if (OPT("--kernel-hashes")) {
 			c->kernel_hashes = true;
+		} else if (OPT("--savic")) {            /* apic/savic.c */
+			c->savic = true;
+		} else if (OPT("--test-start-all-vcpus")) {
+			c->start_all_vcpus = true;
+		} else if (OPT("--psc-max")) { /* SNP (docs/sevsim.md "SNP") */
+			NEED_VAL();
+			if (parse_u64("--psc-max", val, &v, false) < 0)
+				return -1;
+			c->psc_max = (unsigned)(v > 253 ? 253 : v);
+		} else if (OPT("--sev-features")) {
+			NEED_VAL();
+			if (parse_u64("--sev-features", val, &c->sev_features, false) < 0)
+				return -1;
+			if (c->sev_features >> 62) {
+				sim_fail(&sim, "--sev-features: %#" PRIx64 " has bits above SEV_STATUS's",
+					 c->sev_features);
+				return -1;
+			}
 		} else if (OPT("--check-handoff")) {
 			c->check_handoff = true;
 		} else if (OPT("--run-payload-until")) {
@@ -306,6 +327,13 @@ static int parse_args(int argc, char **argv)
 		sim_fail(&sim, "no kernel given (sevsim [options] KERNEL.elf)");
 		return -1;
 	}
+	if (c->savic && c->mode != SIM_MODE_SEV_SNP) {
+		sim_fail(&sim, "--savic: Secure AVIC is an SEV-SNP feature (needs --mode=sev-snp)");
+		return -1;
+	}
+	if (c->savic)
+		c->sev_features |= 1ull << 16;  /* SF16 = SEV_STATUS bit 18 (facts §1.1) */
+	c->savic |= (c->sev_features >> 16) & 1; /* --sev-features with SF16 means the same */
 	if (c->mem < (2ull << 20) || c->mem > MAX_MEM || (c->mem & 0xfff)) {
 		sim_fail(&sim, "--mem: %#" PRIx64 " bytes; need a multiple of 4 KiB from 2 MiB to "
 			 "%#llx (RAM beyond %#llx is placed above 4 GiB)", c->mem, MAX_MEM,
@@ -432,8 +460,14 @@ int main(int argc, char **argv)
 				  sim.entry, sim.start_info_gpa);
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			if (sim.result == SIM_RES_RUNNING &&
-			    sim_smp_start(NULL, &sim.vcpu[0], &bsp, "pvh-entry") == 0)
+			    sim_smp_start(NULL, &sim.vcpu[0], &bsp, "pvh-entry") == 0) {
+				/* --test-start-all-vcpus (test guests only): every vCPU starts
+				 * at the PVH entry, through the same start API */
+				for (unsigned i = 1; sim.cfg.start_all_vcpus && i < sim.nr_vcpus &&
+				     sim.result == SIM_RES_RUNNING; i++)
+					sim_smp_start(NULL, &sim.vcpu[i], &bsp, "test-start-all");
 				sim_run(&sim);
+			}
 			sim_cache_evict(&sim); /* stale lines reach memory by the end at the latest */
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			sim.seconds = (double)(t1.tv_sec - t0.tv_sec) +

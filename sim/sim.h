@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <unicorn/unicorn.h>
 
+#include "sim/apic/apic.h" /* the APIC room: emulated x2APIC and Secure AVIC */
+
 enum sim_mode { SIM_MODE_NONE, SIM_MODE_SEV, SIM_MODE_SEV_ES, SIM_MODE_SEV_SNP };
 
 enum sim_result {
@@ -62,6 +64,13 @@ enum sim_lie {
 	/* SMP (hv/smp.c, fw/bringup.c; clock: AP start requests, VCPUOP_up and SIPI) */
 	SIM_LIE_BRINGUP_DIGEST, SIM_LIE_AP_NEVER_UP, SIM_LIE_VCPUOP_UP_FAKE,
 	SIM_LIE_VCPUOP_UP_ERROR, SIM_LIE_SIPI_DROPPED, SIM_LIE_JUMP_TABLE_OTHER,
+	/* Secure AVIC (apic/, --savic) */
+	SIM_LIE_SAVIC_INJECT_DISALLOWED, SIM_LIE_SAVIC_NMI_UNREQUESTED,
+	SIM_LIE_SAVIC_REGISTER_REFUSED, SIM_LIE_SAVIC_UNREGISTER_REFUSED, SIM_LIE_SAVIC_ICR_GHOST,
+	/* SNP (snpsim): page state, RMP, GHCB registration, CPUID page, AP creation */
+	SIM_LIE_PSC_FAKE_PROGRESS, SIM_LIE_PSC_ERROR, SIM_LIE_RMP_RESET, SIM_LIE_RMP_RESET_SHARED,
+	SIM_LIE_GHCB_REG_OTHER, SIM_LIE_CPUID_PAGE_MISSING, SIM_LIE_HV_FEATURES_NONE,
+	SIM_LIE_AP_CREATE_REFUSED,
 	SIM_LIE_COUNT
 };
 
@@ -127,6 +136,12 @@ struct sim_config {
 	enum sim_hv { SIM_HV_XEN, SIM_HV_KVM } hv; /* --hv: Xen leaves + hypercalls, or none */
 	int bringup_page;            /* --bringup-page=on|off; -1: on under --hv=xen with > 1 vCPU */
 	bool acpi;                   /* ACPI tables (RSDP, XSDT, MADT): on with > 1 vCPU or --acpi */
+	/* Secure AVIC (apic/savic.c) */
+	bool savic;                  /* --savic: SEV_FEATURES Secure AVIC (mode sev-snp) */
+	bool start_all_vcpus;        /* --test-start-all-vcpus: every vCPU at the PVH entry */
+	/* SNP (snpsim) */
+	unsigned psc_max;            /* --psc-max=N: PSC entries done per NAE call (0: all) */
+	uint64_t sev_features;       /* --sev-features=X: SEV_FEATURES of the launch VMSAs */
 };
 
 /* The launch measurement (fw/measure.c, docs/abi.md §9.4). */
@@ -138,6 +153,11 @@ struct sim_launch {
 	bool measured;
 	char digest[65];
 	uint64_t pages, bytes, vmsas;
+	/* SNP (fw/snp_launch.c): the pages cocoboot's notes 0x101/0x102 name (0: none) */
+	uint64_t cpuid_gpa, secrets_gpa;
+	bool snp_measured;
+	char snp_digest[97];         /* SHA-384, hex */
+	uint64_t snp_pages, snp_vmsas, snp_cpuid_entries;
 };
 
 /* What cocoboot was given to chainload, parsed on the host (check/payload.c). */
@@ -212,6 +232,7 @@ enum sim_ev_kind {
 	SIM_EV_RDMSR,       /* emulate (model MSR) */
 	SIM_EV_WRMSR,
 	SIM_EV_PVALIDATE,
+	SIM_EV_RMPADJUST,   /* SNP (mem/rmp.c) */
 	SIM_EV_EXCEPTION,   /* raise a plain exception (ev.code = vector) */
 	SIM_EV_FETCH_FAULT, /* instruction bytes could not be read */
 	SIM_EV_HANDOFF,     /* --check-handoff: first instruction outside the kernel image */
@@ -266,7 +287,9 @@ struct sim_vcpu_init {
 #define SIM_GPR_RDI 7
 
 /* What a linear page below ram_size is in the engine's map (mem/mem.c). */
-enum sim_map { SIM_MAP_PRIVATE, SIM_MAP_SHARED, SIM_MAP_REMAP, SIM_MAP_NONE };
+enum sim_map { SIM_MAP_PRIVATE, SIM_MAP_SHARED, SIM_MAP_REMAP, SIM_MAP_NONE,
+	       SIM_MAP_INVALID /* SNP: private, but the RMP entry is not validated: left
+				* unmapped, so that an access raises #VC 0x404 (mem/rmp.c) */ };
 #define SIM_LAZY_MAX 1024
 
 struct sim_shared_desc {
@@ -303,6 +326,9 @@ struct sim_vcpu {
 	uint64_t slice_left;
 
 	/* SEV state */
+	uint64_t nr_remap_private;    /* SNP: REMAP pages of the last classify (mem/mem.c) */
+	uint64_t snp_vmsa_gpa;        /* SNP AP creation: the VMSA to start from (0: none) */
+	bool snp_vmsa_pending;        /* ... applied at the next INIT (create-on-INIT) or now */
 	uint64_t ghcb_msr;
 	uint64_t ghcb_registered_gfn; /* ~0: none */
 	uint64_t dr7;
@@ -349,6 +375,7 @@ struct sim_vcpu {
 	struct sim_vcpu_init queued_init;
 	struct sim_vcpu *queued_from;
 	const char *queued_how;
+	struct sim_apic apic;         /* apic/: emulated x2APIC, Secure AVIC */
 };
 
 /* The cache model (mem/cache.c): per RAM page and per key (0 private, 1 shared), the
@@ -430,8 +457,17 @@ struct sim {
 		unsigned icws_left;    /* data writes still part of an init sequence */
 	} pic[2];
 
-	/* RMP model (SNP): one byte per 4 KiB page */
+	/* RMP model (SNP, mem/rmp.c): one byte per 4 KiB page of [0, ram_size), sparse */
 	uint8_t *rmp;
+	struct sim_snp_stats {
+		uint64_t pvalidate, pvalidate_2m, pvalidate_cf, pvalidate_fail;
+		uint64_t rmpadjust, psc_pages, psc_calls, psmash;
+		uint64_t implicit;          /* conversions the hypervisor made on a wrong access */
+		uint64_t implicit_first;    /* GPA of the first (~0: none) */
+		char implicit_why[96];
+		uint64_t ap_create, ap_destroy;
+		uint64_t last_validated;    /* GFN the guest validated last (0: none), for lies */
+	} snp;
 
 	/* RDRAND model (cpu/rdrand.c) */
 	uint64_t rdrand_rng;
@@ -474,6 +510,9 @@ struct sim {
 	uint64_t console_bytes;
 	uint64_t remaps;
 	uint64_t lie_hits[SIM_LIE_COUNT];   /* how often each lie struck */
+	struct sim_apic_stats apic_stats;   /* apic/ */
+	struct sim_counter apic_vc_by_msr;  /* x2APIC MSR accesses that raised a #VC, by MSR */
+	struct sim_counter apic_hv_by_msr;  /* ... that the hypervisor handled (an exit each) */
 	double seconds;
 };
 
@@ -568,6 +607,7 @@ enum sim_op {
 	SIM_OP_MOV_FROM_DR, SIM_OP_MOV_TO_DR, SIM_OP_MONITOR, SIM_OP_MWAIT, SIM_OP_HLT,
 	SIM_OP_IN, SIM_OP_OUT, SIM_OP_INS, SIM_OP_OUTS, SIM_OP_MOV_TO_CR, SIM_OP_INVLPG,
 	SIM_OP_PVALIDATE, SIM_OP_IRET, SIM_OP_MOV_FROM_CR, SIM_OP_RDRAND, SIM_OP_CLFLUSH,
+	SIM_OP_RMPADJUST,
 };
 bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struct sim_insn *in);
 /* cpu/ea.c: Unicorn's register ids in encoding order (RAX, RCX, ... R15) */
@@ -644,7 +684,7 @@ void sim_vmgexit(struct sim_vcpu *v);
 void sim_ghcb_msr_protocol(struct sim_vcpu *v);
 void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa);
 uint64_t sim_sev_info(struct sim *s);
-uint64_t sim_hv_features(const struct sim *s);
+uint64_t sim_hv_features(struct sim *s);
 /* false when --lie=term-ignored let the guest run on */
 bool sim_terminate_request(struct sim *s, unsigned set, unsigned code);
 #define SIM_MSR_PROTO_KEY (1ull << 62) /* vmgexits_by_code key of an MSR-protocol request */
@@ -657,10 +697,48 @@ void sim_attack_vmgexit(struct sim_vcpu *v);
 /* hv/hypercall.c: args[0..4] = RDI RSI RDX R10 R8; returns RAX */
 int64_t sim_hypercall(struct sim_vcpu *v, uint64_t nr, const uint64_t args[5], unsigned cpl);
 
-/* mem/rmp.c */
+/* mem/rmp.c (SNP; docs/sevsim.md "SNP"): RMP entry bits, one byte per 4 KiB page. 0 is
+ * the launch default: private (assigned), not validated, no 4 KiB entry yet. */
+#define SIM_RMP_SHARED    0x01u  /* hypervisor-owned: not assigned to the guest */
+#define SIM_RMP_VALIDATED 0x02u
+#define SIM_RMP_2M        0x04u  /* part of a 2 MiB RMP entry (all 512 agree) */
+#define SIM_RMP_VMSA      0x08u  /* RMPADJUST set the VMSA attribute */
+#define SIM_RMP_4K        0x10u  /* has its own 4 KiB entry (cannot be validated as 2 MiB) */
 void sim_rmp_init(struct sim *s);
-uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool validate, bool *cf);
+uint8_t sim_rmp_get(const struct sim *s, uint64_t gfn);
+bool sim_rmp_validated(const struct sim *s, uint64_t gfn);
+bool sim_rmp_shared(const struct sim *s, uint64_t gfn);
+/* SNP_LAUNCH_UPDATE: private, validated, a 4 KiB entry */
+void sim_rmp_launch_page(struct sim *s, uint64_t gfn);
+/* the hypervisor's conversion (PSC; huge: a 2 MiB entry); 0 or -1 (not RAM) */
+int sim_rmp_psc(struct sim *s, uint64_t gfn, bool to_shared, bool huge);
 int sim_rmp_set_shared(struct sim *s, uint64_t gfn, bool shared);
+/* a guest access in the wrong state: the hypervisor converts (KVM + QEMU guest_memfd);
+ * deferred: called from inside the engine (mappings updated at the next instruction) */
+void sim_rmp_implicit(struct sim *s, uint64_t gfn, bool to_shared, bool deferred,
+		      const char *why);
+/* PVALIDATE / RMPADJUST; false: an exception was delivered instead (#GP, #PF) */
+bool sim_pvalidate_insn(struct sim_vcpu *v);
+bool sim_rmpadjust_insn(struct sim_vcpu *v);
+uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool validate, bool *cf);
+void sim_snp_json(const struct sim *s, FILE *f);
+/* the hypervisor re-assigns a page behind the guest's back (hv/snp_attack.c) */
+void sim_rmp_hv_reset(struct sim *s, uint64_t gfn, bool shared);
+void sim_snp_attack_vmgexit(struct sim_vcpu *v);
+/* mem/mem.c: RMP entries [gfn, gfn + n) changed: update every vCPU's mappings */
+void sim_mem_rmp_changed(struct sim *s, uint64_t gfn, uint64_t n, bool deferred);
+/* fw/snp_launch.c: the SNP launch (pages, CPUID and secrets pages, digest); 0 or -1 */
+int sim_snp_launch(struct sim *s);
+/* fw/snp_launch.c: the CPUID page differs from what the firmware checked at launch */
+bool sim_snp_cpuid_changed(const struct sim *s);
+/* check/snp_handoff.c: SNP checks at a Linux / PVH handoff; ram = {addr, size} RAM entries */
+void sim_snp_handoff_linux(struct sim_vcpu *v, uint64_t rsi, const uint64_t (*ram)[2], unsigned n);
+void sim_snp_handoff_pvh(struct sim_vcpu *v, const uint64_t (*ram)[2], unsigned n);
+/* hv/snp_ap.c: NAE 0x8000_0013 and the VMSA switch of a target vCPU */
+struct sim_ghcb;
+uint64_t sim_snp_ap_creation(struct sim_vcpu *v, uint64_t info1, uint64_t info2, uint64_t rax,
+			     const char **why);
+void sim_snp_ap_update(struct sim_vcpu *from, struct sim_vcpu *target);
 
 /* check/payload.c, check/handoff.c */
 void sim_payload_parse(struct sim *s);

@@ -39,12 +39,13 @@ struct desc_ptr {
 
 static uint64_t gdt[6] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
-static struct idt_gate idt[NR_EXCEPTIONS] __attribute__((aligned(16)));
+static struct idt_gate idt[VEC_IRQ_LAST + 1] __attribute__((aligned(16)));
 static uint8_t ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
-static trap_handler_t handlers[NR_EXCEPTIONS];
+static trap_handler_t handlers[VEC_IRQ_LAST + 1];
 static const struct trap_nest_hook *nest_hook;
 
 extern const uint8_t trap_stubs[];
+extern const uint8_t irq_stubs[]; /* VEC_IRQ_FIRST.. (traps.asm) */
 #define TRAP_STUB_SIZE 16
 
 static uint64_t seg_desc(uint32_t flags_type)
@@ -119,8 +120,13 @@ static void idt_load(void)
 
 static void idt_init(void)
 {
-	for (unsigned v = 0; v < NR_EXCEPTIONS; v++) {
+	for (unsigned v = 0; v <= VEC_IRQ_LAST; v++) {
 		uint64_t off = (uint64_t)(uintptr_t)(trap_stubs + v * TRAP_STUB_SIZE);
+
+		if (v >= NR_EXCEPTIONS && v < VEC_IRQ_FIRST)
+			continue; /* not present: such a vector is a #GP (a crash report) */
+		if (v >= VEC_IRQ_FIRST)
+			off = (uint64_t)(uintptr_t)(irq_stubs + (v - VEC_IRQ_FIRST) * TRAP_STUB_SIZE);
 
 		idt[v] = (struct idt_gate){
 			.off_lo = off & 0xffff,
@@ -173,7 +179,7 @@ void desc_tss_set_ist(void *tss_bytes, unsigned ist, uint64_t top)
 
 void trap_set_handler(unsigned vector, trap_handler_t h)
 {
-	if (vector < NR_EXCEPTIONS)
+	if (vector <= VEC_IRQ_LAST)
 		handlers[vector] = h;
 }
 
@@ -185,7 +191,7 @@ void trap_set_nest_hook(const struct trap_nest_hook *hook)
 void trap_dispatch(struct trap_frame *f);
 void trap_dispatch(struct trap_frame *f)
 {
-	trap_handler_t h = f->vector < NR_EXCEPTIONS ? handlers[f->vector] : NULL;
+	trap_handler_t h = f->vector <= VEC_IRQ_LAST ? handlers[f->vector] : NULL;
 	const struct trap_nest_hook *nest = nest_hook;
 	uint64_t saved = nest ? nest->enter(f) : 0;
 

@@ -29,6 +29,16 @@
 #define VEC_PF 14
 #define VEC_MC 18
 #define VEC_VC 29
+/* Interrupt vectors (docs/abi.md §12): the local APIC's, used under Secure AVIC. The IDT
+ * covers 0..VEC_IRQ_LAST; IPI vectors are never in ALLOWED_IRR (the hypervisor cannot
+ * inject them), the timer's is. */
+#define VEC_IRQ_FIRST  0xec
+#define VEC_IPI_WAKE   0xec /* an IPI that only wakes the target (HLT loops) */
+#define VEC_IPI_TEST   0xed /* the boot's self IPI (apic/savic.c check) */
+#define VEC_TIMER      0xee /* the LAPIC timer, emulated by the hypervisor */
+#define VEC_SPURIOUS   0xef
+#define VEC_IRQ_LAST   0xef
+#define NR_IRQ_STUBS   (VEC_IRQ_LAST - VEC_IRQ_FIRST + 1)
 
 /* Layout pushed by arch/x86/traps.asm; keep both in step. */
 struct trap_frame {

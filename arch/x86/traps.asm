@@ -14,6 +14,19 @@ global trap_stubs
 
 EXC_STUBS trap_stubs, trap_common
 
+; Interrupt vectors VEC_IRQ_FIRST..VEC_IRQ_LAST (arch/x86/desc.h: 0xEC..0xEF), same frame.
+global irq_stubs
+align EXC_STUB_SIZE
+irq_stubs:
+%assign v 0xec
+%rep 4
+align EXC_STUB_SIZE
+	push 0
+	push v
+	jmp trap_common
+%assign v v + 1
+%endrep
+
 trap_common:
 	push rax
 	push rbx

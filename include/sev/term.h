@@ -65,11 +65,28 @@ enum cb_term_code {
 	CB_TERM_SMP_TIMEOUT         = 0x21, /* an AP did not report in time */
 	CB_TERM_SMP_IDENTITY        = 0x22, /* an AP runs as another CPU than it was started as */
 	CB_TERM_SMP_AP_ERROR        = 0x23, /* an AP reported an error state (init code, stray) */
+	/* Secure AVIC (apic/savic.c, docs/abi.md §12) */
+	CB_TERM_SAVIC_NO_X2APIC     = 0x24, /* Secure AVIC on, but the APIC is not in x2APIC mode */
+	CB_TERM_SAVIC_REGISTER      = 0x25, /* backing page registration refused / not taken */
+	CB_TERM_SAVIC_TEARDOWN      = 0x26, /* teardown refused: no handoff with Secure AVIC left on */
+	CB_TERM_SAVIC_IRQ           = 0x27, /* an interrupt did not arrive (self IPI, timer, IPI) */
 	CB_TERM_GHCB_REGISTER       = 0x30, /* GHCB GPA registration answered with another GFN */
 	CB_TERM_SEV_STATUS          = 0x31, /* SEV_STATUS inconsistent with the mode or unsupported */
 	CB_TERM_HV_VALUE            = 0x32, /* hypervisor value out of range (not CPUID) */
 	CB_TERM_SHUTDOWN_FAILED     = 0x33, /* the shutdown hypercall returned */
 	CB_TERM_NO_RANDOM           = 0x34, /* no good RDRAND value for the C-bit check */
+	/* 0x35-0x3f: SEV-SNP (snp/, docs/abi.md §10) */
+	CB_TERM_SNP_PSC             = 0x35, /* page state change: the hypervisor reported an error */
+	CB_TERM_SNP_PSC_PROGRESS    = 0x36, /* page state change: no, backwards or altered progress */
+	CB_TERM_SNP_PVALIDATE       = 0x37, /* PVALIDATE failed (FAIL_INPUT, unexpected size mismatch) */
+	CB_TERM_SNP_PVALIDATE_NOCHANGE = 0x38, /* PVALIDATE CF=1: the page already was in that state */
+	CB_TERM_SNP_CPUID_PAGE      = 0x39, /* SNP CPUID page missing or malformed */
+	CB_TERM_SNP_CPUID_CONTRADICT = 0x3a, /* hypervisor's CPUID answer contradicts the CPUID page */
+	CB_TERM_SNP_CBIT_PAGE       = 0x3b, /* CPUID page C-bit differs from the MSR protocol's */
+	CB_TERM_SNP_AP_CREATE       = 0x3c, /* SNP AP creation refused or VMSA not accepted */
+	CB_TERM_SNP_SECRETS_PAGE    = 0x3d, /* SNP secrets page missing or malformed */
+	CB_TERM_SNP_HV_FEATURES     = 0x3e, /* hypervisor features lack SNP (also set 0 code 2) */
+	CB_TERM_SNP_LAUNCH_RANGE    = 0x3f, /* launch-validated ranges implausible (start_info blob) */
 	CB_TERM_FATAL               = 0xff, /* any other fatal error */
 };
 
@@ -109,11 +126,26 @@ static inline const char *cb_term_name(unsigned code)
 	case CB_TERM_SMP_TIMEOUT:        return "smp-timeout";
 	case CB_TERM_SMP_IDENTITY:       return "smp-identity";
 	case CB_TERM_SMP_AP_ERROR:       return "smp-ap-error";
+	case CB_TERM_SAVIC_NO_X2APIC:    return "savic-no-x2apic";
+	case CB_TERM_SAVIC_REGISTER:     return "savic-register";
+	case CB_TERM_SAVIC_TEARDOWN:     return "savic-teardown";
+	case CB_TERM_SAVIC_IRQ:          return "savic-irq";
 	case CB_TERM_GHCB_REGISTER:      return "ghcb-register";
 	case CB_TERM_SEV_STATUS:         return "sev-status";
 	case CB_TERM_HV_VALUE:           return "hv-value";
 	case CB_TERM_SHUTDOWN_FAILED:    return "shutdown-failed";
 	case CB_TERM_NO_RANDOM:          return "no-random";
+	case CB_TERM_SNP_PSC:            return "snp-psc";
+	case CB_TERM_SNP_PSC_PROGRESS:   return "snp-psc-progress";
+	case CB_TERM_SNP_PVALIDATE:      return "snp-pvalidate";
+	case CB_TERM_SNP_PVALIDATE_NOCHANGE: return "snp-pvalidate-nochange";
+	case CB_TERM_SNP_CPUID_PAGE:     return "snp-cpuid-page";
+	case CB_TERM_SNP_CPUID_CONTRADICT: return "snp-cpuid-contradict";
+	case CB_TERM_SNP_CBIT_PAGE:      return "snp-cbit-page";
+	case CB_TERM_SNP_AP_CREATE:      return "snp-ap-create";
+	case CB_TERM_SNP_SECRETS_PAGE:   return "snp-secrets-page";
+	case CB_TERM_SNP_HV_FEATURES:    return "snp-hv-features";
+	case CB_TERM_SNP_LAUNCH_RANGE:   return "snp-launch-range";
 	case CB_TERM_FATAL:              return "fatal";
 	default:                         return (const char *)0;
 	}

@@ -48,7 +48,7 @@ static void deliver(struct sim_vcpu *from, struct sim_vcpu *to, unsigned mode, u
 	else if (mode == MODE_SIPI)
 		sim_smp_sipi(from, to, vector);
 	else
-		s->ipis_dropped++;
+		s->ipis_dropped++; /* xAPIC fixed/NMI; x2APIC ones go to apic/hv_x2apic.c */
 }
 
 /* Send the IPI icr_lo describes to dest (an APIC ID; all_id: the broadcast ID). */
@@ -141,11 +141,11 @@ bool sim_apic_msr_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 	if (msr < X2APIC_MSR_FIRST || msr > X2APIC_MSR_LAST || !sim_apic_x2(v))
 		return false;
 	unsigned off = (msr - X2APIC_MSR_FIRST) << 4;
-	if (off == REG_ICR_LO)
+	if (off == REG_ICR_LO) {
 		*val = reg_read(v, REG_ICR_LO) | (uint64_t)v->apic_icr_hi << 32;
-	else
-		*val = reg_read(v, off);
-	return true;
+		return true;
+	}
+	return sim_hv_x2apic_read(v, msr, val); /* the register file: apic/hv_x2apic.c */
 }
 
 bool sim_apic_msr_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
@@ -156,13 +156,17 @@ bool sim_apic_msr_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 	if (off == REG_ICR_LO) {
 		v->apic_icr_hi = (uint32_t)(val >> 32);
 		v->apic_reg[REG_ICR_LO >> 4] = (uint32_t)val;
+		unsigned mode = ICR_MODE((uint32_t)val);
+		if (mode == MODE_FIXED || mode == MODE_NMI) {
+			v->sim->ipis++; /* interrupts: the hypervisor's x2APIC (apic/hv_x2apic.c) */
+			return sim_hv_x2apic_write(v, msr, val);
+		}
 		send_ipi(v, (uint32_t)val, (uint32_t)(val >> 32), 0xffffffffu);
 		return true;
 	}
 	if (off == REG_ID || off == REG_VERSION || off == REG_ICR_HI)
 		return false; /* read-only or absent in x2APIC mode: #GP */
-	reg_write(v, off, (uint32_t)val);
-	return true;
+	return sim_hv_x2apic_write(v, msr, val); /* the register file: apic/hv_x2apic.c */
 }
 
 /* IA32_APIC_BASE: the xAPIC page, EN, BSP on vCPU 0; EXTD from the start when an APIC ID
@@ -171,8 +175,8 @@ void sim_apic_reset(struct sim_vcpu *v)
 {
 	v->apic_id = 2 * v->id;
 	v->apic_base = SIM_APIC_BASE | (1ull << 11) | (v->id == 0 ? 1ull << 8 : 0);
-	if (2 * (v->sim->nr_vcpus - 1) > 0xfe)
-		v->apic_base |= APIC_BASE_EXTD;
+	if (2 * (v->sim->nr_vcpus - 1) > 0xfe || v->sim->cfg.savic)
+		v->apic_base |= APIC_BASE_EXTD; /* Secure AVIC has no xAPIC (facts §8.2) */
 	v->apic_icr_hi = 0;
 	for (unsigned i = 0; i < 64; i++)
 		v->apic_reg[i] = 0;

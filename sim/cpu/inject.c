@@ -105,6 +105,11 @@ void sim_inject_after_vmgexit(struct sim_vcpu *v)
 		sim_inject_exception(v, VEC_VC, true, SIM_EXIT_CPUID);
 	if (sim_lie(s, SIM_LIE_EXTINT_IN_GHCB_CALL))
 		sim_inject_intr(v, EXTINT_VECTOR);
+	/* Secure AVIC (docs/lies.md): the hypervisor's requests the CPU must filter */
+	if (sim_savic_on(v) && sim_lie(s, SIM_LIE_SAVIC_INJECT_DISALLOWED))
+		sim_savic_request_disallowed(v);
+	if (sim_savic_on(v) && sim_lie(s, SIM_LIE_SAVIC_NMI_UNREQUESTED))
+		v->apic.hv_nmi = true;
 }
 
 /* A #VC was just delivered: the handler's first instruction is next. */

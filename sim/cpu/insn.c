@@ -199,6 +199,7 @@ bool sim_insn_decode(const uint8_t *b, unsigned n, bool mode64, bool cs32, struc
 	case 0xc8: case 0xfa: in->opcode = SIM_OP_MONITOR; return true;
 	case 0xc9: case 0xfb: in->opcode = SIM_OP_MWAIT; return true;
 	case 0xff: in->opcode = in->rep_ne ? SIM_OP_PVALIDATE : SIM_OP_OTHER; return true;
+	case 0xfe: in->opcode = in->rep ? SIM_OP_RMPADJUST : SIM_OP_OTHER; return true;
 	default:
 		break;
 	}

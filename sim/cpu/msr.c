@@ -69,7 +69,9 @@ uint64_t sim_sev_status(const struct sim *s)
 	switch (s->cfg.mode) {
 	case SIM_MODE_SEV:     return SIM_SEV_STATUS_SEV;
 	case SIM_MODE_SEV_ES:  return SIM_SEV_STATUS_SEV | SIM_SEV_STATUS_SEV_ES;
-	case SIM_MODE_SEV_SNP: return SIM_SEV_STATUS_SEV | SIM_SEV_STATUS_SEV_ES | SIM_SEV_STATUS_SNP;
+	case SIM_MODE_SEV_SNP: /* SEV_FEATURES = SEV_STATUS >> 2 (facts §1.1); SF0 is SNP */
+		return SIM_SEV_STATUS_SEV | SIM_SEV_STATUS_SEV_ES | SIM_SEV_STATUS_SNP |
+		       (s->cfg.sev_features << 2);
 	default:               return 0;
 	}
 }
@@ -77,6 +79,8 @@ uint64_t sim_sev_status(const struct sim *s)
 /* SEV registers of the CPU itself. The GHCB MSR exists only in SEV-ES/SNP guests. */
 bool sim_msr_cpu_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 {
+	if (sim_savic_cpu_read(v, msr, val)) /* SAVIC_CONTROL, accelerated x2APIC reads */
+		return true;
 	if (msr == SIM_MSR_GHCB && v->sim->cfg.mode >= SIM_MODE_SEV_ES) {
 		*val = v->ghcb_msr;
 		return true;
@@ -90,6 +94,10 @@ bool sim_msr_cpu_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 
 bool sim_msr_cpu_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 {
+	if (msr == SIM_MSR_SAVIC_CONTROL && v->sim->cfg.savic)
+		return sim_savic_cpu_write(v, msr, val); /* false: #GP */
+	if (sim_savic_cpu_write(v, msr, val)) /* accelerated x2APIC writes */
+		return true;
 	if (msr == SIM_MSR_GHCB && v->sim->cfg.mode >= SIM_MODE_SEV_ES) {
 		v->ghcb_msr = val;
 		return true;
@@ -123,7 +131,8 @@ static bool write_hypercall_page(struct sim *s, uint64_t gpa)
 bool sim_msr_hv_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
-	case 0x1bu: /* APIC_BASE: 0xFEE00000, enabled, BSP flag on vCPU 0 (apic/lapic.c) */
+	case 0x1bu: /* APIC_BASE: 0xFEE00000, enabled, BSP flag on vCPU 0; x2APIC from reset
+		     * under Secure AVIC, which has no xAPIC (facts §8.2; apic/lapic.c) */
 		*val = v->apic_base;
 		return true;
 	case 0x10u: /* TSC */
@@ -143,7 +152,7 @@ bool sim_msr_hv_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0;
 		return true;
 	default:
-		return sim_apic_msr_read(v, msr, val);
+		return sim_apic_msr_read(v, msr, val); /* apic/lapic.c, then apic/hv_x2apic.c */
 	}
 }
 
@@ -161,6 +170,6 @@ bool sim_msr_hv_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 	case 0x2ffu:
 		return true; /* accepted, no effect */
 	default:
-		return sim_apic_msr_write(v, msr, val);
+		return sim_apic_msr_write(v, msr, val); /* apic/lapic.c, then apic/hv_x2apic.c */
 	}
 }

@@ -215,6 +215,21 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 	case SIM_OP_WRMSR: {
 		bool wr = in.opcode == SIM_OP_WRMSR;
 		uint32_t msr = (uint32_t)sim_reg(v, UC_X86_REG_RCX);
+		if (es(s) && (msr == SIM_MSR_SAVIC_CONTROL ||
+			      (msr >= SIM_MSR_X2APIC_BASE && msr <= SIM_MSR_X2APIC_LAST))) {
+			/* apic/savic.c: accelerated, or #VC 0x401/0x402/0x7C */
+			bool trap;
+			uint64_t code = sim_savic_msr_exit(v, msr, wr, &trap);
+			if (code) {
+				if (msr != SIM_MSR_SAVIC_CONTROL)
+					sim_counter_add(&s->apic_vc_by_msr, msr);
+				v->ev.gpa = trap; /* SIM_EV_VC: 1 = after the instruction */
+				stop(v, SIM_EV_VC, code, in.len, addr);
+			} else {
+				stop(v, wr ? SIM_EV_WRMSR : SIM_EV_RDMSR, msr, in.len, addr);
+			}
+			return;
+		}
 		if (es(s) && sim_msr_intercepted(msr, wr)) {
 			stop(v, SIM_EV_VC, SIM_EXIT_MSR, in.len, addr);
 			return;
@@ -334,8 +349,10 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		v->nmi_blocked = false; /* IRET ends NMI blocking (APM vol. 2, 8.2.2) */
 		break;
 	case SIM_OP_PVALIDATE:
+	case SIM_OP_RMPADJUST:
 		if (s->cfg.mode == SIM_MODE_SEV_SNP) {
-			stop(v, SIM_EV_PVALIDATE, 0, in.len, addr);
+			stop(v, in.opcode == SIM_OP_PVALIDATE ? SIM_EV_PVALIDATE : SIM_EV_RMPADJUST, 0,
+			     in.len, addr);
 			return;
 		}
 		break;
@@ -423,6 +440,25 @@ static bool hook_invalid(uc_engine *uc, void *ud)
 }
 
 /*
+ * SNP: is this a C=1 access (paging off and instruction fetches always are) to RAM whose
+ * RMP entry is not validated? Then the CPU raises #VC 0x404 (facts §5.3). A hypervisor-
+ * owned page is first converted by the hypervisor, as KVM + QEMU do (mem/rmp.c).
+ */
+static bool snp_not_validated(struct sim_vcpu *v, uint64_t gpa, bool fetch)
+{
+	struct sim *s = v->sim;
+	bool priv = false;
+	uint64_t g = sim_mem_decode_gpa(s, gpa, &priv);
+
+	if (!(v->cr0 & CR0_PG) || fetch)
+		priv = true;
+	if (!priv || g == ~0ull || !sim_mem_is_ram(s, g, 1) || sim_rmp_validated(s, g >> 12))
+		return false;
+	sim_rmp_implicit(s, g >> 12, false, true, "C=1 access to a shared page");
+	return true;
+}
+
+/*
  * Unicorn 2.0.1 checks a data or fetch address against its *physical* map before the
  * page walk, so an access lands here both for real MMIO (GPA not RAM) and for a linear
  * address that is simply not also a physical one. Tell them apart with our own walk.
@@ -443,6 +479,11 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 		sim_set_reg(v, UC_X86_REG_CR2, addr);
 		v->ev.gpa = (write ? 2u : 0u) | (fetch ? 0x10u : 0u) | (sim_cpl(v) == 3 ? 4u : 0u);
 		stop(v, SIM_EV_EXCEPTION, 14, 0, rip);
+		return false;
+	}
+	if (s->rmp && snp_not_validated(v, gpa, fetch)) {
+		v->ev.gpa = gpa;
+		stop(v, SIM_EV_VC, SIM_EXIT_NOT_VALIDATED, 0, rip);
 		return false;
 	}
 	if (sim_mem_map_lazy(v, addr, gpa))
@@ -482,6 +523,7 @@ int sim_vcpu_create(struct sim *s, unsigned id)
 	v->intr_pending = -1;
 	v->cs_cached = ~0ull;
 	v->last_exec_page = ~0ull;
+	v->apic.savic_gpa = v->apic.savic_last_gpa = ~0ull; /* apic/savic.c: no page */
 	/* KVM pre-loads the GHCB MSR with the SEV information (facts §2 notes). */
 	v->ghcb_msr = es(s) ? sim_sev_info(s) : 0;
 	if (es(s) && sim_lie(s, SIM_LIE_GHCB_MSR_PRELOAD))
@@ -717,7 +759,7 @@ int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 	memset(&v->ev, 0, sizeof(v->ev));
 	v->inj_exc = v->nmi_pending = v->nmi_blocked = false;
 	v->intr_pending = -1;
-	v->paging_dirty = true;
+	v->paging_dirty = true; /* also SNP: unvalidated pages leave the map first */
 	v->ever_ran = true;
 	v->starts++;
 	v->state = SIM_VCPU_RUNNABLE;
@@ -870,6 +912,8 @@ static void handle_event(struct sim_vcpu *v)
 		sim_attack_paging_on(v);
 		break;
 	case SIM_EV_VC:
+		if (v->ev.gpa == 1)
+			advance(v); /* a trap-style #VC (Secure AVIC writes): RIP after the insn */
 		sim_vc_raise(v, v->ev.code);
 		break;
 	case SIM_EV_VMGEXIT:
@@ -891,6 +935,8 @@ static void handle_event(struct sim_vcpu *v)
 	case SIM_EV_HLT:
 		sim_cache_evict(s);
 		advance(v);
+		if (sim_apic_hlt_pending(v))
+			break; /* apic/savic.c: an interrupt is taken instead of halting */
 		v->halted_if = (sim_reg(v, UC_X86_REG_EFLAGS) & RFLAGS_IF) != 0;
 		v->state = SIM_VCPU_HALTED;
 		sim_smp_stopped(v);
@@ -915,17 +961,16 @@ static void handle_event(struct sim_vcpu *v)
 		}
 		advance(v);
 		break;
-	case SIM_EV_PVALIDATE: {
-		bool cf = false;
-		uint64_t rax = sim_pvalidate(v, sim_reg(v, UC_X86_REG_RAX),
-					     (unsigned)sim_reg(v, UC_X86_REG_RCX) & 1,
-					     (sim_reg(v, UC_X86_REG_RDX) & 1) != 0, &cf);
-		uint64_t fl = sim_reg(v, UC_X86_REG_EFLAGS);
-		sim_set_reg(v, UC_X86_REG_RAX, rax);
-		sim_set_reg(v, UC_X86_REG_EFLAGS, cf ? (fl | RFLAGS_CF) : (fl & ~RFLAGS_CF));
-		advance(v);
+	case SIM_EV_PVALIDATE:
+		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
+		if (sim_pvalidate_insn(v))
+			advance(v);
 		break;
-	}
+	case SIM_EV_RMPADJUST:
+		sim_set_reg(v, UC_X86_REG_RIP, v->ev.rip);
+		if (sim_rmpadjust_insn(v))
+			advance(v);
+		break;
 	case SIM_EV_EXCEPTION: {
 		unsigned vec = (unsigned)v->ev.code;
 		s->exceptions++;
@@ -1030,6 +1075,10 @@ static void run_slice(struct sim_vcpu *v)
 		uint64_t before = s->insns_total;
 		uc_err e;
 
+		sim_apic_vmrun(v); /* apic/savic.c: interrupts and NMIs from the APIC */
+		if (s->result != SIM_RES_RUNNING)
+			return;
+		rip = sim_reg(v, UC_X86_REG_RIP);
 		if (sim_inject_waiting(v)) {
 			sim_inject_deliver(v);
 			if (s->result != SIM_RES_RUNNING)
@@ -1097,6 +1146,7 @@ static void run_slice(struct sim_vcpu *v)
 void sim_run(struct sim *s)
 {
 	while (s->result == SIM_RES_RUNNING) {
+		sim_apic_schedule(s); /* apic/savic.c: timers, wake-ups by the hypervisor */
 		unsigned n = runnable_count(s), i;
 		if (n == 0) {
 			sim_end(s, SIM_RES_HALT);

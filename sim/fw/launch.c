@@ -92,6 +92,11 @@ static int scan_notes(struct sim *s, const uint8_t *p, uint64_t size, uint64_t *
 		if (namesz == SIM_NOTE_COCOBOOT_NAMESZ && !memcmp(p + name, SIM_NOTE_COCOBOOT, namesz) &&
 		    type == SIM_NOTE_HASHES && descsz >= 12 && get(p + desc + 8, 4) == SIM_HT_PAGE)
 			s->launch.hashes_gpa = get(p + desc, 8); /* fw/measure.c checks it */
+		if (namesz == SIM_NOTE_COCOBOOT_NAMESZ && !memcmp(p + name, SIM_NOTE_COCOBOOT, namesz) &&
+		    (type == SIM_NOTE_SNP_CPUID || type == SIM_NOTE_SNP_SECRETS) && descsz >= 12 &&
+		    get(p + desc + 8, 4) == 4096) /* fw/snp_launch.c checks them */
+			*(type == SIM_NOTE_SNP_CPUID ? &s->launch.cpuid_gpa : &s->launch.secrets_gpa) =
+				get(p + desc, 8);
 		if (namesz == 4 && !memcmp(p + name, "Xen", 4) && type == XEN_ELFNOTE_PHYS32_ENTRY) {
 			if (descsz != 4 && descsz != 8) {
 				sim_fail(s, "kernel %s: XEN_ELFNOTE_PHYS32_ENTRY has a %u-byte "

@@ -143,3 +143,56 @@ void ld_end(struct ld_digest *d, char hex[65])
 	for (unsigned i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
+
+/* ---- SNP (sim/fw/spec.h PAGE_INFO; SNP firmware ABI 56860 §8.17.2) ---- */
+
+void ld_snp_begin(struct ld_snp *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void ld_snp_page(struct ld_snp *d, unsigned type, uint64_t gpa, const uint8_t *page)
+{
+	struct sim_snp_page_info pi;
+
+	memset(&pi, 0, sizeof(pi));
+	memcpy(pi.digest_cur, d->ld, sizeof(pi.digest_cur));
+	if (page)
+		EVP_Digest(page, 4096, pi.contents, NULL, EVP_sha384(), NULL);
+	pi.length = sizeof(pi);
+	pi.page_type = (uint8_t)type;
+	pi.gpa = gpa;
+	EVP_Digest(&pi, sizeof(pi), d->ld, NULL, EVP_sha384(), NULL);
+	d->pages++;
+	if (type == SIM_SNP_PAGE_VMSA)
+		d->vmsas++;
+}
+
+void ld_snp_normal(struct ld_snp *d, uint64_t gpa, const uint8_t *data, uint64_t len,
+		   uint64_t skip1, uint64_t skip2)
+{
+	for (uint64_t off = 0; off < len; off += 4096)
+		if (gpa + off != skip1 && gpa + off != skip2)
+			ld_snp_page(d, SIM_SNP_PAGE_NORMAL, gpa + off, data + off);
+}
+
+void ld_snp_tail(struct ld_snp *d, uint64_t cpuid_gpa, uint64_t secrets_gpa, unsigned nr_vcpus,
+		 uint64_t entry, uint64_t start_info, uint64_t sev_features, bool bringup)
+{
+	uint8_t vmsa[4096];
+
+	if (cpuid_gpa)
+		ld_snp_page(d, SIM_SNP_PAGE_CPUID, cpuid_gpa, NULL);
+	if (secrets_gpa)
+		ld_snp_page(d, SIM_SNP_PAGE_SECRETS, secrets_gpa, NULL);
+	for (unsigned v = 0; v < nr_vcpus; v++) {
+		ld_vmsa(vmsa, v, nr_vcpus, entry, start_info, sev_features, bringup);
+		ld_snp_page(d, SIM_SNP_PAGE_VMSA, SIM_SNP_VMSA_GPA, vmsa);
+	}
+}
+
+void ld_snp_hex(const struct ld_snp *d, char hex[97])
+{
+	for (unsigned i = 0; i < sizeof(d->ld); i++)
+		snprintf(hex + 2 * i, 3, "%02x", d->ld[i]);
+}

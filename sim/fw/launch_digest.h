@@ -54,4 +54,22 @@ void ld_update_data(struct ld_digest *d, const uint8_t *pages, uint64_t len); /*
 void ld_update_vmsa(struct ld_digest *d, const uint8_t page[4096]);
 void ld_end(struct ld_digest *d, char hex[65]);
 
+/* ---- SNP (snpsim): the launch digest of SNP_LAUNCH_UPDATE (sim/fw/spec.h PAGE_INFO):
+ * digest = SHA-384(PAGE_INFO{digest, contents, 0x70, type, 0, 0, 0, 0, 0, gpa}) per page,
+ * from 48 zero bytes. Page order: docs/abi.md §9.4. */
+struct ld_snp {
+	uint8_t ld[48];
+	uint64_t pages, vmsas;
+};
+void ld_snp_begin(struct ld_snp *d);
+/* one page of type t at gpa; page: its 4096 bytes (normal, VMSA), NULL for the others */
+void ld_snp_page(struct ld_snp *d, unsigned type, uint64_t gpa, const uint8_t *page);
+/* normal pages [gpa, gpa + len) from data, skipping the pages at skip1/skip2 (0: none) */
+void ld_snp_normal(struct ld_snp *d, uint64_t gpa, const uint8_t *data, uint64_t len,
+		   uint64_t skip1, uint64_t skip2);
+/* the tail of a launch: CPUID page, secrets page (0: absent), one VMSA per vCPU */
+void ld_snp_tail(struct ld_snp *d, uint64_t cpuid_gpa, uint64_t secrets_gpa, unsigned nr_vcpus,
+		 uint64_t entry, uint64_t start_info, uint64_t sev_features, bool bringup);
+void ld_snp_hex(const struct ld_snp *d, char hex[97]);
+
 #endif

@@ -108,6 +108,9 @@ int sim_measure_launch(struct sim *s)
 		l->vmsas = d.vmsas;
 		l->measured = true;
 	}
+	/* SNP: SNP_LAUNCH_UPDATE of every launch page, the CPUID and secrets pages (fw/snp_launch.c) */
+	if (s->cfg.mode == SIM_MODE_SEV_SNP && sim_snp_launch(s) < 0)
+		return -1;
 	/* lies after LAUNCH_FINISH: the hypervisor writes guest memory */
 	if (sim_lie(s, SIM_LIE_MODULE_SWAP) && s->cfg.nr_modules) {
 		unsigned last = s->cfg.nr_modules - 1; /* the kernel alone, else the initrd */
@@ -154,7 +157,15 @@ void sim_measure_json(const struct sim *s, FILE *f)
 	}
 	if (l->measured)
 		fprintf(f, ",\"digest\":\"%s\",\"measured_pages\":%" PRIu64 ",\"measured_bytes\":%"
-			PRIu64 ",\"vmsas\":%" PRIu64 "}", l->digest, l->pages, l->bytes, l->vmsas);
+			PRIu64 ",\"vmsas\":%" PRIu64, l->digest, l->pages, l->bytes, l->vmsas);
 	else
-		fprintf(f, ",\"digest\":null}");
+		fprintf(f, ",\"digest\":null");
+	/* SNP (fw/snp_launch.c): the SHA-384 launch digest beside the SEV-ES one */
+	if (l->snp_measured)
+		fprintf(f, ",\"snp_digest\":\"%s\",\"snp_pages\":%" PRIu64 ",\"snp_vmsas\":%" PRIu64
+			",\"cpuid_page_gpa\":%" PRIu64 ",\"secrets_page_gpa\":%" PRIu64, l->snp_digest,
+			l->snp_pages, l->snp_vmsas, l->cpuid_gpa, l->secrets_gpa);
+	else
+		fprintf(f, ",\"snp_digest\":null");
+	fputc('}', f);
 }

@@ -35,6 +35,9 @@
 #define SIM_NOTE_COCOBOOT        "cocoboot"
 #define SIM_NOTE_COCOBOOT_NAMESZ 9u
 #define SIM_NOTE_HASHES          0x100u /* desc: u64 paddr, u32 size (4096), u32 version */
+/* SNP (docs/abi.md §10): the CPUID and secrets pages, the same 16-byte descriptor */
+#define SIM_NOTE_SNP_CPUID       0x101u
+#define SIM_NOTE_SNP_SECRETS     0x102u
 
 /* ---- the VMSA (SEV-ES save area): the fields a launch VMSA sets, at the offsets of
  * amd-sev-facts.md §7.1 (Linux svm.h struct sev_es_save_area, cross-checked there with
@@ -82,5 +85,81 @@ _Static_assert(sizeof(struct sim_vmsa_seg) == 16, "VMSA segment is 16 bytes (fac
 #define SIM_VMSA_X87_FCW       0x410 /* u16 */
 
 _Static_assert(SIM_VMSA_TR + sizeof(struct sim_vmsa_seg) == 0xa0, "segments end at 0xA0 (facts §7.1)");
+
+/* ---- SNP launch (snpsim) ---- */
+
+/* PAGE_INFO, the block SNP_LAUNCH_UPDATE hashes into the launch digest: SEV-SNP firmware ABI
+ * (AMD 56860) §8.17.2 "SNP_LAUNCH_UPDATE", table "Layout of the PAGE_INFO Structure", as
+ * sev-snp-measure (virtee, gctx.py) implements it: the new digest is SHA-384 of PAGE_INFO,
+ * starting from 48 zero bytes. */
+struct sim_snp_page_info {
+	uint8_t  digest_cur[48];   /* 0x00: the launch digest so far */
+	uint8_t  contents[48];     /* 0x30: SHA-384 of the page (normal, VMSA); else zero */
+	uint16_t length;           /* 0x60: 0x70 */
+	uint8_t  page_type;        /* 0x62 */
+	uint8_t  imi_page;         /* 0x63: bit 0 */
+	uint8_t  vmpl3_perms;      /* 0x64 */
+	uint8_t  vmpl2_perms;      /* 0x65 */
+	uint8_t  vmpl1_perms;      /* 0x66 */
+	uint8_t  reserved;         /* 0x67 */
+	uint64_t gpa;              /* 0x68 */
+} __attribute__((packed));
+_Static_assert(sizeof(struct sim_snp_page_info) == 0x70, "56860 §8.17.2: PAGE_INFO is 0x70 bytes");
+_Static_assert(__builtin_offsetof(struct sim_snp_page_info, contents) == 0x30, "PAGE_INFO.CONTENTS");
+_Static_assert(__builtin_offsetof(struct sim_snp_page_info, length) == 0x60, "PAGE_INFO.LENGTH");
+_Static_assert(__builtin_offsetof(struct sim_snp_page_info, page_type) == 0x62, "PAGE_INFO.PAGE_TYPE");
+_Static_assert(__builtin_offsetof(struct sim_snp_page_info, gpa) == 0x68, "PAGE_INFO.GPA");
+
+/* PAGE_TYPE (56860 §8.17.2; Linux uapi KVM_SEV_SNP_PAGE_TYPE_*) */
+#define SIM_SNP_PAGE_NORMAL     1u
+#define SIM_SNP_PAGE_VMSA       2u
+#define SIM_SNP_PAGE_ZERO       3u
+#define SIM_SNP_PAGE_UNMEASURED 4u
+#define SIM_SNP_PAGE_SECRETS    5u
+#define SIM_SNP_PAGE_CPUID      6u
+/* A VMSA is measured at GPA (u64)-1 page-aligned with bits 63:52 clear (sev-snp-measure) */
+#define SIM_SNP_VMSA_GPA        0xfffffffff000ull
+
+/* The SNP CPUID page (amd-sev-facts.md §6.2) */
+#define SIM_SNP_CPUID_MAX       64u
+struct sim_snp_cpuid_entry {
+	uint32_t eax_in, ecx_in;
+	uint64_t xcr0_in, xss_in;
+	uint32_t eax, ebx, ecx, edx;
+	uint64_t reserved;
+};
+struct sim_snp_cpuid_page {
+	uint32_t count;
+	uint32_t reserved1;
+	uint64_t reserved2;
+	struct sim_snp_cpuid_entry e[SIM_SNP_CPUID_MAX];
+	uint8_t  reserved3[4096 - 16 - 48 * SIM_SNP_CPUID_MAX];
+};
+_Static_assert(sizeof(struct sim_snp_cpuid_entry) == 48, "facts §6.2: 48-byte entries");
+_Static_assert(__builtin_offsetof(struct sim_snp_cpuid_entry, eax) == 24, "facts §6.2: eax @24");
+_Static_assert(__builtin_offsetof(struct sim_snp_cpuid_page, e) == 0x10, "facts §6.2: entries @0x10");
+_Static_assert(sizeof(struct sim_snp_cpuid_page) == 4096, "facts §6.2: one page");
+
+/* The SNP secrets page (amd-sev-facts.md §6.3): the fields the firmware fills here */
+#define SIM_SNP_SECRETS_VERSION  0x000 /* u32 */
+#define SIM_SNP_SECRETS_IMIEN    0x004 /* u32 */
+#define SIM_SNP_SECRETS_FMS      0x008 /* u32 */
+#define SIM_SNP_SECRETS_GOSVW    0x010 /* 16 bytes */
+#define SIM_SNP_SECRETS_VMPCK0   0x020 /* 4 x 32 bytes */
+#define SIM_SNP_SECRETS_OS_AREA  0x0a0 /* 96 bytes, the guest's */
+#define SIM_SNP_SECRETS_TSC_FACTOR 0x160 /* u32 */
+
+/* Handing an SNP guest to Linux (amd-sev-facts.md §10): boot_params.hdr.setup_data at 0x250
+ * heads a list of {u64 next, u32 type, u32 len, data}; SETUP_CC_BLOB (7) carries a u32 PA of
+ * struct cc_blob_sev_info (40 bytes). */
+#define SIM_BP_SETUP_DATA        0x250
+#define SIM_SETUP_CC_BLOB        7u
+#define SIM_CC_BLOB_MAGIC        0x45444d41u /* "AMDE" */
+#define SIM_CC_BLOB_SIZE         40u
+#define SIM_CC_BLOB_VERSION      0x04 /* u16 */
+#define SIM_CC_BLOB_SECRETS_PHYS 0x08 /* u64 */
+#define SIM_CC_BLOB_SECRETS_LEN  0x10 /* u32: 4096 */
+#define SIM_CC_BLOB_CPUID_PHYS   0x18 /* u64 */
+#define SIM_CC_BLOB_CPUID_LEN    0x20 /* u32: >= 4096 */
 
 #endif /* SIM_FW_SPEC_H */

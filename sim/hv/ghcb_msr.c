@@ -23,9 +23,13 @@ uint64_t sim_sev_info(struct sim *s)
 	return sim_msrp_sev_info(SIM_GHCB_VERSION_MAX, SIM_GHCB_VERSION_MIN, cbit);
 }
 
-uint64_t sim_hv_features(const struct sim *s)
+/* KVM answers GHCB_HV_FT_SUPPORTED (SNP | SNP AP creation) to every guest; sevsim offers
+ * the SNP bits to SNP guests only. */
+uint64_t sim_hv_features(struct sim *s)
 {
-	return s->cfg.mode == SIM_MODE_SEV_SNP ? SIM_HV_FT_SNP : 0;
+	if (s->cfg.mode != SIM_MODE_SEV_SNP || sim_lie(s, SIM_LIE_HV_FEATURES_NONE))
+		return 0;
+	return SIM_HV_FT_SNP | SIM_HV_FT_SNP_AP_CREATION;
 }
 
 void sim_hv_terminate(struct sim *s, const char *fmt, ...)
@@ -63,6 +67,30 @@ static bool snp_only(struct sim_vcpu *v, unsigned code)
 	return false;
 }
 
+/*
+ * MSR protocol page state change (KVM snp_begin_psc_msr + QEMU): one 4 KiB page, operation
+ * private or shared, else the generic error (bit 63); 0x015 with [63:32] 0 on success.
+ */
+static uint64_t psc_msr(struct sim_vcpu *v, uint64_t req)
+{
+	struct sim *s = v->sim;
+	unsigned op = sim_msrp_psc_op(req);
+	uint64_t gfn = sim_msrp_psc_gfn(req);
+
+	s->snp.psc_calls++;
+	if (op != SIM_PSC_OP_PRIVATE && op != SIM_PSC_OP_SHARED)
+		return SIM_MSRP_PSC_RESP_ERROR;
+	if (req >> 56) /* [63:56] must be zero (facts §2) */
+		return SIM_MSRP_PSC_RESP_ERROR;
+	if (sim_lie(s, SIM_LIE_PSC_ERROR))
+		return SIM_MSRP_PSC_RESP_ERROR;
+	if (sim_lie(s, SIM_LIE_PSC_FAKE_PROGRESS))
+		return SIM_MSRP_PSC_RESP; /* "done", nothing changed */
+	if (sim_rmp_psc(s, gfn, op == SIM_PSC_OP_SHARED, false))
+		return SIM_MSRP_PSC_RESP_ERROR; /* not RAM: QEMU refuses the conversion */
+	return SIM_MSRP_PSC_RESP;
+}
+
 void sim_ghcb_msr_protocol(struct sim_vcpu *v)
 {
 	struct sim *s = v->sim;
@@ -97,19 +125,14 @@ void sim_ghcb_msr_protocol(struct sim_vcpu *v)
 		if (!snp_only(v, code))
 			return;
 		v->ghcb_registered_gfn = sim_msrp_gfn(req);
-		resp = sim_msrp_with_data(sim_msrp_gfn(req), SIM_MSRP_REG_GPA_RESP);
+		resp = sim_msrp_with_data(sim_msrp_gfn(req) ^
+					  (sim_lie(s, SIM_LIE_GHCB_REG_OTHER) ? 1 : 0),
+					  SIM_MSRP_REG_GPA_RESP);
 		break;
 	case SIM_MSRP_PSC_REQ:
 		if (!snp_only(v, code))
 			return;
-		if (sim_msrp_psc_op(req) != SIM_PSC_OP_PRIVATE &&
-		    sim_msrp_psc_op(req) != SIM_PSC_OP_SHARED) {
-			resp = sim_msrp_error(1, SIM_MSRP_PSC_RESP);
-			break;
-		}
-		resp = sim_rmp_set_shared(s, sim_msrp_psc_gfn(req),
-					  sim_msrp_psc_op(req) == SIM_PSC_OP_SHARED) ?
-		       sim_msrp_error(1, SIM_MSRP_PSC_RESP) : SIM_MSRP_PSC_RESP;
+		resp = psc_msr(v, req);
 		break;
 	case SIM_MSRP_VMPL_REQ:
 		resp = sim_msrp_error(1, SIM_MSRP_VMPL_RESP); /* no VMPLs: error */
@@ -135,6 +158,7 @@ void sim_vmgexit(struct sim_vcpu *v)
 
 	s->vmgexits++;
 	sim_attack_vmgexit(v);
+	sim_snp_attack_vmgexit(v);
 	if (v->ghcb_msr & SIM_MSRP_CODE_MASK)
 		sim_ghcb_msr_protocol(v);
 	else

@@ -267,25 +267,49 @@ static void do_mmio(struct nae *n, bool write)
 	answer(n, 0, 0);
 }
 
+/*
+ * Page state change (KVM snp_begin_psc, QEMU's conversion; facts §5.1). The descriptor is in
+ * the GHCB's shared buffer (version 2); at most as many entries as fit between sw_scratch
+ * and the end of the buffer (253 from its start). From cur_entry to end_entry: an entry
+ * with cur_page beyond its size or a GFN not aligned to it is an invalid entry; its
+ * remaining pages are converted and cur_page/cur_entry record the progress. Operations
+ * 3/4 (PSMASH/UNSMASH) are taken as done, as KVM does; sevsim refuses every other
+ * operation (KVM skips them too: sevsim is stricter). The answer is sw_exit_info_1 = 0 and
+ * the result in sw_exit_info_2. --psc-max=N makes the hypervisor stop after N entries
+ * with success and cur_entry <= end_entry: the guest must call again.
+ */
 static void do_psc(struct nae *n)
 {
-	static uint8_t tmp[SCRATCH_LIMIT];
-	bool in_ghcb;
+	struct sim *s = n->s;
+	uint64_t buf = n->gpa + SIM_GHCB_BUF_OFFSET, sa = n->g.sw_scratch, max;
 	uint8_t *p;
 	uint16_t cur, end;
-	const char *why = "";
+	unsigned done = 0;
+	uint64_t result = 0;
 
 	if (!need(n, V(sw_scratch), "sw_scratch"))
 		return;
-	if (!(p = scratch(n, 8, &in_ghcb, tmp, &why))) {
-		error(n, SIM_GHCB_ERR_INVALID_SCRATCH, why);
+	if ((sa & ~0xfffull) != n->gpa || sa < buf || sa + 8 > buf + SIM_GHCB_BUF_SIZE) {
+		error(n, SIM_GHCB_ERR_INVALID_SCRATCH, "PSC descriptor not inside the GHCB's shared buffer");
 		return;
 	}
+	s->snp.psc_calls++;
+	p = n->g.buf + (sa - buf);
+	max = (buf + SIM_GHCB_BUF_SIZE - sa - 8) / 8;
 	memcpy(&cur, p, 2);
 	memcpy(&end, p + 2, 2);
-	if (end >= SIM_PSC_MAX_ENTRIES || cur > end ||
-	    !(p = scratch(n, 8 + 8ull * (end + 1), &in_ghcb, tmp, &why))) {
+	if (end >= max) {
 		answer(n, 0, SIM_PSC_ERR_HEADER);
+		return;
+	}
+	if (sim_lie(s, SIM_LIE_PSC_ERROR)) {
+		answer(n, 0, SIM_PSC_ERR_GENERIC);
+		return;
+	}
+	if (sim_lie(s, SIM_LIE_PSC_FAKE_PROGRESS)) {
+		cur = (uint16_t)(end + 1); /* "all done", nothing changed */
+		memcpy(p, &cur, 2);
+		answer(n, 0, 0);
 		return;
 	}
 	for (; cur <= end; cur++) {
@@ -293,23 +317,32 @@ static void do_psc(struct nae *n)
 		memcpy(&e, p + 8 + 8ull * cur, 8);
 		uint64_t gfn = sim_psc_entry_gfn(e);
 		unsigned op = sim_psc_entry_op(e), pages = sim_psc_entry_2m(e) ? 512 : 1;
-		if (op != SIM_PSC_OP_PRIVATE && op != SIM_PSC_OP_SHARED) {
-			memcpy(p, &cur, 2);
-			answer(n, 0, SIM_PSC_ERR_ENTRY);
-			goto out;
+		unsigned at = sim_psc_entry_cur_page(e);
+		if (at > pages || (gfn & (pages - 1)) || op == 0 || op > SIM_PSC_OP_UNSMASH) {
+			result = SIM_PSC_ERR_ENTRY;
+			break;
 		}
-		for (unsigned i = 0; i < pages; i++)
-			if (sim_rmp_set_shared(n->s, gfn + i, op == SIM_PSC_OP_SHARED)) {
-				memcpy(p, &cur, 2);
-				answer(n, 0, SIM_PSC_ERR_ENTRY);
-				goto out;
+		if (s->cfg.psc_max && done == s->cfg.psc_max)
+			break; /* the hypervisor returns early: progress so far is recorded */
+		if (op == SIM_PSC_OP_PRIVATE || op == SIM_PSC_OP_SHARED) {
+			bool shared = op == SIM_PSC_OP_SHARED;
+			int rc = 0;
+			if (pages == 512 && at == 0)
+				rc = sim_rmp_psc(s, gfn, shared, true);
+			else /* 4 KiB, or the rest of a 2 MiB entry begun before (KVM: 4 KiB) */
+				for (unsigned i = at; rc == 0 && i < pages; i++)
+					rc = sim_rmp_psc(s, gfn + i, shared, false);
+			if (rc) {
+				result = SIM_PSC_ERR_GENERIC; /* QEMU could not convert (not RAM) */
+				break;
 			}
+		}
+		e = sim_psc_entry_set_cur_page(e, sim_psc_entry_2m(e) ? 512 : 1);
+		memcpy(p + 8 + 8ull * cur, &e, 8);
+		done++;
 	}
 	memcpy(p, &cur, 2);
-	answer(n, 0, 0);
-out:
-	if (!in_ghcb)
-		sim_mem_hv_write(n->s, n->g.sw_scratch, p, 8 + 8ull * (end + 1));
+	answer(n, 0, result);
 }
 
 static void dispatch(struct nae *n)
@@ -399,6 +432,18 @@ static void dispatch(struct nae *n)
 		else
 			do_psc(n);
 		break;
+	case SIM_NAE_AP_CREATION:
+		if (s->cfg.mode != SIM_MODE_SEV_SNP || version < 2) {
+			error(n, SIM_GHCB_ERR_INVALID_EVENT, "AP creation outside SNP or below version 2");
+		} else if (need(n, V(rax), "RAX")) {
+			const char *why = NULL;
+			if (sim_snp_ap_creation(v, n->g.sw_exit_info_1, n->g.sw_exit_info_2, n->g.rax,
+						&why))
+				error(n, SIM_GHCB_ERR_INVALID_INPUT, why);
+			else
+				answer(n, 0, 0);
+		}
+		break;
 	case SIM_NAE_HV_FEATURES:
 		if (version < 2)
 			error(n, SIM_GHCB_ERR_INVALID_EVENT, "hypervisor features below version 2");
@@ -413,6 +458,21 @@ static void dispatch(struct nae *n)
 		else
 			n->done = false;
 		break;
+	case SIM_NAE_SAVIC: { /* apic/savic.c: Secure AVIC backing page (un)registration */
+		uint64_t i1, i2, rbx;
+		if (!need(n, V(rax), "RAX") ||
+		    (n->g.sw_exit_info_1 == 0 && !need(n, V(rbx), "RBX")))
+			break;
+		sim_savic_nae(v, n->g.sw_exit_info_1, n->g.rax, n->g.rbx, &i1, &i2, &rbx);
+		if (i1 == SIM_GHCB_RESULT_ERROR) {
+			error(n, i2, "Secure AVIC (un)registration refused");
+			break;
+		}
+		if (n->g.sw_exit_info_1 == 1)
+			out(n, &n->g.rbx, V(rbx), rbx);
+		answer(n, i1, i2);
+		break;
+	}
 	case SIM_NAE_UNSUPPORTED:
 		sim_hv_terminate(s, "vcpu%u: guest reported an unsupported event (exit_info_1 %#"
 				 PRIx64 ", exit_info_2 %#" PRIx64 ")", v->id, n->g.sw_exit_info_1,
@@ -499,7 +559,7 @@ void sim_ghcb_nae(struct sim_vcpu *v, uint64_t gpa)
 					 "(GHCB MSR protocol 0x012 is mandatory under SNP)", v->id, gpa);
 			return;
 		}
-		if (s->rmp && !(s->rmp[gpa >> 12] & 1)) {
+		if (s->rmp && !sim_rmp_shared(s, gpa >> 12)) {
 			sim_hv_terminate(s, "vcpu%u: VMGEXIT with GHCB GPA %#" PRIx64 ": the page is "
 					 "private in the RMP (page state change to shared missing)",
 					 v->id, gpa);

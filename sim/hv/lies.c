@@ -82,6 +82,21 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_VCPUOP_UP_ERROR]      = { "vcpuop-up-error", A, "VCPUOP_up starts the AP but returns -EINVAL" },
 	[SIM_LIE_SIPI_DROPPED]         = { "sipi-dropped", A, "a Startup IPI after INIT is dropped" },
 	[SIM_LIE_JUMP_TABLE_OTHER]     = { "jump-table-other", G, "AP jump table GET answers another address than the guest SET" },
+	/* Secure AVIC (apic/savic.c, apic/hv_x2apic.c) */
+	[SIM_LIE_SAVIC_INJECT_DISALLOWED]  = { "savic-inject-disallowed", G, "Secure AVIC: after the VMGEXIT the hypervisor requests a vector the guest did not allow (ALLOWED_IRR)" },
+	[SIM_LIE_SAVIC_NMI_UNREQUESTED]    = { "savic-nmi-unrequested", G, "Secure AVIC: after the VMGEXIT the hypervisor injects an NMI nobody requested" },
+	[SIM_LIE_SAVIC_REGISTER_REFUSED]   = { "savic-register-refused", G, "Secure AVIC: NAE 0x8000001a register answered with an error" },
+	[SIM_LIE_SAVIC_UNREGISTER_REFUSED] = { "savic-unregister-refused", G, "Secure AVIC: NAE 0x8000001a unregister answered with an error" },
+	[SIM_LIE_SAVIC_ICR_GHOST]          = { "savic-icr-ghost", G, "an ICR notification is answered as if its vCPU did not exist: nobody is woken" },
+	/* SNP (snpsim) */
+	[SIM_LIE_PSC_FAKE_PROGRESS]    = { "psc-fake-progress", G, "page state change (MSR and NAE) reported done, RMP unchanged" },
+	[SIM_LIE_PSC_ERROR]            = { "psc-error", G, "page state change (MSR and NAE) answered with the generic error" },
+	[SIM_LIE_RMP_RESET]            = { "rmp-reset", G, "the page the guest validated last is re-assigned: RMP private, not validated" },
+	[SIM_LIE_RMP_RESET_SHARED]     = { "rmp-reset-shared", G, "the page the guest validated last is taken back: RMP shared" },
+	[SIM_LIE_GHCB_REG_OTHER]       = { "ghcb-reg-other", G, "GHCB GPA registration (0x013) answers another GFN than requested" },
+	[SIM_LIE_CPUID_PAGE_MISSING]   = { "cpuid-page-missing", L, "SNP launch without the CPUID page (a zero normal page at its GPA)" },
+	[SIM_LIE_HV_FEATURES_NONE]     = { "hv-features-none", G, "hypervisor features (0x081, NAE 0x8000FFFD) report no SNP support" },
+	[SIM_LIE_AP_CREATE_REFUSED]    = { "ap-create-refused", G, "SNP AP creation answered sw_exit_info_1 = 2 (invalid input)" },
 };
 
 #undef L

@@ -176,7 +176,8 @@ void sim_smp_init_ipi(struct sim_vcpu *from, struct sim_vcpu *to)
 		to->vcpuop_initialised = false;
 		to->launch_pending = false;
 	}
-	(void)from;
+	if (to->snp_vmsa_pending) /* SNP AP creation on INIT (hv/snp_ap.c) */
+		sim_snp_ap_update(from, to);
 }
 
 /* SEV-ES: a later SIPI answers the AP reset hold (KVM sev_vcpu_deliver_sipi_vector). */

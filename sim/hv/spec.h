@@ -74,6 +74,7 @@ static inline unsigned sim_msrp_term_code(uint64_t v) { return (unsigned)(v >> 1
 #define SIM_PSC_OP_SHARED  2u
 /* Hypervisor feature bits (facts §2.2) */
 #define SIM_HV_FT_SNP      (1ull << 0)
+#define SIM_HV_FT_SNP_AP_CREATION (1ull << 1)
 
 /* ---- GHCB page (facts §3): 4 KiB, offsets as given there ---- */
 #define SIM_GHCB_SIZE          4096u
@@ -191,6 +192,7 @@ static inline uint64_t sim_eventinj_exception(unsigned vector, int has_err, uint
 #define SIM_NAE_AP_HLT_LOOP   0x80000004u
 #define SIM_NAE_AP_JUMP_TABLE 0x80000005u /* exit_info_1: 0 SET, 1 GET */
 #define SIM_NAE_PSC           0x80000010u
+#define SIM_NAE_AP_CREATION   0x80000013u /* facts §7.3 */
 #define SIM_NAE_HV_FEATURES   0x8000fffdu
 #define SIM_NAE_TERM_REQUEST  0x8000fffeu /* exit_info_1: set [3:0], code [11:4] */
 #define SIM_NAE_UNSUPPORTED   0x8000ffffu
@@ -217,8 +219,38 @@ static inline unsigned sim_ioio_size(uint64_t info1)
 #define SIM_PSC_MAX_ENTRIES 253u                 /* (2032 - 8) / 8 */
 #define SIM_PSC_ERR_HEADER  ((1ull << 32) | 1)
 #define SIM_PSC_ERR_ENTRY   ((1ull << 32) | 2)
+#define SIM_PSC_ERR_GENERIC (0x100ull << 32)     /* facts §5.1 "generic" */
 static inline uint64_t sim_psc_entry_gfn(uint64_t e) { return (e >> 12) & 0xffffffffffull; }
 static inline unsigned sim_psc_entry_op(uint64_t e) { return (unsigned)(e >> 52) & 0xf; }
 static inline unsigned sim_psc_entry_2m(uint64_t e) { return (unsigned)(e >> 56) & 1; }
+
+/* ---- SNP (facts §2, §5, §7.3): sevsim's own reading, snpsim block ---- */
+#define SIM_PSC_OP_PSMASH   3u                   /* facts §5.1 */
+#define SIM_PSC_OP_UNSMASH  4u
+/* MSR protocol 0x015: the generic error KVM answers, bit 63 of GHCBData (facts §2) */
+#define SIM_MSRP_PSC_RESP_ERROR ((1ull << 63) | SIM_MSRP_PSC_RESP)
+static inline unsigned sim_psc_entry_cur_page(uint64_t e) { return (unsigned)(e & 0xfff); }
+static inline uint64_t sim_psc_entry_set_cur_page(uint64_t e, unsigned n)
+{
+	return (e & ~0xfffull) | (n & 0xfff);
+}
+/* PVALIDATE / RMPADJUST return codes in EAX (facts §5.2) */
+#define SIM_PVALIDATE_OK               0u
+#define SIM_PVALIDATE_FAIL_INPUT       1u
+#define SIM_RMPADJUST_FAIL_PERMISSION  2u
+#define SIM_PVALIDATE_FAIL_SIZEMISMATCH 6u
+/* RMPADJUST RDX (facts §5.2): [7:0] target VMPL, [11:8] permissions, bit 16 VMSA */
+#define SIM_RMPADJUST_VMSA  (1ull << 16)
+static inline unsigned sim_rmpadjust_vmpl(uint64_t rdx) { return (unsigned)(rdx & 0xff); }
+/* #VC error code: a C=1 access to a private page that is not validated (facts §4.1, §5.3) */
+#define SIM_EXIT_NOT_VALIDATED 0x404u
+/* SNP AP creation (facts §7.3): SW_EXITINFO1 [31:0] request, [63:32] APIC ID;
+ * SW_EXITINFO2 the VMSA's GPA; RAX the new vCPU's SEV_FEATURES */
+#define SIM_AP_CREATE_ON_INIT 0u
+#define SIM_AP_CREATE         1u
+#define SIM_AP_DESTROY        2u
+static inline unsigned sim_ap_request(uint64_t info1) { return (unsigned)(info1 & 0xffff); }
+static inline unsigned sim_ap_vmpl(uint64_t info1) { return (unsigned)(info1 >> 16) & 0xf; }
+static inline unsigned sim_ap_apic_id(uint64_t info1) { return (unsigned)(info1 >> 32); }
 
 #endif

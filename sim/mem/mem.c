@@ -117,7 +117,8 @@ int sim_mem_init(struct sim *s)
 		}
 	}
 	s->ks_key = splitmix64(s->cfg.seed ^ 0x5e5e5e5e5e5e5e5eull);
-	return 0;
+	sim_rmp_init(s); /* SNP: the launch marks its pages in it (fw/snp_launch.c) */
+	return s->result == SIM_RES_RUNNING ? 0 : -1;
 }
 
 /* Zeroed per-page arrays: anonymous mappings, so pages never touched cost nothing. */
@@ -158,7 +159,8 @@ void sim_mem_free(struct sim *s)
 	unmap_array(s->code_owner, sim_mem_code_pages(s) * sizeof(*s->code_owner));
 	free(s->fwmem);
 	free(s->special);
-	free(s->rmp);
+	if (s->rmp)
+		munmap(s->rmp, s->ram_size >> 12);
 	sim_cache_free(s);
 	s->ram = NULL;
 	s->special = NULL;
@@ -172,6 +174,17 @@ void sim_mem_load(struct sim *s, uint64_t gpa, const void *buf, uint64_t len)
 
 /* ---- shared pages: MMIO callbacks ---- */
 
+/* SNP: a C=0 access to a page the RMP assigns to the guest faults to the hypervisor, which
+ * converts it (mem/rmp.c); the mappings follow before the next instruction. */
+static void snp_shared_access(struct sim *s, uint64_t gpa, unsigned size)
+{
+	if (!s->rmp)
+		return;
+	for (uint64_t g = gpa >> 12; g <= (gpa + (size ? size : 1) - 1) >> 12; g++)
+		if (sim_mem_is_ram(s, g << 12, 4096) && !sim_rmp_shared(s, g))
+			sim_rmp_implicit(s, g, true, true, "C=0 access to a private page");
+}
+
 static uint64_t shared_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
 {
 	struct sim_shared_desc *d = ud;
@@ -182,6 +195,8 @@ static uint64_t shared_read(uc_engine *uc, uint64_t off, unsigned size, void *ud
 
 	uc_reg_read(uc, UC_X86_REG_RIP, &rip);
 	fetch = rip != v->exec_rip;
+	if (!fetch)
+		snp_shared_access(s, base, size);
 	for (unsigned i = 0; i < size && i < 8; i++) {
 		uint64_t a = base + i;
 		uint8_t b = !sim_mem_is_ram(s, a, 1) ? 0xff : fetch ? s->ram[a] :
@@ -198,6 +213,7 @@ static void shared_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
 	uint64_t base = d->base + off;
 
 	(void)uc;
+	snp_shared_access(s, base, size);
 	for (unsigned i = 0; i < size && i < 8; i++) {
 		uint64_t a = base + i;
 		if (sim_mem_is_ram(s, a, 1))
@@ -269,6 +285,16 @@ static bool walk_rd(struct sim_vcpu *v, uint64_t gpa, uint64_t *e)
 	return sim_mem_cpu_access(v, gpa, e, 8, SIM_ACC_WALK, false);
 }
 
+/* The page-map extents (simsmp): page_want differs from SIM_MAP_PRIVATE (0) only inside
+ * [want_lo, want_hi), page_map only inside [map_lo, map_hi). */
+static void want_extent(struct sim_vcpu *v, uint64_t p)
+{
+	if (p < v->want_lo)
+		v->want_lo = p;
+	if (p + 1 > v->want_hi)
+		v->want_hi = p + 1;
+}
+
 /* Note what the leaf entry e maps at [va, va + size) (a 4K, 2M or 1G page). */
 static void mark_leaf(struct sim_vcpu *v, uint64_t va, uint64_t size, uint64_t e)
 {
@@ -297,10 +323,7 @@ static void mark_leaf(struct sim_vcpu *v, uint64_t va, uint64_t size, uint64_t e
 		} else {
 			v->page_want[p] = SIM_MAP_NONE; /* MMIO or nothing: hook_unmapped decides */
 		}
-		if (p < v->want_lo)
-			v->want_lo = p;
-		if (p + 1 > v->want_hi)
-			v->want_hi = p + 1;
+		want_extent(v, p);
 	}
 }
 
@@ -357,13 +380,25 @@ static bool ram_page(const struct sim *s, uint64_t p)
 	return sim_mem_is_ram(s, p << 12, 4096);
 }
 
+/* Is a page of this kind in the engine's map? (NONE and INVALID are not.) */
+static bool mapped(uint8_t kind)
+{
+	return kind != SIM_MAP_NONE && kind != SIM_MAP_INVALID;
+}
+
+/* The key a page of this kind is accessed with: 0 private, 1 shared, 2 neither/other. */
+static unsigned key_of(uint8_t kind)
+{
+	return kind == SIM_MAP_SHARED ? 1 : (kind == SIM_MAP_PRIVATE || kind == SIM_MAP_INVALID) ? 0 : 2;
+}
+
 /* Map linear pages [first, first + n) as physical [gpa, ...), private or shared. */
 static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, uint64_t gpa, bool shared)
 {
 	uint64_t base = first << 12, len = n << 12;
-	uc_err e = v->page_map[first] == SIM_MAP_NONE ? UC_ERR_OK : uc_mem_unmap(v->uc, base, len);
+	uc_err e = !mapped(v->page_map[first]) ? UC_ERR_OK : uc_mem_unmap(v->uc, base, len);
 
-	if (e != UC_ERR_OK || v->page_want[first] == SIM_MAP_NONE)
+	if (e != UC_ERR_OK || !mapped(v->page_want[first]))
 		return e;
 	if (!shared)
 		return uc_mem_map_ptr(v->uc, base, len, UC_PROT_ALL, v->sim->ram + gpa);
@@ -382,27 +417,35 @@ static bool page_differs(const struct sim_vcpu *v, uint64_t p)
 	       (v->page_want[p] == SIM_MAP_REMAP && v->page_tgt[p] != v->page_tgt_now[p]);
 }
 
-int sim_mem_classify(struct sim_vcpu *v)
+/* SNP: a private page whose RMP entry is not validated stays out of the map (#VC 0x404).
+ * Pages it marks invalid join the want extent, so the next classification drops them. */
+static void rmp_filter(struct sim_vcpu *v, uint64_t first, uint64_t last)
 {
 	struct sim *s = v->sim;
-	uint64_t pages = s->ram_size >> 12, p = 0;
 
-	sim_mem_unmap_lazy(v);
-	classify(v);
-	sim_cache_evict(s);
-	/* only pages where the map or the wish is not "private" can differ */
-	uint64_t lo = v->want_lo < v->map_lo ? v->want_lo : v->map_lo;
-	uint64_t hi = v->want_hi > v->map_hi ? v->want_hi : v->map_hi;
-	if (hi <= lo)
-		return 0;
-	p = lo;
-	pages = hi;
-	/* identity pages that change key (mem/cache.c); remapped pages are not modelled */
-	for (uint64_t q = lo; s->cache && q < pages; q++)
-		if (ram_page(s, q) && v->page_map[q] <= SIM_MAP_SHARED &&
-		    v->page_want[q] <= SIM_MAP_SHARED && v->page_map[q] != v->page_want[q])
-			sim_cache_flip(v, q, v->page_map[q] == SIM_MAP_SHARED);
-	while (p < pages) {
+	if (!s->rmp)
+		return;
+	for (uint64_t p = first; p < last; p++) {
+		uint8_t w = v->page_want[p], now = w;
+		if (w == SIM_MAP_PRIVATE || w == SIM_MAP_INVALID)
+			now = sim_rmp_validated(s, p) ? SIM_MAP_PRIVATE : SIM_MAP_INVALID;
+		else if (w == SIM_MAP_REMAP && !(v->page_tgt[p] & 1) &&
+			 !sim_rmp_validated(s, v->page_tgt[p] >> 12))
+			now = SIM_MAP_INVALID;
+		if (now != w) {
+			v->page_want[p] = now;
+			want_extent(v, p);
+		}
+	}
+}
+
+/* Bring the engine's map of linear pages [first, last) to page_want. */
+static int apply(struct sim_vcpu *v, uint64_t first, uint64_t last)
+{
+	struct sim *s = v->sim;
+	uint64_t p = first;
+
+	while (p < last) {
 		if (!ram_page(s, p) || !page_differs(v, p)) {
 			p++;
 			continue;
@@ -413,9 +456,8 @@ int sim_mem_classify(struct sim_vcpu *v)
 			e = map_run(v, p, 1, v->page_tgt[p] & ~1ull, v->page_tgt[p] & 1);
 			v->page_tgt_now[p] = v->page_tgt[p];
 		} else {
-			while (q < pages && ram_page(s, q) && v->page_want[q] == v->page_want[p] &&
-			       page_differs(v, q) &&
-			       (v->page_map[q] == SIM_MAP_NONE) == (v->page_map[p] == SIM_MAP_NONE))
+			while (q < last && ram_page(s, q) && v->page_want[q] == v->page_want[p] &&
+			       page_differs(v, q) && mapped(v->page_map[q]) == mapped(v->page_map[p]))
 				q++;
 			e = map_run(v, p, q - p, p << 12, v->page_want[p] == SIM_MAP_SHARED);
 		}
@@ -433,6 +475,54 @@ int sim_mem_classify(struct sim_vcpu *v)
 		p = q;
 	}
 	return 0;
+}
+
+int sim_mem_classify(struct sim_vcpu *v)
+{
+	struct sim *s = v->sim;
+	uint64_t pages = s->ram_size >> 12;
+
+	sim_mem_unmap_lazy(v);
+	classify(v);
+	v->nr_remap_private = 0;
+	for (uint64_t q = v->want_lo; s->rmp && q < v->want_hi; q++)
+		v->nr_remap_private += v->page_want[q] == SIM_MAP_REMAP;
+	rmp_filter(v, 0, pages); /* SNP: every page, the walk's extent or not */
+	sim_cache_evict(s);
+	/* only pages where the map or the wish is not "private" can differ */
+	uint64_t lo = v->want_lo < v->map_lo ? v->want_lo : v->map_lo;
+	uint64_t hi = v->want_hi > v->map_hi ? v->want_hi : v->map_hi;
+	if (hi <= lo)
+		return 0;
+	/* identity pages that change key (mem/cache.c); remapped pages are not modelled */
+	for (uint64_t q = lo; s->cache && q < hi; q++)
+		if (ram_page(s, q) && key_of(v->page_map[q]) < 2 && key_of(v->page_want[q]) < 2 &&
+		    key_of(v->page_map[q]) != key_of(v->page_want[q]))
+			sim_cache_flip(v, q, v->page_map[q] == SIM_MAP_SHARED);
+	return apply(v, lo, hi);
+}
+
+void sim_mem_rmp_changed(struct sim *s, uint64_t gfn, uint64_t n, bool deferred)
+{
+	uint64_t pages = s->ram_size >> 12, last = gfn + n < pages ? gfn + n : pages;
+
+	for (unsigned i = 0; i < s->nr_vcpus; i++) {
+		struct sim_vcpu *v = &s->vcpu[i];
+		if (!v->uc || !v->page_map)
+			continue;
+		if (deferred || v->nr_remap_private || v->nr_lazy) {
+			/* inside the engine, or mappings other than identity: the whole map is
+			 * classified again before the vCPU's next instruction */
+			v->paging_dirty = true;
+			continue;
+		}
+		if (gfn >= pages)
+			continue;
+		rmp_filter(v, gfn, last);
+		if (apply(v, gfn, last) < 0)
+			return;
+		sim_mmu_flush(v);
+	}
 }
 
 /* ---- linear pages outside [0, ram_size): mapped on first touch, dropped on a change ---- */
@@ -453,6 +543,8 @@ bool sim_mem_map_lazy(struct sim_vcpu *v, uint64_t la, uint64_t gpa)
 		   page != SIM_MMIO_DEV_BASE;
 	if (!dev && !sim_mem_is_ram(s, phys, 4096))
 		return false;
+	if (!dev && priv && s->rmp && !sim_rmp_validated(s, phys >> 12))
+		return false; /* SNP: cpu/vcpu.c raises #VC 0x404 */
 	if (v->nr_lazy == SIM_LAZY_MAX)
 		sim_mem_unmap_lazy(v);
 	uc_err e;

@@ -3,3 +3,4 @@ BENCH_SCRIPTS += tests/bench/sevsim.sh
 BENCH_SCRIPTS += tests/bench/smp.sh
 BENCH_SCRIPTS += tests/bench/measure.sh
 BENCH_SCRIPTS += tests/bench/smp-sev.sh
+BENCH_SCRIPTS += tests/bench/savic.sh
