@@ -392,6 +392,38 @@ static unsigned key_of(uint8_t kind)
 	return kind == SIM_MAP_SHARED ? 1 : (kind == SIM_MAP_PRIVATE || kind == SIM_MAP_INVALID) ? 0 : 2;
 }
 
+/*
+ * Private identity pages join the private identity pages beside them in one region, within
+ * an aligned block of COALESCE pages: SNP validates RAM 2 MiB at a time, and Unicorn slows
+ * with every region (a linear search per map) and aborts beyond about 4096 of them.
+ */
+#define COALESCE 16384ull /* 64 MiB */
+
+static bool joins(const struct sim_vcpu *v, uint64_t p)
+{
+	return p < (v->sim->ram_size >> 12) && ram_page(v->sim, p) &&
+	       v->page_map[p] == SIM_MAP_PRIVATE && v->page_want[p] == SIM_MAP_PRIVATE;
+}
+
+static uc_err map_private(struct sim_vcpu *v, uint64_t first, uint64_t n)
+{
+	uint64_t lo = first, hi = first + n, blo = first & ~(COALESCE - 1);
+	uint64_t bhi = ((hi - 1) & ~(COALESCE - 1)) + COALESCE;
+	uc_err e = UC_ERR_OK;
+
+	while (lo > blo && joins(v, lo - 1))
+		lo--;
+	while (hi < bhi && joins(v, hi))
+		hi++;
+	if (lo < first)
+		e = uc_mem_unmap(v->uc, lo << 12, (first - lo) << 12);
+	if (e == UC_ERR_OK && hi > first + n)
+		e = uc_mem_unmap(v->uc, (first + n) << 12, (hi - first - n) << 12);
+	if (e == UC_ERR_OK)
+		e = uc_mem_map_ptr(v->uc, lo << 12, (hi - lo) << 12, UC_PROT_ALL, v->sim->ram + (lo << 12));
+	return e;
+}
+
 /* Map linear pages [first, first + n) as physical [gpa, ...), private or shared. */
 static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, uint64_t gpa, bool shared)
 {
@@ -400,6 +432,8 @@ static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, uint64_t g
 
 	if (e != UC_ERR_OK || !mapped(v->page_want[first]))
 		return e;
+	if (!shared && gpa == base && v->page_want[first] == SIM_MAP_PRIVATE)
+		return map_private(v, first, n);
 	if (!shared)
 		return uc_mem_map_ptr(v->uc, base, len, UC_PROT_ALL, v->sim->ram + gpa);
 	v->shared_desc[first].v = v;
