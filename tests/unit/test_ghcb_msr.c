@@ -95,7 +95,11 @@ static void term_codes_distinct_and_named(void **s)
 				assert_string_not_equal(seen[d], n);
 		seen[c] = n;
 	}
-	assert_int_equal(named, 31);
+	/* every code of include/sev/term.h has a name (a removed name would drop the count;
+	 * subsystems add codes, so this is a floor: 38 = the SEV, boot and SMP codes) */
+	assert_true(named >= 38);
+	assert_non_null(cb_term_name(CB_TERM_SMP_TIMEOUT));
+	assert_non_null(cb_term_name(CB_TERM_SMP_AP_ERROR));
 	assert_null(cb_term_name(0));
 	/* the boot's own reasons keep their numbers (boot/boot.h enum boot_reason) */
 	assert_int_equal(CB_TERM_START_INFO, 0x10);
