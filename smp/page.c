@@ -167,7 +167,7 @@ static bool page_check(unsigned n, char *err, size_t err_size)
 	/* xenpage: "not merely the header's code_sha256" (§8.7 item 4) -- but a header
 	 * that states another digest than its code's is a broken page too. */
 	if (memcmp(hdr.code_sha256, want, sizeof(want)))
-		return fail(BOOT_ERR_SMP_PAGE, err, err_size,
+		return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
 			    "bring-up page at %#llx: code_sha256=%02x%02x%02x%02x... in the header is not "
 			    "the SHA-256 of its init code %.8s...", (unsigned long long)region_pa,
 			    hdr.code_sha256[0], hdr.code_sha256[1], hdr.code_sha256[2],
