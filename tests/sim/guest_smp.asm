@@ -38,6 +38,28 @@ GV          equ 0x3f0             ; GHCB valid bitmap
 	or dword [GHCB + GV + ((%1 / 8) / 32) * 4], 1 << ((%1 / 8) % 32)
 %endmacro
 
+; AP reset hold through the MSR protocol (0x006 -> 0x007), forever: a malformed answer
+; sets BADHOLD, a non-zero result (woken by INIT + SIPI) counts in WOKEN (32- or 16-bit code)
+%macro AP_HOLD_LOOP 0
+%%hold:	mov ecx, MSR_GHCB
+	mov eax, 0x006
+	xor edx, edx
+	wrmsr
+	VMGEXIT
+	rdmsr
+	mov ebx, eax
+	and ebx, 0xfff
+	cmp ebx, 0x007
+	je %%ok
+	mov dword [BADHOLD], 1
+%%ok:	shrd eax, edx, 12
+	shr edx, 12
+	or eax, edx
+	jz %%hold                     ; not woken by a SIPI: hold again
+	lock inc dword [WOKEN]
+	jmp %%hold
+%endmacro
+
 bits 32
 PVH_NOTE
 
@@ -434,23 +456,7 @@ ap32:
 	hlt
 	jmp .h
 ap_hold32:
-	mov ecx, MSR_GHCB
-	mov eax, 0x006
-	xor edx, edx
-	wrmsr
-	VMGEXIT
-	rdmsr
-	mov ebx, eax
-	and ebx, 0xfff
-	cmp ebx, 0x007
-	je .ok
-	mov dword [BADHOLD], 1
-.ok:	shrd eax, edx, 12
-	shr edx, 12
-	or eax, edx
-	jz ap_hold32                  ; not woken by a SIPI: hold again
-	lock inc dword [WOKEN]
-	jmp ap_hold32
+	AP_HOLD_LOOP
 
 ; real-mode trampoline, copied to TRAMP (SIPI vector 0x08)
 bits 16
@@ -467,23 +473,7 @@ tramp_halt:
 	hlt
 	jmp tramp_halt
 tramp_hold:
-	mov ecx, MSR_GHCB
-	mov eax, 0x006
-	xor edx, edx
-	wrmsr
-	VMGEXIT
-	rdmsr
-	mov ebx, eax
-	and ebx, 0xfff
-	cmp ebx, 0x007
-	je tramp_ok
-	mov dword [BADHOLD], 1
-tramp_ok:	shrd eax, edx, 12
-	shr edx, 12
-	or eax, edx
-	jz tramp_hold
-	lock inc dword [WOKEN]
-	jmp tramp_hold
+	AP_HOLD_LOOP
 smc_imm:
 	mov ax, 1                     ; the BSP makes this "mov ax, 2"
 	cmp ax, 2
