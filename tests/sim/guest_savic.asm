@@ -220,13 +220,23 @@ long_entry:
 	and eax, 1
 	mov [savic], eax              ; the same on every vCPU
 	test eax, eax
-	jz .online
-	call savic_setup
+	jnz .savic
+	call x2apic_enable            ; the plain path: the hypervisor's x2APIC
+	jmp .online
+.savic:	call savic_setup
 .online:
 	lock inc dword [online]
 	test ebp, ebp
 	jz bsp_main
 	jmp ap_main
+
+; ---- x2APIC mode without Secure AVIC: IA32_APIC_BASE.EXTD (SDM 11.12.1), each via #VC 0x7C ----
+x2apic_enable:
+	mov ecx, MSR_APIC_BASE
+	rdmsr
+	or eax, 1 << 10
+	wrmsr
+	ret
 
 ; ---- Secure AVIC setup (facts §8.3 enable sequence) ----
 savic_setup:
