@@ -11,10 +11,14 @@
  * sends the IPI at once, so the delivery-status bit always reads 0 (idle).
  *   delivery mode 5 INIT (level assert; the de-assert form is a no-op, as on every CPU
  *   since the Pentium 4), 6 StartUp (vector = page of the real-mode entry), 0 fixed and
- *   4 NMI (counted, not delivered: sevsim models no interrupts between vCPUs);
+ *   4 NMI: in x2APIC mode delivered by apic/hv_x2apic.c (the hypervisor's x2APIC, also
+ *   Secure AVIC's notifications); from the xAPIC page counted and dropped;
  *   destination: physical (the APIC ID; 0xFF / 0xFFFFFFFF = all) or a shorthand (self,
  *   all including self, all excluding self); logical destinations are dropped (counted).
  * What INIT and SIPI do to the target is hv/smp.c's (it depends on mode and platform).
+ * One APIC per vCPU: in x2APIC mode this file keeps the ICR (and the start IPIs); every
+ * other x2APIC register (ID, TPR, EOI, ISR/IRR, LVTs, timer, SELF_IPI) is the register file
+ * of apic/hv_x2apic.c, with the same APIC ID (2 x vCPU id, SIM_APIC_ID_OF).
  */
 #include <inttypes.h>
 
