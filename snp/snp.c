@@ -107,7 +107,7 @@ static int hw_psc(void *ctx, const uint64_t *entries, unsigned n)
 	return err;
 }
 
-static const struct snp_mem_ops hw_ops = { .psc = hw_psc, .pvalidate = hw_pvalidate };
+static struct snp_mem_ops hw_ops = { .psc = hw_psc, .pvalidate = hw_pvalidate };
 
 static void check(int err, const char *what, uint64_t where)
 {
@@ -220,7 +220,7 @@ static unsigned launch_ranges(const struct pvh_info *info, struct snp_range *ex)
 		SPAN(info->modules[i].cmdline_paddr, info->modules[i].cmdline_paddr ? 1 : 0);
 #undef SPAN
 	if (hi - lo > BLOB_MAX)
-		snp_fatal(CB_TERM_SNP_LAUNCH_RANGE, "SNP: start_info and what it points to span "
+		snp_fatal(CB_TERM_START_INFO, "SNP: start_info and what it points to span "
 			  "[%#llx-%#llx): more than %u KiB cannot be one launch blob",
 			  (unsigned long long)lo, (unsigned long long)hi, BLOB_MAX >> 10);
 	ex[n++] = (struct snp_range){ (uintptr_t)__image_start, (uintptr_t)__image_end };
@@ -247,7 +247,7 @@ void snp_validate_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi)
 	int n = snp_ranges_subtract(ram, nram, ex, nex, lo, hi, todo,
 				    sizeof(todo) / sizeof(todo[0]));
 	if (n < 0)
-		snp_fatal(CB_TERM_SNP_LAUNCH_RANGE, "SNP: RAM splits into too many ranges");
+		snp_fatal(CB_TERM_MEMORY, "SNP: RAM splits into too many ranges");
 	check(snp_make_private(&hw_ops, todo, (unsigned)n, &stats, &where), "validating RAM", where);
 	validate_exits += sev_es_bsp()->stats.vmgexits - exits0;
 }

@@ -102,7 +102,13 @@ static int flush_private(const struct snp_mem_ops *ops, struct batch *b,
 		return err;
 	for (unsigned i = 0; i < b->n; i++) {
 		bool huge = (b->entries[i] >> 56) & 1;
-		err = pvalidate_one(ops, snp_psc_entry_gfn(b->entries[i]) << 12, huge, true, st, where);
+		uint64_t pa = snp_psc_entry_gfn(b->entries[i]) << 12;
+		if (huge && ops->small_pages) {
+			for (uint64_t p = pa; p < pa + PAGE_2M && !err; p += PAGE_4K)
+				err = pvalidate_one(ops, p, false, true, st, where);
+		} else {
+			err = pvalidate_one(ops, pa, huge, true, st, where);
+		}
 		if (err)
 			return err;
 	}

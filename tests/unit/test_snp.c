@@ -21,7 +21,7 @@
 static uint8_t rmp[PAGES];          /* bit 0 shared, 1 validated, 2 4K entry, 8 2M entry */
 static struct ghcb page;
 static struct vc_cpu cpu;
-enum mode { HONEST, ERROR, NO_PROGRESS, HALF, BACKWARDS, GROW_END };
+enum mode { HONEST, ERROR, NO_PROGRESS, HALF, BACKWARDS, GROW_END, FAKE_DONE };
 static enum mode hv_mode;
 static unsigned hv_per_call;        /* entries done per call (0: all) */
 static unsigned hv_calls;
@@ -58,6 +58,11 @@ static void fake_vmgexit(void *ctx, uint64_t gpa)
 		memcpy(d, &cur, 2);
 		return;
 	}
+	if (hv_mode == FAKE_DONE) {
+		cur = (uint16_t)(end + 1);      /* "all done", nothing touched */
+		memcpy(d, &cur, 2);
+		return;
+	}
 	if (hv_mode == GROW_END) {
 		end++;
 		memcpy(d + 2, &end, 2);
@@ -71,6 +76,8 @@ static void fake_vmgexit(void *ctx, uint64_t gpa)
 		unsigned n = (e >> 56) & 1 ? 512 : 1;
 		for (unsigned i = 0; i < n && gfn + i < PAGES; i++)
 			rmp[gfn + i] = (rmp[gfn + i] & 12) | (((e >> 52) & 0xf) == 2 ? 1 : 0);
+		e = (e & ~0xfffull) | n;        /* complete, as KVM records it */
+		memcpy(d + 8 + 8 * cur, &e, 8);
 	}
 	if (hv_mode == HALF && cur <= end) {
 		/* claims it got half way through a 2 MiB entry */
@@ -202,6 +209,10 @@ static void psc_fake_progress_is_caught(void **s)
 	setup(NULL);
 	hv_per_call = 2;
 	assert_int_equal(snp_psc_batch(&cpu, e, 4, NULL), 0);  /* honest baseline */
+	setup(NULL);
+	hv_mode = FAKE_DONE;
+	assert_int_equal(snp_psc_batch(&cpu, e, 4, NULL), CB_TERM_SNP_PSC_PROGRESS);
+	assert_int_equal(rmp[0], 0);
 	setup(NULL);
 	hv_mode = BACKWARDS;
 	assert_int_equal(snp_psc_batch(&cpu, e, 4, NULL), CB_TERM_SNP_PSC_PROGRESS);
