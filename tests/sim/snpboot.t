@@ -126,7 +126,7 @@ if not os.path.exists(UKT):
     print(f"ok {t.n + 1} # SKIP {UKT} not built")
     t.n += 1
 else:
-    with tempfile.TemporaryDirectory(prefix="sevsim-snp-") as d:
+    with tempfile.TemporaryDirectory(prefix="sevsim-snpboot-") as d:
         data = os.path.join(d, "data")
         with open(data, "wb") as f:
             f.write(b"handoff-module\n")
@@ -150,7 +150,7 @@ else:
         print(f"ok {t.n + 1} # SKIP Debian bzImage/initramfs not cached in {CACHE} (tests/linux/fetch.sh)")
         t.n += 1
     else:
-        with tempfile.TemporaryDirectory(prefix="sevsim-snp-") as d:
+        with tempfile.TemporaryDirectory(prefix="sevsim-snpboot-") as d:
             # With --kernel-hashes the guest copies and hashes Debian's 40 MB of modules
             # (~25 s in sevsim-fast): make oracle only, as for sev-es (docs/payloads.md).
             for extra in ([], ["--kernel-hashes"]) if FULL else ([],):
