@@ -387,6 +387,7 @@ struct sim {
 		uint64_t implicit_first;    /* GPA of the first (~0: none) */
 		char implicit_why[96];
 		uint64_t ap_create, ap_destroy;
+		uint64_t last_validated;    /* GFN the guest validated last (0: none), for lies */
 	} snp;
 
 	/* RDRAND model (cpu/rdrand.c) */
@@ -639,10 +640,18 @@ bool sim_pvalidate_insn(struct sim_vcpu *v);
 bool sim_rmpadjust_insn(struct sim_vcpu *v);
 uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool validate, bool *cf);
 void sim_snp_json(const struct sim *s, FILE *f);
+/* the hypervisor re-assigns a page behind the guest's back (hv/snp_attack.c) */
+void sim_rmp_hv_reset(struct sim *s, uint64_t gfn, bool shared);
+void sim_snp_attack_vmgexit(struct sim_vcpu *v);
 /* mem/mem.c: RMP entries [gfn, gfn + n) changed: update every vCPU's mappings */
 void sim_mem_rmp_changed(struct sim *s, uint64_t gfn, uint64_t n, bool deferred);
 /* fw/snp_launch.c: the SNP launch (pages, CPUID and secrets pages, digest); 0 or -1 */
 int sim_snp_launch(struct sim *s);
+/* fw/snp_launch.c: the CPUID page differs from what the firmware checked at launch */
+bool sim_snp_cpuid_changed(const struct sim *s);
+/* check/snp_handoff.c: SNP checks at a Linux / PVH handoff; ram = {addr, size} RAM entries */
+void sim_snp_handoff_linux(struct sim_vcpu *v, uint64_t rsi, const uint64_t (*ram)[2], unsigned n);
+void sim_snp_handoff_pvh(struct sim_vcpu *v, const uint64_t (*ram)[2], unsigned n);
 /* hv/snp_ap.c: NAE 0x8000_0013 and the VMSA switch of a target vCPU */
 struct sim_ghcb;
 uint64_t sim_snp_ap_creation(struct sim_vcpu *v, uint64_t info1, uint64_t info2, uint64_t rax,

@@ -3,7 +3,7 @@
  * cocoboot-measure: the launch measurement a verifier should expect for a cocoboot
  * guest, computed from the files a toolstack would load (docs/abi.md §9.4):
  *
- *   cocoboot-measure [--mode=sev|sev-es] [--vcpus=N] [--mem=BYTES] [--cmdline=TEXT]
+ *   cocoboot-measure [--mode=sev|sev-es|sev-snp] [--vcpus=N] [--mem=BYTES] [--cmdline=TEXT]
  *                    [--module=FILE[,CMDLINE]]... [--kernel-hashes] [--sev-features=N]
  *                    [--write-elf=OUT.elf] cocoboot.elf
  *
@@ -12,6 +12,9 @@
  * modules and the start_info blob as a PVH domain builder does (docs/abi.md §9.4 "page
  * order"), builds one VMSA per vCPU (fw/launch_digest.c) and prints, as one JSON
  * object, what sevsim prints as "launch" for the same launch. Hashing: OpenSSL.
+ * --mode=sev-snp prints the SNP launch digest instead ("snp_digest": PAGE_INFO chained with
+ * SHA-384, fw/launch_digest.c), with the CPUID and secrets pages cocoboot's notes 0x101 and
+ * 0x102 name measured as such; --sev-features then adds to SNPActive (bit 0).
  * --write-elf writes a copy of the ELF with the table filled in, for a VMM that loads
  * the file as it is (QEMU's -kernel without SEV, tests).
  */
@@ -80,8 +83,9 @@ static uint64_t rd(const uint8_t *p, unsigned n)
 	return v;
 }
 
-/* The hashes note (docs/abi.md §9.1, sim/fw/spec.h) in the ELF64's PT_NOTE segments; 0: none. */
-static uint64_t find_hashes_note(const uint8_t *f, size_t len)
+/* A cocoboot note of this type (docs/abi.md §9.1, §10; sim/fw/spec.h) in the ELF64's
+ * PT_NOTE segments: the page's GPA, 0: none. */
+static uint64_t find_note(const uint8_t *f, size_t len, uint32_t type)
 {
 	uint64_t phoff = rd(f + 32, 8), phentsize = rd(f + 54, 2), phnum = rd(f + 56, 2);
 
@@ -98,7 +102,7 @@ static uint64_t find_hashes_note(const uint8_t *f, size_t len)
 				break;
 			if (namesz == SIM_NOTE_COCOBOOT_NAMESZ &&
 			    !memcmp(f + off + name, SIM_NOTE_COCOBOOT, namesz) &&
-			    rd(f + off + at + 8, 4) == SIM_NOTE_HASHES && descsz >= 12 &&
+			    rd(f + off + at + 8, 4) == type && descsz >= 12 &&
 			    rd(f + off + desc + 8, 4) == SIM_HT_PAGE)
 				return rd(f + off + desc, 8);
 			at = next;
@@ -153,9 +157,9 @@ int main(int argc, char **argv)
 	}
 	if (!elf)
 		die("%s%s", "usage: cocoboot-measure [options] cocoboot.elf", "");
-	if (strcmp(mode, "sev") && strcmp(mode, "sev-es"))
-		die("--mode=%s: only sev and sev-es have a launch digest here%s", mode,
-		    " (SNP's is not implemented)");
+	int snp = !strcmp(mode, "sev-snp");
+	if (strcmp(mode, "sev") && strcmp(mode, "sev-es") && !snp)
+		die("--mode=%s: only sev, sev-es and sev-snp have a launch digest%s", mode, "");
 	if (vcpus < 1 || vcpus > 64 || mem < (2ull << 20) || (mem & 4095))
 		die("%s%s", "--vcpus must be 1..64, --mem a multiple of 4 KiB >= 2 MiB", "");
 	if (kernel_hashes && nmod > 2)
@@ -171,7 +175,13 @@ int main(int argc, char **argv)
 	uint8_t *img = calloc(1, img_len);
 	for (unsigned i = 0; i < pl.nseg; i++)
 		memcpy(img + (pl.seg[i].paddr - img_base), f + pl.seg[i].file_off, pl.seg[i].file_size);
-	uint64_t table_gpa = find_hashes_note(f, flen);
+	uint64_t table_gpa = find_note(f, flen, SIM_NOTE_HASHES);
+	uint64_t cpuid_gpa = snp ? find_note(f, flen, SIM_NOTE_SNP_CPUID) : 0;
+	uint64_t secrets_gpa = snp ? find_note(f, flen, SIM_NOTE_SNP_SECRETS) : 0;
+	if ((cpuid_gpa && (cpuid_gpa & 4095 || cpuid_gpa < img_base || cpuid_gpa + 4096 > img_base + img_len)) ||
+	    (secrets_gpa && (secrets_gpa & 4095 || secrets_gpa < img_base ||
+			     secrets_gpa + 4096 > img_base + img_len)))
+		die("%s: an SNP CPUID or secrets note names no page of the image%s", elf, "");
 
 	/* modules: page aligned after the image, in order (sim/fw/launch.c, xc_dom order) */
 	uint64_t cur = page_up(pl.kend);
@@ -214,7 +224,8 @@ int main(int argc, char **argv)
 		p += (cl + 7) & ~7ull;
 	}
 	uint64_t mods_at = p;
-	p += (uint64_t)nmod * sizeof(struct hvm_modlist_entry);
+	/* one list entry even without modules, as sevsim's domain builder (sim/fw/launch.c) */
+	p += (uint64_t)(nmod ? nmod : 1) * sizeof(struct hvm_modlist_entry);
 	uint64_t modcl_at = p;
 	p += (uint64_t)nmod * MODULE_CMDLINE_SLOT;
 	uint64_t mm_at = p;
@@ -223,7 +234,7 @@ int main(int argc, char **argv)
 	uint8_t *blob = calloc(1, blob_len);
 	struct hvm_start_info si = {
 		.magic = XEN_HVM_START_MAGIC_VALUE, .version = 1,
-		.flags = strcmp(mode, "sev-es") ? 0 : SIF_HVM_GHCB,
+		.flags = strcmp(mode, "sev-es") && !snp ? 0 : SIF_HVM_GHCB,
 		.nr_modules = nmod, .modlist_paddr = nmod ? mods_at : 0, .cmdline_paddr = cmd_at,
 		.memmap_paddr = mm_at, .memmap_entries = 2,
 	};
@@ -244,6 +255,23 @@ int main(int argc, char **argv)
 		{ .addr = SPECIAL_BASE, .size = SPECIAL_SIZE, .type = XEN_HVM_MEMMAP_TYPE_RESERVED },
 	};
 	memcpy(blob + (mm_at - base), mm, sizeof(mm));
+
+	/* SNP: the SHA-384 PAGE_INFO chain, in launch order (docs/abi.md §9.4) */
+	struct ld_snp sd;
+	char snp_digest[97] = "";
+	if (snp) {
+		ld_snp_begin(&sd);
+		ld_snp_normal(&sd, img_base, img, img_len, cpuid_gpa, secrets_gpa);
+		for (unsigned i = 0; i < nmod && !kernel_hashes; i++) {
+			uint8_t *padded = calloc(1, page_up(mods[i].len));
+			memcpy(padded, mods[i].data, mods[i].len);
+			ld_snp_normal(&sd, mods[i].gpa, padded, page_up(mods[i].len), 0, 0);
+			free(padded);
+		}
+		ld_snp_normal(&sd, base, blob, blob_len, 0, 0);
+		ld_snp_tail(&sd, cpuid_gpa, secrets_gpa, vcpus, pl.entry, base, 1 | sev_features);
+		ld_snp_hex(&sd, snp_digest);
+	}
 
 	/* the digest, in launch order */
 	struct ld_digest d;
@@ -280,8 +308,13 @@ int main(int argc, char **argv)
 		hex(table + SIM_HT_CMDLINE_OFF + SIM_HT_E_HASH_OFF, 32);
 		printf("}");
 	}
-	printf(",\"digest\":\"%s\",\"measured_pages\":%" PRIu64 ",\"measured_bytes\":%" PRIu64
-	       ",\"vmsas\":%" PRIu64 "}\n", digest, d.pages, d.bytes, d.vmsas);
+	if (snp)
+		printf(",\"digest\":null,\"snp_digest\":\"%s\",\"snp_pages\":%" PRIu64
+		       ",\"snp_vmsas\":%" PRIu64 ",\"cpuid_page_gpa\":%" PRIu64 ",\"secrets_page_gpa\":%"
+		       PRIu64 "}\n", snp_digest, sd.pages, sd.vmsas, cpuid_gpa, secrets_gpa);
+	else
+		printf(",\"digest\":\"%s\",\"measured_pages\":%" PRIu64 ",\"measured_bytes\":%" PRIu64
+		       ",\"vmsas\":%" PRIu64 ",\"snp_digest\":null}\n", digest, d.pages, d.bytes, d.vmsas);
 	for (unsigned i = 0; i < nmod; i++) {
 		free(mods[i].data);
 		free((void *)mods[i].path);

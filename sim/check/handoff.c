@@ -340,6 +340,19 @@ static void check_pvh(struct sim_vcpu *v, uint64_t rip)
 	chk_modules(v, &si, r, &nr);
 	chk(h, "rsdp", si.rsdp_paddr == 0, "rsdp_paddr %#" PRIx64 " (sevsim gives none)", (uint64_t)si.rsdp_paddr);
 	chk_ranges_pvh(v, r, nr);
+	if (s->rmp) { /* SNP: the RAM the memory map offers (check/snp_handoff.c) */
+		uint64_t ram[128][2];
+		unsigned nram = 0;
+		for (uint32_t i = 0; i < si.memmap_entries && i < 1024 && nram < 128; i++) {
+			struct hvm_memmap_table_entry m;
+			if (rd(v, si.memmap_paddr + (uint64_t)i * sizeof(m), &m, sizeof(m)) &&
+			    m.type == XEN_HVM_MEMMAP_TYPE_RAM) {
+				ram[nram][0] = m.addr;
+				ram[nram++][1] = m.size;
+			}
+		}
+		sim_snp_handoff_pvh(v, (const uint64_t (*)[2])ram, nram);
+	}
 }
 
 /* ---- Linux 64-bit (facts §4.3, §4.5, §4.9) ------------------------------ */
@@ -491,6 +504,16 @@ static void check_linux64(struct sim_vcpu *v, uint64_t rip)
 	chk(h, "e820_kernel_ram", kernel_ram, "[load, load + init_size) inside one RAM entry");
 	chk(h, "acpi_rsdp_addr", bp.acpi_rsdp_addr == 0, "acpi_rsdp_addr %#" PRIx64 " (sevsim gives none)",
 	    (uint64_t)bp.acpi_rsdp_addr);
+	if (s->rmp && e820_ok) { /* SNP: e820 RAM validated, the CC blob (check/snp_handoff.c) */
+		uint64_t ram[E820_MAX_ENTRIES_ZEROPAGE][2];
+		unsigned nram = 0;
+		for (unsigned i = 0; i < bp.e820_entries; i++)
+			if (bp.e820_table[i].type == E820_TYPE_RAM) {
+				ram[nram][0] = bp.e820_table[i].addr;
+				ram[nram++][1] = bp.e820_table[i].size;
+			}
+		sim_snp_handoff_linux(v, rsi, (const uint64_t (*)[2])ram, nram);
+	}
 	if (s->cbit_mask) {
 		uint64_t shared = 0, first = 0;
 

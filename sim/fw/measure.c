@@ -159,9 +159,8 @@ void sim_measure_json(const struct sim *s, FILE *f)
 	/* SNP (fw/snp_launch.c): the SHA-384 launch digest beside the SEV-ES one */
 	if (l->snp_measured)
 		fprintf(f, ",\"snp_digest\":\"%s\",\"snp_pages\":%" PRIu64 ",\"snp_vmsas\":%" PRIu64
-			",\"cpuid_page_gpa\":%" PRIu64 ",\"secrets_page_gpa\":%" PRIu64
-			",\"cpuid_entries\":%" PRIu64, l->snp_digest, l->snp_pages, l->snp_vmsas,
-			l->cpuid_gpa, l->secrets_gpa, l->snp_cpuid_entries);
+			",\"cpuid_page_gpa\":%" PRIu64 ",\"secrets_page_gpa\":%" PRIu64, l->snp_digest,
+			l->snp_pages, l->snp_vmsas, l->cpuid_gpa, l->secrets_gpa);
 	else
 		fprintf(f, ",\"snp_digest\":null");
 	fputc('}', f);

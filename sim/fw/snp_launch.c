@@ -26,6 +26,8 @@
 #include "sim/fw/launch_digest.h"
 #include "sim/fw/spec.h"
 
+static uint8_t cpuid_launched[4096]; /* what the firmware checked (the handoff compares) */
+
 static uint64_t page_down(uint64_t a) { return a & ~4095ull; }
 static uint64_t page_up(uint64_t a) { return (a + 4095) & ~4095ull; }
 
@@ -186,6 +188,7 @@ int sim_snp_launch(struct sim *s)
 			return -1;
 		}
 		sim_mem_load(s, l->cpuid_gpa, &pg, sizeof(pg));
+		memcpy(cpuid_launched, &pg, sizeof(pg));
 		l->snp_cpuid_entries = pg.count;
 		cpuid = l->cpuid_gpa;
 	}
@@ -224,4 +227,12 @@ int sim_snp_launch(struct sim *s)
 	l->snp_vmsas = d.vmsas;
 	l->snp_measured = true;
 	return 0;
+}
+
+bool sim_snp_cpuid_changed(const struct sim *s)
+{
+	const struct sim_launch *l = &s->launch;
+
+	return !l->cpuid_gpa || !sim_mem_is_ram(s, l->cpuid_gpa, 4096) ||
+	       memcmp(s->ram + l->cpuid_gpa, cpuid_launched, 4096) != 0;
 }

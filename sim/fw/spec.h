@@ -149,4 +149,17 @@ _Static_assert(sizeof(struct sim_snp_cpuid_page) == 4096, "facts §6.2: one page
 #define SIM_SNP_SECRETS_OS_AREA  0x0a0 /* 96 bytes, the guest's */
 #define SIM_SNP_SECRETS_TSC_FACTOR 0x160 /* u32 */
 
+/* Handing an SNP guest to Linux (amd-sev-facts.md §10): boot_params.hdr.setup_data at 0x250
+ * heads a list of {u64 next, u32 type, u32 len, data}; SETUP_CC_BLOB (7) carries a u32 PA of
+ * struct cc_blob_sev_info (40 bytes). */
+#define SIM_BP_SETUP_DATA        0x250
+#define SIM_SETUP_CC_BLOB        7u
+#define SIM_CC_BLOB_MAGIC        0x45444d41u /* "AMDE" */
+#define SIM_CC_BLOB_SIZE         40u
+#define SIM_CC_BLOB_VERSION      0x04 /* u16 */
+#define SIM_CC_BLOB_SECRETS_PHYS 0x08 /* u64 */
+#define SIM_CC_BLOB_SECRETS_LEN  0x10 /* u32: 4096 */
+#define SIM_CC_BLOB_CPUID_PHYS   0x18 /* u64 */
+#define SIM_CC_BLOB_CPUID_LEN    0x20 /* u32: >= 4096 */
+
 #endif /* SIM_FW_SPEC_H */

@@ -158,6 +158,7 @@ void sim_vmgexit(struct sim_vcpu *v)
 
 	s->vmgexits++;
 	sim_attack_vmgexit(v);
+	sim_snp_attack_vmgexit(v);
 	if (v->ghcb_msr & SIM_MSRP_CODE_MASK)
 		sim_ghcb_msr_protocol(v);
 	else

@@ -15,12 +15,15 @@
  *
  * The CPU's rules (sim_pvalidate, sim_rmpadjust):
  *   - PVALIDATE at CPL 0 only (#GP(0)); the linear address must translate (#PF); RCX 0 or 1,
- *     RAX aligned to the size, RAM: else FAIL_INPUT (1); a 2 MiB request over 4 KiB
- *     entries, or a 4 KiB request inside a 2 MiB entry: FAIL_SIZEMISMATCH (6); EAX 0 with
- *     CF = 1 when the validated bit already had the requested value ("no change");
+ *     RAX aligned to the size, RAM: else FAIL_INPUT (1); a 2 MiB request over 4 KiB entries:
+ *     FAIL_SIZEMISMATCH (6); a 4 KiB request inside a 2 MiB entry faults to the hypervisor
+ *     (#NPF, size mismatch), which splits the entry (PSMASH) and lets it run again, so it
+ *     succeeds (KVM sev_handle_rmp_fault); EAX 0 with CF = 1 when the validated bit already
+ *     had the requested value ("no change");
  *   - RMPADJUST: target VMPL 1..3 (the guest runs at VMPL 0; anything else
- *     FAIL_PERMISSION, 2), the page assigned and validated (FAIL_INPUT), the size of its
- *     entry (FAIL_SIZEMISMATCH); bit 16 sets or clears the VMSA attribute (4 KiB only).
+ *     FAIL_PERMISSION, 2), the page assigned and validated (FAIL_INPUT), 2 MiB only on a 2 MiB
+ *     entry (FAIL_SIZEMISMATCH; 4 KiB in a 2 MiB entry is split as for PVALIDATE); bit 16
+ *     sets or clears the VMSA attribute (4 KiB only).
  *     VMPL permission masks are accepted and not kept (no VMPL 1..3 code runs here).
  *   - an access through a C=1 mapping (paging off, instruction fetch: always) to a page
  *     whose entry is not validated raises #VC 0x404 (mem/mem.c leaves such pages unmapped,
@@ -145,6 +148,15 @@ void sim_rmp_implicit(struct sim *s, uint64_t gfn, bool to_shared, bool deferred
 	sim_mem_rmp_changed(s, gfn, 1, deferred);
 }
 
+void sim_rmp_hv_reset(struct sim *s, uint64_t gfn, bool shared)
+{
+	if (!ram_gfn(s, gfn))
+		return;
+	psmash(s, gfn);
+	s->rmp[gfn] = shared ? SIM_RMP_SHARED : SIM_RMP_4K;
+	sim_mem_rmp_changed(s, gfn, 1, false);
+}
+
 /* Translate va for an RMP instruction; false: #PF delivered (the walk failed). */
 static bool rmp_translate(struct sim_vcpu *v, uint64_t va, uint64_t *gpa)
 {
@@ -160,8 +172,14 @@ static bool rmp_translate(struct sim_vcpu *v, uint64_t va, uint64_t *gpa)
 /* The RMP entries [gfn, gfn + n) as one entry of the requested size: 0, or a failure code. */
 static unsigned size_check(struct sim *s, uint64_t gfn, unsigned n)
 {
-	if (n == 1)
-		return (s->rmp[gfn] & SIM_RMP_2M) ? SIM_PVALIDATE_FAIL_SIZEMISMATCH : 0;
+	if (n == 1) {
+		/* 4 KiB inside a 2 MiB entry: #NPF with the size-mismatch bit to the hypervisor,
+		 * which splits the entry and resumes (KVM sev_handle_rmp_fault): the guest's
+		 * instruction then succeeds */
+		if (s->rmp[gfn] & SIM_RMP_2M)
+			psmash(s, gfn);
+		return 0;
+	}
 	if ((s->rmp[gfn] & SIM_RMP_2M))
 		return 0; /* all 512 carry it (psmash keeps that invariant) */
 	for (unsigned i = 0; i < n; i++)
@@ -191,13 +209,14 @@ uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool vali
 	for (unsigned i = 0; i < n; i++)
 		if (!ram_gfn(s, gfn + i))
 			return SIM_PVALIDATE_FAIL_INPUT;
+	/* the size of the RMP entry first (a range with shared 4 KiB pages is a mismatch) */
+	unsigned rc = size_check(s, gfn, n);
+	if (rc)
+		return rc;
 	/* a hypervisor-owned page: the RMP check faults to KVM, which converts it (QEMU) */
 	for (unsigned i = 0; i < n; i++)
 		if (sim_rmp_shared(s, gfn + i))
 			sim_rmp_implicit(s, gfn + i, false, false, "PVALIDATE of a shared page");
-	unsigned rc = size_check(s, gfn, n);
-	if (rc)
-		return rc;
 	bool changed = false;
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *e = &s->rmp[gfn + i];
@@ -208,6 +227,8 @@ uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool vali
 			*e |= SIM_RMP_4K;
 	}
 	*cf = !changed; /* "success but no change" (facts §5.2) */
+	if (changed && validate)
+		s->snp.last_validated = gfn + n - 1;
 	if (changed)
 		sim_mem_rmp_changed(s, gfn, n, false);
 	sim_trace(s, "vcpu%u: pvalidate gpa %#" PRIx64 " %s %s%s", v->id, gpa, size ? "2M" : "4K",
@@ -273,10 +294,15 @@ static uint64_t rmpadjust(struct sim_vcpu *v, uint64_t va, unsigned size, uint64
 		return SIM_PVALIDATE_FAIL_INPUT;
 	gfn = gpa >> 12;
 	for (unsigned i = 0; i < n; i++)
-		if (!ram_gfn(s, gfn + i) || !sim_rmp_validated(s, gfn + i))
+		if (!ram_gfn(s, gfn + i))
 			return SIM_PVALIDATE_FAIL_INPUT;
-	if (!!(s->rmp[gfn] & SIM_RMP_2M) != (n == PAGES_2M))
+	if (n == 1 && (s->rmp[gfn] & SIM_RMP_2M))
+		psmash(s, gfn); /* as for PVALIDATE: KVM splits the entry on the #NPF */
+	if (n == PAGES_2M && !(s->rmp[gfn] & SIM_RMP_2M))
 		return SIM_PVALIDATE_FAIL_SIZEMISMATCH;
+	for (unsigned i = 0; i < n; i++)
+		if (!sim_rmp_validated(s, gfn + i))
+			return SIM_PVALIDATE_FAIL_INPUT;
 	if (n == 1)
 		s->rmp[gfn] = (uint8_t)(vmsa ? (s->rmp[gfn] | SIM_RMP_VMSA) :
 					(s->rmp[gfn] & ~SIM_RMP_VMSA));
@@ -331,6 +357,6 @@ void sim_snp_json(const struct sim *s, FILE *f)
 		fprintf(f, ",\"implicit_first\":%" PRIu64 ",\"implicit_why\":", p->implicit_first);
 		sim_json_str(f, p->implicit_why);
 	}
-	fprintf(f, ",\"ap_create\":%" PRIu64 ",\"ap_destroy\":%" PRIu64 "}", p->ap_create,
-		p->ap_destroy);
+	fprintf(f, ",\"ap_create\":%" PRIu64 ",\"ap_destroy\":%" PRIu64 ",\"cpuid_entries\":%"
+		PRIu64 "}", p->ap_create, p->ap_destroy, s->launch.snp_cpuid_entries);
 }

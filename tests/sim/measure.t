@@ -12,8 +12,12 @@
   the table overwritten by the hypervisor after launch (0x18), the initrd module
   swapped (0x1b);
 - tools/cocoboot-measure prints the same launch object (digest, measured pages,
-  hashes) as sevsim over a matrix of modes, vCPU counts, payloads, command lines and
-  --kernel-hashes on/off; and the digest moves when one byte of a measured input does;
+  hashes) as sevsim over a matrix of modes, vCPU counts, payloads (none too), command
+  lines and --kernel-hashes on/off; and the digest moves when one byte of a measured input
+  does;
+- the same for the SNP launch digest (SHA-384 over PAGE_INFO), with images that name SNP
+  CPUID and secrets pages (tests/sim/guest_snp.asm) and without; a launch without the CPUID
+  page (lie cpuid-page-missing) has another digest than the tool expects;
 - with --kernel-hashes the measured pages do not depend on the payload's size.
 """
 import json
@@ -27,6 +31,7 @@ from simtest import BUILD, Run, Tap  # noqa: E402
 
 IMG = os.path.join(BUILD, "cocoboot.elf")
 UKT = os.path.join(BUILD, "tests", "payloads", "ukt.elf")
+GSNP = os.path.join(BUILD, "tests", "sim", "guest_snp.elf")
 TOOL = os.path.join(BUILD, "tools", "cocoboot-measure")
 MKBUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mkbundle")
 SET = 0xC
@@ -97,7 +102,7 @@ with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
     for mode in ("sev", "sev-es"):
         for vcpus in (1, 3):
             for kh in (True, False):
-                for mods in ([bundle], [UKT, big]):
+                for mods in ([bundle], [UKT, big], []):
                     for cmd in (None, "loglevel=debug -- x y"):
                         args = [f"--mode={mode}", f"--vcpus={vcpus}"] + (["--kernel-hashes"] if kh else []) \
                             + [f"--module={m}" for m in mods] + ([f"--cmdline={cmd}"] if cmd else [])
@@ -108,7 +113,41 @@ with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
                             same += 1
                         else:
                             print(f"# differs for {args}: sevsim {r['launch']} tool {want}")
-    t.ok(n == 32 and same == n, f"cocoboot-measure equals sevsim's launch object in {same} of {n} launches")
+    t.ok(n == 48 and same == n, f"cocoboot-measure equals sevsim's launch object in {same} of {n} launches "
+         "(sev, sev-es; without modules too)")
+
+    # the SNP launch digest
+    n = same = 0
+    snp_runs = {}
+    for img in (IMG, GSNP):
+        for vcpus in (1, 3):
+            for kh in ((False, True) if img == IMG else (False,)):
+                for mods in ([], [UKT, big]):
+                    args = ["--mode=sev-snp", f"--vcpus={vcpus}", "--cmdline=a b"] + \
+                        (["--kernel-hashes"] if kh else []) + [f"--module={m}" for m in mods]
+                    r = Run(args + ["--max-insns=1", img])
+                    want = tool(args + [img])
+                    snp_runs[(img, vcpus, kh, len(mods))] = want
+                    n += 1
+                    if r["launch"] == want and len(want.get("snp_digest") or "") == 96:
+                        same += 1
+                    else:
+                        print(f"# differs for {args} {img}: sevsim {r['launch']} tool {want}")
+    t.ok(n == 12 and same == n, f"cocoboot-measure's SNP digest equals sevsim's in {same} of {n} launches")
+    a, b = snp_runs[(GSNP, 1, False, 0)], snp_runs[(GSNP, 3, False, 0)]
+    t.ok(a["cpuid_page_gpa"] and a["secrets_page_gpa"] and a["snp_vmsas"] == 1 and b["snp_vmsas"] == 3
+         and b["snp_pages"] == a["snp_pages"] + 2 and a["snp_digest"] != b["snp_digest"],
+         "sev-snp: the CPUID and secrets pages the notes name are measured; one VMSA per vCPU")
+    c, e = snp_runs[(IMG, 1, True, 0)], snp_runs[(IMG, 1, True, 2)]
+    f, g = snp_runs[(IMG, 1, False, 0)], snp_runs[(IMG, 1, False, 2)]
+    t.ok(c["snp_pages"] == e["snp_pages"] and g["snp_pages"] > f["snp_pages"] and c["snp_digest"] != e["snp_digest"],
+         "sev-snp with --kernel-hashes: the measured pages do not grow with the payload; without, they do")
+    r = Run(["--mode=sev-snp", "--lie=cpuid-page-missing", "--max-insns=1", GSNP])
+    want = tool(["--mode=sev-snp", GSNP])
+    t.ok(r["launch"]["snp_digest"] != want["snp_digest"] and r["launch"]["snp_pages"] == want["snp_pages"]
+         and r["lie_hits"].get("cpuid-page-missing") == 1,
+         "a launch without the CPUID page (measured as a normal zero page) has another SNP digest "
+         "than a verifier expects", r)
 
     a = tool(["--mode=sev-es", "--kernel-hashes", f"--module={UKT}", IMG])
     b = tool(["--mode=sev-es", "--kernel-hashes", f"--module={UKT}", f"--module={big}", IMG])

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""sevsim's SNP model (mem/rmp.c, hv/ghcb_*.c, hv/snp_ap.c, fw/snp_launch.c) against a small
+guest (tests/sim/guest_snp.asm) that prints what it saw: PVALIDATE return codes and CF, the
+RMP's 2 MiB and 4 KiB entries, #VC 0x404, page state changes through the MSR protocol and the
+GHCB (KVM's rules, partial progress), GHCB registration, hypervisor features, RMPADJUST and
+the checks KVM makes on SNP AP creation; then the SNP lies as this guest sees them."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from simtest import Run, Tap, guest  # noqa: E402
+
+t = Tap()
+g = guest("guest_snp")
+
+
+def words(r, tag):
+    """The hex numbers printed on the guest's line that starts with tag."""
+    for line in r.lines:
+        w = line.split()
+        if w and w[0] == tag:
+            return [int(x, 16) for x in w[1:]]
+    return None
+
+
+def pv(eax, cf):
+    return eax * 16 + cf
+
+
+r = Run(["--mode=sev-snp", "--vcpus=2", g])
+t.ok(r.status == 2 and r["reason_set"] == 0xA and r["reason_code"] == 0x7F,
+     "the SNP test guest runs all its probes (termination 0xA:0x7F)", r)
+t.ok(words(r, "pv4k") == [pv(0, 0), pv(0, 1), pv(0, 0), pv(0, 1)],
+     "PVALIDATE 4 KiB: validate EAX 0 CF 0, again CF 1 (no change), rescind CF 0, again CF 1", r)
+t.ok(words(r, "pv2m") == [pv(0, 0), pv(0, 1), pv(0, 1), pv(0, 0)],
+     "PVALIDATE 2 MiB of a range nobody touched: one 2 MiB entry (EAX 0), again CF 1; 4 KiB "
+     "inside it: the hypervisor splits the entry on the size-mismatch #NPF (KVM), so validate "
+     "reports CF 1 (the page was validated) and rescind succeeds", r)
+t.ok(words(r, "pvmix") == [pv(0, 0), pv(6, 0)],
+     "a 4 KiB entry inside a range: PVALIDATE 2 MiB of the range is FAIL_SIZEMISMATCH", r)
+t.ok(words(r, "pvbad") == [pv(1, 0)] * 3,
+     "PVALIDATE of an unaligned 2 MiB address, with RCX = 2, or of a GPA that is not RAM: "
+     "FAIL_INPUT (1)", r)
+vc = words(r, "vc404")
+t.ok(vc == [0x404, 1, 0x404, 1, 2] and r["vc_by_code"].get("0x404") == 3,
+     "#VC 0x404 on a read of a rescinded page and on a write of a never-validated one, at the "
+     "faulting instruction; reads of validated pages (4 KiB and inside a 2 MiB range) raise none", r)
+t.ok(words(r, "pscmsr") == [(1 << 63) | 0x15, 0x15, 0x404],
+     "page state change by MSR protocol: operation 3 answered with the generic error "
+     "(bit 63 | 0x015), to shared with 0x015; a C=1 read of the shared page then raises #VC 0x404", r)
+snp = r["snp"] or {}
+t.ok(snp.get("implicit_conversions") == 1 and snp.get("implicit_first") == 0xB00000,
+     "that C=1 access to a shared page is one implicit conversion by the hypervisor (KVM + QEMU "
+     "guest_memfd), reported with its GPA in JSON snp", r)
+t.ok(words(r, "pscnae") == [1, 0, 3, 512, (1 << 32) | 2, (1 << 32) | 1, 0, pv(0, 0)],
+     "page state change by NAE 0x8000_0010: 3 entries in one call (cur_entry 3, the 2 MiB entry's "
+     "cur_page 512); an unaligned 2 MiB GFN: invalid entry (1<<32|2); end_entry 253: invalid "
+     "header (1<<32|1); 2 MiB back to private, then one 2 MiB PVALIDATE succeeds", r)
+t.ok(words(r, "hvft") == [3, (3 << 12) | 0x81],
+     "hypervisor features: SNP and SNP AP creation (bits 0, 1), by NAE 0x8000_FFFD and MSR 0x080/0x081", r)
+t.ok(words(r, "rmpadjust") == [2, 0, 0, 1, 0, 6] and snp.get("psmash") == 2,
+     "RMPADJUST: target VMPL 0 FAIL_PERMISSION (2); VMPL 1 and the VMSA bit on a validated 4 KiB "
+     "page 0; an unvalidated page FAIL_INPUT (1); 4 KiB inside a 2 MiB entry 0 after the "
+     "hypervisor's split (2 splits in the run); 2 MiB over 4 KiB entries FAIL_SIZEMISMATCH (6)", r)
+t.ok(words(r, "apcreate") == [2, 5] * 5 + [0, 0] and r["ghcb_errors"] == 5 and snp.get("ap_destroy") == 1,
+     "AP creation refused as KVM refuses it (sw_exit_info_1 2, invalid input): SEV_FEATURES in RAX "
+     "not the launch VMSAs', a 2 MiB aligned VMSA, an unknown APIC ID, an unknown request, VMPL 1; "
+     "destroy accepted", r)
+t.ok(snp.get("pvalidate") == 15 and snp.get("pvalidate_cf") == 4 and snp.get("rmpadjust") == 6 and
+     snp.get("psc_calls") == 7,
+     "JSON snp counts PVALIDATEs (%s), CF results (%s), RMPADJUSTs (%s) and page state change calls (%s)"
+     % (snp.get("pvalidate"), snp.get("pvalidate_cf"), snp.get("rmpadjust"), snp.get("psc_calls")), r)
+
+r = Run(["--mode=sev-snp", "--cbit=51", "--psc-max=1", g])
+t.ok(words(r, "pscnae")[:4] == [3, 0, 3, 512] and words(r, "pv4k") == [0, 1, 0, 1],
+     "--psc-max=1: the hypervisor stops after each entry with success and cur_entry <= end_entry; "
+     "the guest calls 3 times (C-bit 51)", r)
+
+r = Run(["--mode=sev-snp", "--cmdline=p", g])
+t.ok(r.status == 2 and r["terminated_by"] == "hypervisor" and "private in the RMP" in (r["error"] or ""),
+     "a registered GHCB that is still private in the RMP (no page state change) is refused: "
+     "the hypervisor ends the run", r)
+r = Run(["--mode=sev-snp", "--cmdline=u", g])
+t.ok(r.status == 2 and r["terminated_by"] == "hypervisor" and "not registered" in (r["error"] or ""),
+     "a VMGEXIT with a GHCB GPA other than the registered one ends the run (KVM: SNP requires "
+     "registration)", r)
+r = Run(["--mode=sev-snp", "--vcpus=2", "--cmdline=b", g])
+t.ok(r.status == 2 and r["terminated_by"] == "hypervisor" and
+     "lacks the RMP VMSA attribute" in (r["error"] or ""),
+     "AP creation with a validated VMSA page that RMPADJUST never marked: VMRUN of the AP fails "
+     "and the hypervisor ends the run, naming the RMP VMSA attribute", r)
+
+# The handoff checker's SNP checks (check/snp_handoff.c): a Linux-like handoff by the guest.
+def snp_checks(r):
+    h = r["handoff"] or {}
+    return ({k: v for k, v in (h.get("checks") or {}).items() if k.startswith("snp_")},
+            h.get("details") or {})
+
+
+r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=h", g])
+c, d = snp_checks(r)
+t.ok(r["result"] == "handoff" and c == {"snp_ram_validated": True, "snp_no_implicit": True,
+                                        "snp_pages_intact": True, "snp_cc_blob": True}
+     and r["snp"]["pvalidate_2m"] == 63 and r["snp"]["validated_pages"] == 32768,
+     "handoff after validating all 128 MiB (63 chunks as 2 MiB, the image's chunk page by page) "
+     "with a SETUP_CC_BLOB naming the launch's CPUID and secrets pages: every SNP check holds", r)
+r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=i", g])
+c, d = snp_checks(r)
+t.ok(c.get("snp_ram_validated") is False and "first at 0x107000" in d.get("snp_ram_validated", "")
+     and c.get("snp_cc_blob") is True,
+     "a page of e820 RAM left shared (the GHCB) fails snp_ram_validated, naming its GPA", r)
+r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=j", g])
+c, d = snp_checks(r)
+t.ok(c.get("snp_cc_blob") is False and "cpuid_phys" in d.get("snp_cc_blob", "") and
+     c.get("snp_ram_validated") is True,
+     "a CC blob whose cpuid_phys is not the launch's CPUID page fails snp_cc_blob", r)
+
+# The lies, as this guest sees them (docs/lies.md has the rows against cocoboot).
+r = Run(["--mode=sev-snp", "--lie=psc-fake-progress", g])
+t.ok(words(r, "pscnae")[:4] == [1, 0, 3, 0] and (r["snp"] or {}).get("psc_pages") == 0 and
+     (r["snp"] or {}).get("implicit_conversions") == 1,
+     "psc-fake-progress: every page state change is reported done (cur_entry 3) and none was made "
+     "(psc_pages 0); the guest's GHCB page stayed private (its first C=0 write is converted)", r)
+r = Run(["--mode=sev-snp", "--lie=psc-error", g])
+t.ok(r["reason_code"] == 3 and r["lie_hits"].get("psc-error") == 1,
+     "psc-error: the MSR page state change of the GHCB page answers the generic error; the guest "
+     "ends (3)", r)
+r = Run(["--mode=sev-snp", "--lie=ghcb-reg-other", g])
+t.ok(r["reason_code"] == 0x21,
+     "ghcb-reg-other: registration answered with another GFN; the guest's check ends it (0x21)", r)
+r = Run(["--mode=sev-snp", "--lie=hv-features-none", g])
+t.ok(words(r, "hvft") == [0, 0x81], "hv-features-none: both feature answers are 0", r)
+r = Run(["--mode=sev-snp", "--vcpus=2", "--lie=ap-create-refused", g])
+t.ok(words(r, "apcreate")[-2:] == [2, 5], "ap-create-refused: even the destroy is refused (2, 5)", r)
+for lie in ("rmp-reset", "rmp-reset-shared"):
+    r = Run(["--mode=sev-snp", "--lie=" + lie, g])
+    t.ok(r["reason_code"] == 0x31 and r["vc_by_code"].get("0x404") == 3 and r["lie_hits"].get(lie, 0) >= 1,
+         "%s: the page the guest validated last is taken back at a VMGEXIT; its next read raises "
+         "a #VC 0x404 the guest did not expect (after its two probes; it ends 0x31)" % lie, r)
+t.done()
