@@ -19,7 +19,11 @@
   the SETUP_CC_BLOB; with --kernel-hashes (modules in shared pages) both handoffs are green and
   every RAM page is validated at the handoff (the shared module pages were taken private).
   Debian's bzImage with --kernel-hashes only with ORACLE_FULL=1 (make oracle): hashing its
-  modules in the guest takes ~25 s of sevsim-fast.
+  modules in the guest takes ~25 s of sevsim-fast;
+- Linux's own decompressor, run past the handoff, takes the SNP path from the CC blob (hypervisor
+  features, VMPL0 check, its own GHCB made shared and registered, CPUID from the CPUID page) and
+  prints through the GHCB without terminating; with ORACLE_FULL=1 it reaches the kernel's entry
+  with every check true.
 Runs sevsim-fast (the optimised build).
 """
 import os
@@ -162,4 +166,30 @@ else:
                      and s.get("validated_pages") == ram_pages(r) and s.get("implicit_conversions") == 0,
                      f"SNP{' --kernel-hashes' if extra else ''}: Debian's bzImage gets the 64-bit handoff, every "
                      f"check true, setup_data SETUP_CC_BLOB, all 512 MiB validated", r)
+
+            # Linux's own early code as the oracle (tests/sim/oracle.t): run past the handoff.
+            lb = os.path.join(d, "lb")
+            subprocess.run([MKBUNDLE, "-k", bz, "-c", "console=ttyS0 earlyprintk=serial nokaslr", "-i", initrd,
+                            "-o", lb], check=True)
+            insns = 20_000_000_000 if FULL else 8_000_000
+            r = Run([SNP, "--mem=512M", f"--max-insns={insns}", "--run-payload-until=linux-kernel-entry",
+                     f"--module={lb}", IMG], timeout=14400 if FULL else 600)
+            p = r["run"] or {}
+            vm, vc = p.get("vmgexits_by_code", {}), p.get("vc_by_code", {})
+            t.ok(r["reason_code"] is None and vm.get("msr:0x080", 0) >= 1 and vm.get("msr:0x014", 0) >= 1
+                 and vm.get("msr:0x012", 0) >= 1 and vm.get("0x72", 0) == 0 and vc.get("0x72", 0) >= 1
+                 and "KASLR disabled" in r.console,
+                 "SNP: Linux's decompressor takes the SNP boot path from the CC blob: it asks the hypervisor "
+                 "features, passes its VMPL0 check, shares and registers its own GHCB, answers CPUID from the "
+                 f"CPUID page (no CPUID exit) and prints through the GHCB, without termination ({vm}, #VC {vc})", r)
+            if FULL:
+                c = p.get("checks", {})
+                t.ok(r["result"] == "stopped" and p.get("reached") and p.get("failed") == [] and c.get("long_mode")
+                     and c.get("sev_cbit_entry"),
+                     f"SNP: Linux's decompressor reaches the kernel entry {p.get('target')} with every check true "
+                     f"({p.get('instructions')} instructions after the handoff)", r)
+            else:
+                t.ok(r["result"] == "timeout" and not p.get("reached"),
+                     f"SNP: the short run goes on to its limit ({p.get('instructions')} of Linux's instructions); "
+                     "the run to the kernel entry is in make oracle", r)
 t.done()
