@@ -7,7 +7,8 @@
   shared; the hypervisor never had to convert a page behind the guest's back; CPUID leaves the
   boot does not cross-check are answered from the CPUID page without an exit;
 - validation uses 2 MiB pages and batched page-state changes (a handful of NAE calls for
-  128 MiB), and survives a hypervisor that returns early from every call (--psc-max);
+  128 MiB; at most 12 VMGEXITs for 4 GiB, RAM above 4 GiB included), and survives a hypervisor
+  that returns early from every call (--psc-max);
 - each lie of the hypervisor ends the boot with its reason code: a page-state change error
   (0x35), progress it did not make (0x36), GHCB registration answered with another GPA (0x30),
   no CPUID page (0x39), CPUID answers contradicting the page (0x3a), a C-bit in the SEV
@@ -27,6 +28,7 @@
 Runs sevsim-fast (the optimised build).
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -95,6 +97,15 @@ t.ok(vm.get("0x80000010") == 2 and s.get("pvalidate_2m", 0) >= 60
      and "page-state changes" in r.console and "2 MiB retried as 4 KiB" in r.console,
      f"128 MiB validated with 2 MiB PVALIDATEs ({s.get('pvalidate_2m')}) and 2 batched page-state "
      f"changes (NAE 0x80000010: {vm.get('0x80000010')})", r)
+# 4 GiB: RAM below the PCI hole and above 4 GiB (validated once the final tables map it).
+r = Run([SNP, "--mem=4G", IMG], timeout=900)
+s = snp(r)
+m = re.search(r"snp: validated (\d+) MiB of RAM with (\d+) VMGEXITs", r.console)
+t.ok(r["result"] == "shutdown" and s.get("validated_pages") == ram_pages(r) - 1 and s.get("implicit_conversions") == 0
+     and m and int(m.group(1)) >= 4095 and int(m.group(2)) <= 12 and "memmap[2] [0x000100000000" in r.console,
+     f"4 GiB (RAM above 4 GiB too): every page validated with at most 12 VMGEXITs "
+     f"({m.group(2) if m else '?'} for {m.group(1) if m else '?'} MiB: 2 MiB pages, 253 entries a call)", r)
+
 r = Run([SNP, "--psc-max=5", IMG])
 vm = r["vmgexits_by_code"] or {}
 t.ok(r["result"] == "shutdown" and vm.get("0x80000010", 0) > 60 and snp(r).get("validated_pages") == ram_pages(r) - 1,
