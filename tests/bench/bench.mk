@@ -2,3 +2,4 @@ BENCH_SCRIPTS += tests/bench/qemu-boot.sh
 BENCH_SCRIPTS += tests/bench/sevsim.sh
 BENCH_SCRIPTS += tests/bench/smp.sh
 BENCH_SCRIPTS += tests/bench/measure.sh
+BENCH_SCRIPTS += tests/bench/snp.sh
