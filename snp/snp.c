@@ -252,6 +252,28 @@ void snp_validate_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi)
 	validate_exits += sev_es_bsp()->stats.vmgexits - exits0;
 }
 
+void snp_verify_ram(const struct pvh_info *info, uint64_t ghcb_pa)
+{
+	static struct snp_range ram[PVH_MAX_MEMMAP], todo[PVH_MAX_MEMMAP + 1];
+	struct snp_range ghcb = { ghcb_pa, ghcb_pa + 4096 };
+	struct snp_validate_stats st = { 0 };
+	unsigned nram = 0;
+	uint64_t where = 0;
+
+	for (uint32_t i = 0; i < info->memmap_entries; i++)
+		if (info->memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
+			ram[nram++] = (struct snp_range){ info->memmap[i].addr,
+							  info->memmap[i].addr + info->memmap[i].size };
+	int n = snp_ranges_subtract(ram, nram, &ghcb, 1, 0, ~0ull, todo, sizeof(todo) / sizeof(todo[0]));
+	if (n < 0)
+		snp_fatal(CB_TERM_MEMORY, "SNP: RAM splits into too many ranges");
+	check(snp_verify_private(&hw_ops, todo, (unsigned)n, &st, &where),
+	      "a RAM page is no longer validated (the hypervisor reset it)", where);
+	log_info("cocoboot: snp: all RAM still validated before the handoff (PVALIDATE %llu x 2 MiB + "
+		 "%llu x 4 KiB, each \"no change\")\n", (unsigned long long)st.pvalidate_2m,
+		 (unsigned long long)st.pvalidate_4k);
+}
+
 void snp_make_range_private(uint64_t pa, uint64_t len)
 {
 	struct snp_range r = { pa & ~0xfffull, (pa + len + 0xfff) & ~0xfffull };

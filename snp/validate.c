@@ -142,6 +142,46 @@ int snp_make_private(const struct snp_mem_ops *ops, const struct snp_range *r, u
 	return err ? err : flush_private(ops, &b, st, where);
 }
 
+static int verify_one(const struct snp_mem_ops *ops, uint64_t pa, bool huge,
+		      struct snp_validate_stats *st, uint64_t *where)
+{
+	bool cf = false;
+	unsigned rc = ops->pvalidate(ops->ctx, pa, huge ? SNP_PAGE_2M : SNP_PAGE_4K, true, &cf);
+
+	if (huge)
+		st->pvalidate_2m++;
+	else
+		st->pvalidate_4k++;
+	*where = pa;
+	if (rc == SNP_PVALIDATE_FAIL_SIZEMISMATCH && huge) {
+		for (uint64_t p = pa; p < pa + PAGE_2M; p += PAGE_4K) {
+			int err = verify_one(ops, p, false, st, where);
+			if (err)
+				return err;
+		}
+		return 0;
+	}
+	if (rc != SNP_PVALIDATE_OK)
+		return CB_TERM_SNP_PVALIDATE;
+	return cf ? 0 : CB_TERM_SNP_NOT_VALIDATED;
+}
+
+int snp_verify_private(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
+		       struct snp_validate_stats *st, uint64_t *where)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t p = r[i].base;
+		while (p < r[i].end) {
+			bool huge = !(p & (PAGE_2M - 1)) && r[i].end - p >= PAGE_2M;
+			int err = verify_one(ops, p, huge, st, where);
+			if (err)
+				return err;
+			p += huge ? PAGE_2M : PAGE_4K;
+		}
+	}
+	return 0;
+}
+
 int snp_make_shared(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
 		    struct snp_validate_stats *st, uint64_t *where)
 {

@@ -12,7 +12,8 @@
 - each lie of the hypervisor ends the boot with its reason code: a page-state change error
   (0x35), progress it did not make (0x36), GHCB registration answered with another GPA (0x30),
   no CPUID page (0x39), CPUID answers contradicting the page (0x3a), a C-bit in the SEV
-  information other than the CPUID page's (0x3b), hypervisor features without SNP (0x3e); SEV
+  information other than the CPUID page's (0x3b), hypervisor features without SNP (0x3e), a
+  validated page taken back (found before the handoff: 0x3f); SEV
   features cocoboot does not implement end with the GHCB specification's reason set 0 code 2,
   the bits named on the console first; DebugSwap, which asks nothing of cocoboot, boots;
 - payloads: the unikernel (ukt) is handed over in the PVH state with every check true and runs
@@ -156,6 +157,11 @@ else:
                  f"SNP{' --kernel-hashes' if extra else ''}: ukt bundle handed over in the PVH state, every check "
                  f"true, every RAM page validated (the GHCB page{' and the shared module' if extra else ''} "
                  f"taken private again)", r)
+        for lie in ("rmp-reset", "rmp-reset-shared"):
+            r = Run([SNP, f"--lie={lie}", f"--module={ub}", IMG])
+            t.ok(term(r, 0x3f) and (r["lie_hits"] or {}).get(lie, 0) >= 1 and "ukt:" not in r.console,
+                 f"--lie={lie}: a page cocoboot validated is taken back; before the handoff every RAM page must "
+                 "PVALIDATE as 'no change', so the boot ends with 0xC:0x3f and the payload never runs", r)
         r = Run([SNP, f"--module={ub}", IMG])
         t.ok(term(r, 0x10, 0xA),
              "SNP: ukt runs and ends with its own PASS (reason set 0xA code 0x10): every claim it checks holds", r)

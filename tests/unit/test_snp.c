@@ -354,6 +354,21 @@ static void shared_rescinds_then_changes_state(void **s)
 	assert_int_equal(snp_make_shared(&ops, &r, 1, &st, &where), CB_TERM_SNP_PVALIDATE_NOCHANGE);
 }
 
+static void verify_finds_a_page_the_hypervisor_reset(void **s)
+{
+	(void)s;
+	struct snp_range r = { 0, 0x400000 };
+	struct snp_validate_stats st = { 0 };
+	uint64_t where = 0;
+	assert_int_equal(snp_make_private(&ops, &r, 1, &st, &where), 0);
+	assert_int_equal(snp_verify_private(&ops, &r, 1, &st, &where), 0);   /* all "no change" */
+	for (unsigned i = 512; i < 1024; i++)
+		rmp[i] |= 4;                    /* the hypervisor split it (PSMASH) ... */
+	rmp[700] &= (uint8_t)~2;                /* ... and reset one page */
+	assert_int_equal(snp_verify_private(&ops, &r, 1, &st, &where), CB_TERM_SNP_NOT_VALIDATED);
+	assert_true(where == 700ull << 12);
+}
+
 static void ranges_subtract_launch_memory(void **s)
 {
 	(void)s;
@@ -458,6 +473,7 @@ int main(void)
 		cmocka_unit_test_setup(shared_page_left_by_fake_progress_fails_pvalidate, setup),
 		cmocka_unit_test_setup(size_mismatch_on_4k_is_fatal, setup),
 		cmocka_unit_test_setup(shared_rescinds_then_changes_state, setup),
+		cmocka_unit_test_setup(verify_finds_a_page_the_hypervisor_reset, setup),
 		cmocka_unit_test_setup(ranges_subtract_launch_memory, setup),
 		cmocka_unit_test_setup(cpuid_page_checks, setup),
 		cmocka_unit_test_setup(cpuid_page_answers_and_is_cross_checked, setup),
