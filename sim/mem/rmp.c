@@ -169,6 +169,26 @@ static bool rmp_translate(struct sim_vcpu *v, uint64_t va, uint64_t *gpa)
 	return false;
 }
 
+/* The first GFN of an RMP instruction's page (RCX size 0: 4 KiB, 1: 2 MiB), when the input is
+ * usable: size 0 or 1, address aligned to it, translated (the caller raised #PF otherwise),
+ * no reserved GPA bit, RAM. */
+static bool input_gfn(struct sim_vcpu *v, uint64_t va, unsigned size, uint64_t *gfn)
+{
+	struct sim *s = v->sim;
+	uint64_t n = size ? PAGES_2M : 1, gpa;
+
+	if (size > 1 || (va & (n * 4096 - 1)) || !s->rmp || !sim_mmu_translate(v, va, false, &gpa))
+		return false;
+	gpa = sim_mem_decode_gpa(s, gpa, NULL);
+	if (gpa == ~0ull || (gpa & (n * 4096 - 1)))
+		return false;
+	*gfn = gpa >> 12;
+	for (uint64_t i = 0; i < n; i++)
+		if (!ram_gfn(s, *gfn + i))
+			return false;
+	return true;
+}
+
 /* The RMP entries [gfn, gfn + n) as one entry of the requested size: 0, or a failure code. */
 static unsigned size_check(struct sim *s, uint64_t gfn, unsigned n)
 {
@@ -198,17 +218,9 @@ uint64_t sim_pvalidate(struct sim_vcpu *v, uint64_t va, unsigned size, bool vali
 	uint64_t gpa = 0, gfn;
 
 	*cf = false;
-	if (size > 1 || (va & ((uint64_t)n * 4096 - 1)) || !s->rmp)
+	if (!input_gfn(v, va, size, &gfn))
 		return SIM_PVALIDATE_FAIL_INPUT;
-	if (!sim_mmu_translate(v, va, false, &gpa))
-		return SIM_PVALIDATE_FAIL_INPUT; /* sim_pvalidate_insn raised #PF before */
-	gpa = sim_mem_decode_gpa(s, gpa, NULL);
-	if (gpa == ~0ull || (gpa & ((uint64_t)n * 4096 - 1)))
-		return SIM_PVALIDATE_FAIL_INPUT;
-	gfn = gpa >> 12;
-	for (unsigned i = 0; i < n; i++)
-		if (!ram_gfn(s, gfn + i))
-			return SIM_PVALIDATE_FAIL_INPUT;
+	gpa = gfn << 12;
 	/* the size of the RMP entry first (a range with shared 4 KiB pages is a mismatch) */
 	unsigned rc = size_check(s, gfn, n);
 	if (rc)
@@ -281,21 +293,13 @@ static uint64_t rmpadjust(struct sim_vcpu *v, uint64_t va, unsigned size, uint64
 	uint64_t gpa = 0, gfn;
 	bool vmsa = (attrs & SIM_RMPADJUST_VMSA) != 0;
 
-	if (size > 1 || (va & ((uint64_t)n * 4096 - 1)) || !s->rmp)
-		return SIM_PVALIDATE_FAIL_INPUT;
 	if (vmpl == 0 || vmpl > 3)
 		return SIM_RMPADJUST_FAIL_PERMISSION; /* only a higher (less privileged) VMPL */
 	if (vmsa && size)
 		return SIM_PVALIDATE_FAIL_INPUT;
-	if (!sim_mmu_translate(v, va, false, &gpa))
+	if (!input_gfn(v, va, size, &gfn))
 		return SIM_PVALIDATE_FAIL_INPUT;
-	gpa = sim_mem_decode_gpa(s, gpa, NULL);
-	if (gpa == ~0ull || (gpa & ((uint64_t)n * 4096 - 1)))
-		return SIM_PVALIDATE_FAIL_INPUT;
-	gfn = gpa >> 12;
-	for (unsigned i = 0; i < n; i++)
-		if (!ram_gfn(s, gfn + i))
-			return SIM_PVALIDATE_FAIL_INPUT;
+	gpa = gfn << 12;
 	if (n == 1 && (s->rmp[gfn] & SIM_RMP_2M))
 		psmash(s, gfn); /* as for PVALIDATE: KVM splits the entry on the #NPF */
 	if (n == PAGES_2M && !(s->rmp[gfn] & SIM_RMP_2M))

@@ -14,7 +14,8 @@
 ; reads through those mappings and prints each value on port 0xE9 as "name=hex"; the .t
 ; script decides what holds. Ends with isa-debug-exit 0x10.
 ; Under SEV-ES/SNP (SEV_STATUS, read without #VC) it learns the C-bit through the GHCB MSR
-; protocol instead of CPUID and, having no #VC handler, only checks the RMP (SNP): PVALIDATE
+; protocol instead of CPUID and, having no #VC handler, only checks the RMP (SNP: after
+; validating its table pages, which the launch did not): PVALIDATE
 ; through the non-identity mapping 0x01000000 -> P, then through P's identity mapping, and
 ; reports EAX and CF of both as the code of an MSR-protocol termination (set 0xA):
 ; bit 0..1 first EAX (0 = success), bit 2 first CF, bit 3..4 second EAX, bit 5 second CF.
@@ -103,6 +104,18 @@ _start:
 	shl eax, cl
 	mov [cbit_hi], eax
 .nosev:
+	; SNP: the table pages are RAM the launch did not validate (a C=1 write would be #VC 0x404)
+	test dword [sev_status], 4
+	jz .tables
+	mov esi, TABLES
+.pv:	mov eax, esi
+	xor ecx, ecx
+	mov edx, 1
+	db 0xf2, 0x0f, 0x01, 0xff     ; PVALIDATE (paging off: the GPA)
+	add esi, 0x1000
+	cmp esi, TABLES + 0x6000
+	jb .pv
+.tables:
 	; zero the six table pages
 	mov edi, TABLES
 	mov ecx, 6 * 1024

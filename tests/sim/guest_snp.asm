@@ -27,7 +27,9 @@ PAGE_10M    equ 0xA00000
 PAGE_11M    equ 0xB00000
 PAGE_12M    equ 0xC00000
 PAGE_14M    equ 0xE00000
-NOT_RAM     equ 0x10000000        ; 256 MiB: mapped, but above the 128 MiB of RAM
+NOT_RAM     equ 0xFD000000        ; in the hole below 4 GiB: mapped, never RAM
+HIGH_2M     equ 0x100200000       ; 4 GiB + 2 MiB: RAM with --mem above 0xFC000000 (below
+                                  ; that, bit 32 is an undecoded alias bit: tests use 5G)
 
 %macro TERM 1
 	MSR_TERMINATE 0xA, %1
@@ -154,6 +156,29 @@ build_tables:
 	mov [pdpt + 4], edx
 	mov dword [pd], pt + 3
 	mov [pd + 4], edx
+	mov dword [pdpt + 3 * 8], pd3 + 3 ; 3..4 GiB: the hole (NOT_RAM)
+	mov [pdpt + 3 * 8 + 4], edx
+	xor ecx, ecx
+.h3:	mov eax, ecx
+	shl eax, 21
+	or eax, 0xC0000083
+	mov [pd3 + ecx * 8], eax
+	mov [pd3 + ecx * 8 + 4], edx
+	inc ecx
+	cmp ecx, 512
+	jb .h3
+	mov dword [pdpt + 4 * 8], pd_hi + 3 ; 4..5 GiB (RAM there with --mem above 0xFC000000)
+	mov [pdpt + 4 * 8 + 4], edx
+	xor ecx, ecx
+.hi:	mov eax, ecx
+	shl eax, 21
+	or eax, 0x83
+	mov [pd_hi + ecx * 8], eax
+	lea eax, [edx + 1]            ; bit 32 of the address: 4 GiB
+	mov [pd_hi + ecx * 8 + 4], eax
+	inc ecx
+	cmp ecx, 512
+	jb .hi
 	mov ecx, 1
 .pd:	mov eax, ecx
 	shl eax, 21
@@ -302,6 +327,29 @@ long_entry:
 	xor ecx, ecx
 	mov edx, 1
 	call pv
+	call nl
+
+	; ---- above 4 GiB: 2 MiB PVALIDATE at 4 GiB + 2 MiB, a read, 4 KiB in it, rescind ----
+	mov rsi, s_pvhigh
+	call puts
+	mov rax, HIGH_2M
+	mov ecx, 1
+	mov edx, 1
+	call pv
+	mov rax, HIGH_2M + 0x3000
+	xor ecx, ecx
+	xor edx, edx
+	call pv
+	mov qword [vc_resume], .after_high
+	mov rbx, HIGH_2M + 0x8
+	mov rax, [rbx]                ; validated: no #VC
+	mov qword [vc_resume], 0
+	xor eax, eax
+	jmp .high_read
+.after_high:
+	mov rax, [vc_err]
+.high_read:
+	call hex
 	call nl
 
 	; ---- #VC 0x404: a read of the rescinded page, a write of a never-validated one ----
@@ -709,21 +757,20 @@ hex:	push rcx
 fault64:
 	TERM 0x40
 
-; #VC: records the error code and RIP; 0x404 resumes at [vc_resume], anything else ends
+; #VC: records the error code and RIP; resumes at [vc_resume] when a probe expects one
 vc64:	push rax
 	mov rax, [rsp + 8]
 	mov [vc_err], rax
 	mov rax, [rsp + 16]
 	mov [vc_rip], rax
 	inc qword [vc_count]
-	cmp qword [vc_err], 0x404
-	je .resume
-	TERM 0x30
-.resume:
 	mov rax, [vc_resume]
 	test rax, rax
 	jnz .go
+	cmp qword [vc_err], 0x404
+	jne .other
 	TERM 0x31                     ; a #VC 0x404 no probe expected
+.other:	TERM 0x30
 .go:	mov qword [vc_resume], 0      ; each expected #VC once
 	mov [rsp + 16], rax
 	pop rax
@@ -747,6 +794,7 @@ idt_desc:
 action:   db 'x'
 s_pages:  db "pages", 0
 s_pv4k:   db "pv4k", 0
+s_pvhigh: db "pvhigh", 0
 s_pv2m:   db "pv2m", 0
 s_pvmix:  db "pvmix", 0
 s_pvbad:  db "pvbad", 0
@@ -765,6 +813,8 @@ pml4:     resb 4096
 pdpt:     resb 4096
 pd:       resb 4096
 pt:       resb 4096
+pd_hi:    resb 4096
+pd3:      resb 4096
 ghcb_page: resb 4096
 idt:      resb 256 * 16
 alignb 4096

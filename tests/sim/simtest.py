@@ -54,7 +54,7 @@ class Tap:
     def ok(self, cond, claim, run=None):
         self.n += 1
         print(("ok %d - %s" if cond else "not ok %d - %s") % (self.n, claim))
-        if not cond:
+        if not cond and " # TODO" not in claim:  # TAP: a failing TODO test is no failure
             self.failed += 1
             if run is not None:
                 print("# args: %s" % " ".join(run.args))

@@ -6,6 +6,7 @@ RMP's 2 MiB and 4 KiB entries, #VC 0x404, page state changes through the MSR pro
 GHCB (KVM's rules, partial progress), GHCB registration, hypervisor features, RMPADJUST and
 the checks KVM makes on SNP AP creation; then the SNP lies as this guest sees them."""
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -28,9 +29,9 @@ def pv(eax, cf):
     return eax * 16 + cf
 
 
-r = Run(["--mode=sev-snp", "--vcpus=2", g])
+r = Run(["--mode=sev-snp", "--vcpus=2", "--mem=5G", "--cbit=47", g])
 t.ok(r.status == 2 and r["reason_set"] == 0xA and r["reason_code"] == 0x7F,
-     "the SNP test guest runs all its probes (termination 0xA:0x7F)", r)
+     "the SNP test guest runs all its probes (termination 0xA:0x7F; 5 GiB of RAM, C-bit 47)", r)
 t.ok(words(r, "pv4k") == [pv(0, 0), pv(0, 1), pv(0, 0), pv(0, 1)],
      "PVALIDATE 4 KiB: validate EAX 0 CF 0, again CF 1 (no change), rescind CF 0, again CF 1", r)
 t.ok(words(r, "pv2m") == [pv(0, 0), pv(0, 1), pv(0, 1), pv(0, 0)],
@@ -42,6 +43,9 @@ t.ok(words(r, "pvmix") == [pv(0, 0), pv(6, 0)],
 t.ok(words(r, "pvbad") == [pv(1, 0)] * 3,
      "PVALIDATE of an unaligned 2 MiB address, with RCX = 2, or of a GPA that is not RAM: "
      "FAIL_INPUT (1)", r)
+t.ok(words(r, "pvhigh") == [pv(0, 0), pv(0, 0), 0],
+     "RAM above 4 GiB: a 2 MiB PVALIDATE at 4 GiB + 2 MiB makes one 2 MiB entry, a 4 KiB rescind "
+     "inside it succeeds (split), a read of a still validated page raises nothing", r)
 vc = words(r, "vc404")
 t.ok(vc == [0x404, 1, 0x404, 1, 2] and r["vc_by_code"].get("0x404") == 3,
      "#VC 0x404 on a read of a rescinded page and on a write of a never-validated one, at the "
@@ -59,23 +63,28 @@ t.ok(words(r, "pscnae") == [1, 0, 3, 512, (1 << 32) | 2, (1 << 32) | 1, 0, pv(0,
      "header (1<<32|1); 2 MiB back to private, then one 2 MiB PVALIDATE succeeds", r)
 t.ok(words(r, "hvft") == [3, (3 << 12) | 0x81],
      "hypervisor features: SNP and SNP AP creation (bits 0, 1), by NAE 0x8000_FFFD and MSR 0x080/0x081", r)
-t.ok(words(r, "rmpadjust") == [2, 0, 0, 1, 0, 6] and snp.get("psmash") == 2,
+t.ok(words(r, "rmpadjust") == [2, 0, 0, 1, 0, 6] and snp.get("psmash") == 3,
      "RMPADJUST: target VMPL 0 FAIL_PERMISSION (2); VMPL 1 and the VMSA bit on a validated 4 KiB "
      "page 0; an unvalidated page FAIL_INPUT (1); 4 KiB inside a 2 MiB entry 0 after the "
-     "hypervisor's split (2 splits in the run); 2 MiB over 4 KiB entries FAIL_SIZEMISMATCH (6)", r)
+     "hypervisor's split (3 splits in the run); 2 MiB over 4 KiB entries FAIL_SIZEMISMATCH (6)", r)
 t.ok(words(r, "apcreate") == [2, 5] * 5 + [0, 0] and r["ghcb_errors"] == 5 and snp.get("ap_destroy") == 1,
      "AP creation refused as KVM refuses it (sw_exit_info_1 2, invalid input): SEV_FEATURES in RAX "
      "not the launch VMSAs', a 2 MiB aligned VMSA, an unknown APIC ID, an unknown request, VMPL 1; "
      "destroy accepted", r)
-t.ok(snp.get("pvalidate") == 15 and snp.get("pvalidate_cf") == 4 and snp.get("rmpadjust") == 6 and
+t.ok(snp.get("pvalidate") == 17 and snp.get("pvalidate_cf") == 4 and snp.get("rmpadjust") == 6 and
      snp.get("psc_calls") == 7,
      "JSON snp counts PVALIDATEs (%s), CF results (%s), RMPADJUSTs (%s) and page state change calls (%s)"
      % (snp.get("pvalidate"), snp.get("pvalidate_cf"), snp.get("rmpadjust"), snp.get("psc_calls")), r)
 
-r = Run(["--mode=sev-snp", "--cbit=51", "--psc-max=1", g])
-t.ok(words(r, "pscnae")[:4] == [3, 0, 3, 512] and words(r, "pv4k") == [0, 1, 0, 1],
+r = Run(["--mode=sev-snp", "--cbit=51", "--mem=5G", "--psc-max=1", g])
+t.ok(words(r, "pscnae")[:4] == [3, 0, 3, 512] and words(r, "pv4k") == [0, 1, 0, 1] and
+     words(r, "pvhigh") == [0, 0, 0],
      "--psc-max=1: the hypervisor stops after each entry with success and cur_entry <= end_entry; "
-     "the guest calls 3 times (C-bit 51)", r)
+     "the guest calls 3 times (C-bit 51, 5 GiB)", r)
+
+r = Run(["--mode=sev-snp", "--mem=64G", "--cbit=51", "--max-insns=1", g])
+t.ok(r["result"] == "timeout" and r["snp"]["validated_pages"] > 0 and r["launch"]["snp_pages"] > 0,
+     "--mem=64G: the SNP launch and its RMP (one byte per page, sparse) fit", r)
 
 r = Run(["--mode=sev-snp", "--cmdline=p", g])
 t.ok(r.status == 2 and r["terminated_by"] == "hypervisor" and "private in the RMP" in (r["error"] or ""),
@@ -107,7 +116,10 @@ t.ok(r["result"] == "handoff" and c == {"snp_ram_validated": True, "snp_no_impli
      "with a SETUP_CC_BLOB naming the launch's CPUID and secrets pages: every SNP check holds", r)
 r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=i", g])
 c, d = snp_checks(r)
-t.ok(c.get("snp_ram_validated") is False and "first at 0x107000" in d.get("snp_ram_validated", "")
+ghcb = [ln.split()[0] for ln in subprocess.run(["nm", g], stdout=subprocess.PIPE, text=True).stdout.splitlines()
+        if ln.endswith(" ghcb_page")]
+t.ok(c.get("snp_ram_validated") is False and ghcb and
+     "first at %#x" % int(ghcb[0], 16) in d.get("snp_ram_validated", "")
      and c.get("snp_cc_blob") is True,
      "a page of e820 RAM left shared (the GHCB) fails snp_ram_validated, naming its GPA", r)
 r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=j", g])
