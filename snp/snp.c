@@ -107,7 +107,7 @@ static int hw_psc(void *ctx, const uint64_t *entries, unsigned n)
 	return err;
 }
 
-static struct snp_mem_ops hw_ops = { .psc = hw_psc, .pvalidate = hw_pvalidate };
+static const struct snp_mem_ops hw_ops = { .psc = hw_psc, .pvalidate = hw_pvalidate };
 
 static void check(int err, const char *what, uint64_t where)
 {

@@ -29,9 +29,6 @@ struct snp_mem_ops {
 	 * the instruction's EAX and sets *cf. */
 	unsigned (*pvalidate)(void *ctx, uint64_t va, unsigned size, bool validate, bool *cf);
 	void *ctx;
-	/* PVALIDATE only 4 KiB pages (the page-state changes keep their 2 MiB entries), so
-	 * that every RMP entry is 4 KiB: for payloads that make 4 KiB RMP changes anywhere. */
-	bool small_pages;
 };
 
 struct snp_validate_stats {
