@@ -274,6 +274,10 @@ void sev_handoff_prepare(void)
 	/* Flushed through the shared mapping, then private again: the payload gets
 	 * all of its RAM private and no stale shared line can land in it later. No
 	 * #VC may happen from here on: the GHCB is gone. */
+	/* SNP: a page the hypervisor took back since it was validated is found now, not by
+	 * the payload (PVALIDATE must report "no change" on every other RAM page). */
+	if (sev_mode() == SEV_MODE_SNP)
+		snp_verify_ram(&boot_info, pa);
 	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
 	if (sev_mode() == SEV_MODE_SNP)
 		snp_page_unshare_late(pa, true);   /* page state change to private */

@@ -694,6 +694,10 @@ int vc_handle(struct vc_cpu *cpu, struct vc_frame *f)
 		cpu->backup_busy = false;
 		return err;
 	}
+	/* SNP: an access to a private page whose RMP entry is not validated (facts §5.3): the
+	 * hypervisor took back or remapped a page cocoboot validated. Never emulated. */
+	if (f->exit_code == SVM_EXIT_NOT_VALIDATED)
+		return CB_TERM_SNP_NOT_VALIDATED;
 	if (stat_of(f->exit_code) == VC_STAT_OTHER)
 		return CB_TERM_VC_UNEXPECTED;
 

@@ -75,6 +75,8 @@ sim-check: $(SEVSIM) $(SEVSIM_FAST) $(SIM_GUESTS)
 # (tests/sim/oracle.t; make check runs only its short sev-es variant). Minutes per mode.
 oracle: $(BUILD)/cocoboot.elf $(SEVSIM_FAST) linux-fetch-for-check
 	BUILD=$(BUILD) ORACLE_FULL=1 prove -v --timer --exec '' tests/sim/oracle.t
+	# SNP (snpguest): Debian's bzImage with --kernel-hashes under sev-snp
+	BUILD=$(BUILD) ORACLE_FULL=1 prove -v --timer --exec '' tests/sim/snpboot.t
 
 HOST_PROGS += $(SEVSIM) $(SEVSIM_FAST)
 CHECK_DEPS += $(SIM_GUESTS)

@@ -5,7 +5,9 @@
  * the guest then issues the same descriptor again; end_entry must not change, cur_entry
  * must not go backwards, the reserved header field must stay 0. cocoboot is stricter in
  * one point: a call that returns success without moving (cur_entry, cur_page) forward is
- * fake progress (a hypervisor that never finishes would otherwise hold the guest in a loop).
+ * fake progress (a hypervisor that never finishes would otherwise hold the guest in a loop),
+ * and an entry below cur_entry must say it is complete (cur_page = its page count, which
+ * KVM writes and sevsim models): "all done" with the entries untouched is caught here.
  */
 #include "snp/psc.h"
 
@@ -45,6 +47,7 @@ int snp_psc_batch(struct vc_cpu *cpu, const uint64_t *entries, unsigned n, unsig
 {
 	volatile struct ghcb *g = cpu->ghcb;
 	uint32_t last = 0;              /* (cur_entry << 12) | cur_page reached so far */
+	unsigned done_below = 0;        /* entries already checked complete */
 
 	if (!g || n == 0 || n > SNP_PSC_MAX_ENTRIES)
 		return CB_TERM_SNP_PSC;
@@ -73,8 +76,17 @@ int snp_psc_batch(struct vc_cpu *cpu, const uint64_t *entries, unsigned n, unsig
 		uint16_t cur = get16(d), end = get16(d + 2);
 		uint32_t reserved = (uint32_t)get16(d + 4) | ((uint32_t)get16(d + 6) << 16);
 
-		if (end != n - 1 || reserved != 0)
+		if (end != n - 1 || reserved != 0 || cur > end + 1)
 			return CB_TERM_SNP_PSC_PROGRESS;
+		/* Entries before cur_entry are done: the hypervisor records each as complete
+		 * (cur_page = its page count, as KVM's snp_complete_psc does). "Done" with an
+		 * entry untouched is progress it did not make. */
+		for (unsigned i = done_below; i < cur; i++) {
+			bool h = (entries[i] >> 56) & 1;
+			if (snp_psc_entry_cur_page(get64(d + 8 + 8 * i)) != (h ? 512u : 1u))
+				return CB_TERM_SNP_PSC_PROGRESS;
+		}
+		done_below = cur;
 		if (cur > end)
 			return 0;
 		uint64_t e = get64(d + 8 + 8 * cur);

@@ -21,7 +21,7 @@ int snp_psc_msr(struct vc_cpu *cpu, uint64_t gfn, unsigned op);
  * n (1..253) entries through the GHCB page (cpu->ghcb set). Repeats the VMGEXIT while the
  * hypervisor returns early, as the specification allows, but only while it makes progress:
  * (cur_entry, cur_page) must grow with every call, end_entry and the reserved field must
- * stay as written. Returns 0, CB_TERM_SNP_PSC (an error result) or CB_TERM_SNP_PSC_PROGRESS.
+ * stay as written, every entry below cur_entry must be marked complete (cur_page = 512 or 1). Returns 0, CB_TERM_SNP_PSC (an error result) or CB_TERM_SNP_PSC_PROGRESS.
  * *calls (may be NULL) counts the VMGEXITs.
  */
 int snp_psc_batch(struct vc_cpu *cpu, const uint64_t *entries, unsigned n, unsigned *calls);

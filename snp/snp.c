@@ -220,7 +220,7 @@ static unsigned launch_ranges(const struct pvh_info *info, struct snp_range *ex)
 		SPAN(info->modules[i].cmdline_paddr, info->modules[i].cmdline_paddr ? 1 : 0);
 #undef SPAN
 	if (hi - lo > BLOB_MAX)
-		snp_fatal(CB_TERM_SNP_LAUNCH_RANGE, "SNP: start_info and what it points to span "
+		snp_fatal(CB_TERM_START_INFO, "SNP: start_info and what it points to span "
 			  "[%#llx-%#llx): more than %u KiB cannot be one launch blob",
 			  (unsigned long long)lo, (unsigned long long)hi, BLOB_MAX >> 10);
 	ex[n++] = (struct snp_range){ (uintptr_t)__image_start, (uintptr_t)__image_end };
@@ -247,9 +247,31 @@ void snp_validate_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi)
 	int n = snp_ranges_subtract(ram, nram, ex, nex, lo, hi, todo,
 				    sizeof(todo) / sizeof(todo[0]));
 	if (n < 0)
-		snp_fatal(CB_TERM_SNP_LAUNCH_RANGE, "SNP: RAM splits into too many ranges");
+		snp_fatal(CB_TERM_MEMORY, "SNP: RAM splits into too many ranges");
 	check(snp_make_private(&hw_ops, todo, (unsigned)n, &stats, &where), "validating RAM", where);
 	validate_exits += sev_es_bsp()->stats.vmgexits - exits0;
+}
+
+void snp_verify_ram(const struct pvh_info *info, uint64_t ghcb_pa)
+{
+	static struct snp_range ram[PVH_MAX_MEMMAP], todo[PVH_MAX_MEMMAP + 1];
+	struct snp_range ghcb = { ghcb_pa, ghcb_pa + 4096 };
+	struct snp_validate_stats st = { 0 };
+	unsigned nram = 0;
+	uint64_t where = 0;
+
+	for (uint32_t i = 0; i < info->memmap_entries; i++)
+		if (info->memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
+			ram[nram++] = (struct snp_range){ info->memmap[i].addr,
+							  info->memmap[i].addr + info->memmap[i].size };
+	int n = snp_ranges_subtract(ram, nram, &ghcb, 1, 0, ~0ull, todo, sizeof(todo) / sizeof(todo[0]));
+	if (n < 0)
+		snp_fatal(CB_TERM_MEMORY, "SNP: RAM splits into too many ranges");
+	check(snp_verify_private(&hw_ops, todo, (unsigned)n, &st, &where),
+	      "a RAM page is no longer validated (the hypervisor reset it)", where);
+	log_info("cocoboot: snp: all RAM still validated before the handoff (PVALIDATE %llu x 2 MiB + "
+		 "%llu x 4 KiB, each \"no change\")\n", (unsigned long long)st.pvalidate_2m,
+		 (unsigned long long)st.pvalidate_4k);
 }
 
 void snp_make_range_private(uint64_t pa, uint64_t len)

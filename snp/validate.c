@@ -61,8 +61,11 @@ struct batch {
 	unsigned n;
 };
 
+/* One PVALIDATE (2 MiB retried as 512 x 4 KiB on a size mismatch). check: the page is
+ * expected to be validated already, so CF = 1 ("no change") is the good answer and a change
+ * means the hypervisor had reset it; otherwise CF = 1 is a double validation. */
 static int pvalidate_one(const struct snp_mem_ops *ops, uint64_t pa, bool huge, bool validate,
-			 struct snp_validate_stats *st, uint64_t *where)
+			 bool check, struct snp_validate_stats *st, uint64_t *where)
 {
 	bool cf = false;
 	unsigned rc = ops->pvalidate(ops->ctx, pa, huge ? SNP_PAGE_2M : SNP_PAGE_4K, validate, &cf);
@@ -76,7 +79,7 @@ static int pvalidate_one(const struct snp_mem_ops *ops, uint64_t pa, bool huge, 
 		/* The RMP holds 4 KiB entries here: validate them one by one. */
 		st->fallback_2m++;
 		for (uint64_t p = pa; p < pa + PAGE_2M; p += PAGE_4K) {
-			int err = pvalidate_one(ops, p, false, validate, st, where);
+			int err = pvalidate_one(ops, p, false, validate, check, st, where);
 			if (err)
 				return err;
 		}
@@ -84,9 +87,9 @@ static int pvalidate_one(const struct snp_mem_ops *ops, uint64_t pa, bool huge, 
 	}
 	if (rc != SNP_PVALIDATE_OK)
 		return CB_TERM_SNP_PVALIDATE;   /* FAIL_INPUT, or a size mismatch on 4 KiB */
-	if (cf)
-		return CB_TERM_SNP_PVALIDATE_NOCHANGE;
-	return 0;
+	if (check)
+		return cf ? 0 : CB_TERM_SNP_NOT_VALIDATED;
+	return cf ? CB_TERM_SNP_PVALIDATE_NOCHANGE : 0;
 }
 
 static int flush_private(const struct snp_mem_ops *ops, struct batch *b,
@@ -102,7 +105,8 @@ static int flush_private(const struct snp_mem_ops *ops, struct batch *b,
 		return err;
 	for (unsigned i = 0; i < b->n; i++) {
 		bool huge = (b->entries[i] >> 56) & 1;
-		err = pvalidate_one(ops, snp_psc_entry_gfn(b->entries[i]) << 12, huge, true, st, where);
+		uint64_t pa = snp_psc_entry_gfn(b->entries[i]) << 12;
+		err = pvalidate_one(ops, pa, huge, true, false, st, where);
 		if (err)
 			return err;
 	}
@@ -136,6 +140,22 @@ int snp_make_private(const struct snp_mem_ops *ops, const struct snp_range *r, u
 	return err ? err : flush_private(ops, &b, st, where);
 }
 
+int snp_verify_private(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
+		       struct snp_validate_stats *st, uint64_t *where)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t p = r[i].base;
+		while (p < r[i].end) {
+			bool huge = !(p & (PAGE_2M - 1)) && r[i].end - p >= PAGE_2M;
+			int err = pvalidate_one(ops, p, huge, true, true, st, where);
+			if (err)
+				return err;
+			p += huge ? PAGE_2M : PAGE_4K;
+		}
+	}
+	return 0;
+}
+
 int snp_make_shared(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
 		    struct snp_validate_stats *st, uint64_t *where)
 {
@@ -144,7 +164,7 @@ int snp_make_shared(const struct snp_mem_ops *ops, const struct snp_range *r, un
 
 	for (unsigned i = 0; i < n; i++) {
 		for (uint64_t p = r[i].base; p < r[i].end; p += PAGE_4K) {
-			err = pvalidate_one(ops, p, false, false, st, where);
+			err = pvalidate_one(ops, p, false, false, false, st, where);
 			if (err)
 				return err;
 			b.n = 0;

@@ -50,6 +50,13 @@ int snp_ranges_subtract(const struct snp_range *ram, unsigned nram, const struct
 int snp_make_private(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
 		     struct snp_validate_stats *st, uint64_t *where);
 
+/* Check that every page of the ranges is still validated: PVALIDATE (validate) must report
+ * CF = 1, "no change" (2 MiB where aligned, 4 KiB after a size mismatch or at the edges). A
+ * page that changes was reset or taken back by the hypervisor: CB_TERM_SNP_NOT_VALIDATED
+ * (it is validated again by the check, but what it held is gone). */
+int snp_verify_private(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
+		       struct snp_validate_stats *st, uint64_t *where);
+
 /* Rescind and make shared (4 KiB pages). Same results. */
 int snp_make_shared(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
 		    struct snp_validate_stats *st, uint64_t *where);

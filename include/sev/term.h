@@ -86,7 +86,7 @@ enum cb_term_code {
 	CB_TERM_SNP_AP_CREATE       = 0x3c, /* SNP AP creation refused or VMSA not accepted */
 	CB_TERM_SNP_SECRETS_PAGE    = 0x3d, /* SNP secrets page missing or malformed */
 	CB_TERM_SNP_HV_FEATURES     = 0x3e, /* hypervisor features lack SNP (also set 0 code 2) */
-	CB_TERM_SNP_LAUNCH_RANGE    = 0x3f, /* launch-validated ranges implausible (start_info blob) */
+	CB_TERM_SNP_NOT_VALIDATED   = 0x3f, /* #VC 0x404: a private page is not validated (reset, remapped) */
 	CB_TERM_FATAL               = 0xff, /* any other fatal error */
 };
 
@@ -145,7 +145,7 @@ static inline const char *cb_term_name(unsigned code)
 	case CB_TERM_SNP_AP_CREATE:      return "snp-ap-create";
 	case CB_TERM_SNP_SECRETS_PAGE:   return "snp-secrets-page";
 	case CB_TERM_SNP_HV_FEATURES:    return "snp-hv-features";
-	case CB_TERM_SNP_LAUNCH_RANGE:   return "snp-launch-range";
+	case CB_TERM_SNP_NOT_VALIDATED:  return "snp-not-validated";
 	case CB_TERM_FATAL:              return "fatal";
 	default:                         return (const char *)0;
 	}

@@ -4,3 +4,4 @@ BENCH_SCRIPTS += tests/bench/smp.sh
 BENCH_SCRIPTS += tests/bench/measure.sh
 BENCH_SCRIPTS += tests/bench/smp-sev.sh
 BENCH_SCRIPTS += tests/bench/savic.sh
+BENCH_SCRIPTS += tests/bench/snp.sh

@@ -21,7 +21,7 @@
 static uint8_t rmp[PAGES];          /* bit 0 shared, 1 validated, 2 4K entry, 8 2M entry */
 static struct ghcb page;
 static struct vc_cpu cpu;
-enum mode { HONEST, ERROR, NO_PROGRESS, HALF, BACKWARDS, GROW_END };
+enum mode { HONEST, ERROR, NO_PROGRESS, HALF, BACKWARDS, GROW_END, FAKE_DONE };
 static enum mode hv_mode;
 static unsigned hv_per_call;        /* entries done per call (0: all) */
 static unsigned hv_calls;
@@ -58,6 +58,11 @@ static void fake_vmgexit(void *ctx, uint64_t gpa)
 		memcpy(d, &cur, 2);
 		return;
 	}
+	if (hv_mode == FAKE_DONE) {
+		cur = (uint16_t)(end + 1);      /* "all done", nothing touched */
+		memcpy(d, &cur, 2);
+		return;
+	}
 	if (hv_mode == GROW_END) {
 		end++;
 		memcpy(d + 2, &end, 2);
@@ -71,6 +76,8 @@ static void fake_vmgexit(void *ctx, uint64_t gpa)
 		unsigned n = (e >> 56) & 1 ? 512 : 1;
 		for (unsigned i = 0; i < n && gfn + i < PAGES; i++)
 			rmp[gfn + i] = (rmp[gfn + i] & 12) | (((e >> 52) & 0xf) == 2 ? 1 : 0);
+		e = (e & ~0xfffull) | n;        /* complete, as KVM records it */
+		memcpy(d + 8 + 8 * cur, &e, 8);
 	}
 	if (hv_mode == HALF && cur <= end) {
 		/* claims it got half way through a 2 MiB entry */
@@ -202,6 +209,10 @@ static void psc_fake_progress_is_caught(void **s)
 	setup(NULL);
 	hv_per_call = 2;
 	assert_int_equal(snp_psc_batch(&cpu, e, 4, NULL), 0);  /* honest baseline */
+	setup(NULL);
+	hv_mode = FAKE_DONE;
+	assert_int_equal(snp_psc_batch(&cpu, e, 4, NULL), CB_TERM_SNP_PSC_PROGRESS);
+	assert_int_equal(rmp[0], 0);
 	setup(NULL);
 	hv_mode = BACKWARDS;
 	assert_int_equal(snp_psc_batch(&cpu, e, 4, NULL), CB_TERM_SNP_PSC_PROGRESS);
@@ -343,6 +354,21 @@ static void shared_rescinds_then_changes_state(void **s)
 	assert_int_equal(snp_make_shared(&ops, &r, 1, &st, &where), CB_TERM_SNP_PVALIDATE_NOCHANGE);
 }
 
+static void verify_finds_a_page_the_hypervisor_reset(void **s)
+{
+	(void)s;
+	struct snp_range r = { 0, 0x400000 };
+	struct snp_validate_stats st = { 0 };
+	uint64_t where = 0;
+	assert_int_equal(snp_make_private(&ops, &r, 1, &st, &where), 0);
+	assert_int_equal(snp_verify_private(&ops, &r, 1, &st, &where), 0);   /* all "no change" */
+	for (unsigned i = 512; i < 1024; i++)
+		rmp[i] |= 4;                    /* the hypervisor split it (PSMASH) ... */
+	rmp[700] &= (uint8_t)~2;                /* ... and reset one page */
+	assert_int_equal(snp_verify_private(&ops, &r, 1, &st, &where), CB_TERM_SNP_NOT_VALIDATED);
+	assert_true(where == 700ull << 12);
+}
+
 static void ranges_subtract_launch_memory(void **s)
 {
 	(void)s;
@@ -447,6 +473,7 @@ int main(void)
 		cmocka_unit_test_setup(shared_page_left_by_fake_progress_fails_pvalidate, setup),
 		cmocka_unit_test_setup(size_mismatch_on_4k_is_fatal, setup),
 		cmocka_unit_test_setup(shared_rescinds_then_changes_state, setup),
+		cmocka_unit_test_setup(verify_finds_a_page_the_hypervisor_reset, setup),
 		cmocka_unit_test_setup(ranges_subtract_launch_memory, setup),
 		cmocka_unit_test_setup(cpuid_page_checks, setup),
 		cmocka_unit_test_setup(cpuid_page_answers_and_is_cross_checked, setup),
