@@ -135,9 +135,13 @@ with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
                         print(f"# differs for {args} {img}: sevsim {r['launch']} tool {want}")
     t.ok(n == 12 and same == n, f"cocoboot-measure's SNP digest equals sevsim's in {same} of {n} launches")
     a, b = snp_runs[(GSNP, 1, False, 0)], snp_runs[(GSNP, 3, False, 0)]
+    # more than one vCPU adds the VMSAs and the ACPI/bring-up block, as in the SEV-ES digest
+    es1, es3 = (tool(["--mode=sev-es", f"--vcpus={v}", "--cmdline=a b", GSNP]) for v in (1, 3))
+    fw = es3["measured_pages"] - es1["measured_pages"] - 2
     t.ok(a["cpuid_page_gpa"] and a["secrets_page_gpa"] and a["snp_vmsas"] == 1 and b["snp_vmsas"] == 3
-         and b["snp_pages"] == a["snp_pages"] + 2 and a["snp_digest"] != b["snp_digest"],
-         "sev-snp: the CPUID and secrets pages the notes name are measured; one VMSA per vCPU")
+         and fw > 0 and b["snp_pages"] == a["snp_pages"] + 2 + fw and a["snp_digest"] != b["snp_digest"],
+         "sev-snp: the CPUID and secrets pages the notes name are measured; one VMSA per vCPU; "
+         f"with 3 vCPUs the {fw} pages of ACPI tables and bring-up region too")
     c, e = snp_runs[(IMG, 1, True, 0)], snp_runs[(IMG, 1, True, 2)]
     f, g = snp_runs[(IMG, 1, False, 0)], snp_runs[(IMG, 1, False, 2)]
     t.ok(c["snp_pages"] == e["snp_pages"] and g["snp_pages"] > f["snp_pages"] and c["snp_digest"] != e["snp_digest"],

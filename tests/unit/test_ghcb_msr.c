@@ -104,7 +104,7 @@ static void term_codes_distinct_and_named(void **s)
 	assert_non_null(cb_term_name(CB_TERM_SAVIC_NO_X2APIC));
 	assert_non_null(cb_term_name(CB_TERM_SAVIC_IRQ));
 	assert_non_null(cb_term_name(CB_TERM_SNP_PSC));
-	assert_non_null(cb_term_name(CB_TERM_SNP_LAUNCH_RANGE));
+	assert_non_null(cb_term_name(CB_TERM_SNP_NOT_VALIDATED));
 	assert_null(cb_term_name(0));
 	/* the boot's own reasons keep their numbers (boot/boot.h enum boot_reason) */
 	assert_int_equal(CB_TERM_START_INFO, 0x10);

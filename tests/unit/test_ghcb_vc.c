@@ -400,8 +400,8 @@ static void opcode_mismatch_and_unexpected(void **s)
 	assert_int_equal(vc_handle(&cpu, &f), CB_TERM_VC_OPCODE_MISMATCH);
 	f = FRAME(SVM_EXIT_INVD, 0x0f, 0x08);
 	assert_int_equal(vc_handle(&cpu, &f), CB_TERM_VC_UNEXPECTED);
-	f = FRAME(0x404, 0x90);
-	assert_int_equal(vc_handle(&cpu, &f), CB_TERM_VC_UNEXPECTED);
+	f = FRAME(0x404, 0x90); /* SNP: a private page not validated is named (0x3f) */
+	assert_int_equal(vc_handle(&cpu, &f), CB_TERM_SNP_NOT_VALIDATED);
 	assert_int_equal(F->vmgexits, 0);
 }
 
