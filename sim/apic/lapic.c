@@ -28,15 +28,10 @@
 #define REG_VERSION 0x030
 #define REG_ICR_LO  0x300
 #define REG_ICR_HI  0x310
-#define X2APIC_MSR_FIRST 0x800u
-#define X2APIC_MSR_LAST  0x8ffu
 #define APIC_BASE_EXTD   (1ull << 10)
 
-#define ICR_VECTOR(lo)    ((lo) & 0xffu)
-#define ICR_MODE(lo)      (((lo) >> 8) & 7u)
 #define ICR_LOGICAL       (1u << 11)
-#define ICR_ASSERT        (1u << 14)
-#define ICR_SHORTHAND(lo) (((lo) >> 18) & 3u)
+#define ICR_ASSERT        (1u << 14) /* the field macros: SIM_ICR_* (apic/apic.h) */
 #define MODE_FIXED  0
 #define MODE_NMI    4
 #define MODE_INIT   5
@@ -59,7 +54,7 @@ static void deliver(struct sim_vcpu *from, struct sim_vcpu *to, unsigned mode, u
 static void send_ipi(struct sim_vcpu *v, uint32_t icr_lo, uint32_t dest, uint32_t all_id)
 {
 	struct sim *s = v->sim;
-	unsigned mode = ICR_MODE(icr_lo), sh = ICR_SHORTHAND(icr_lo);
+	unsigned mode = SIM_ICR_MODE(icr_lo), sh = SIM_ICR_SHORTHAND(icr_lo);
 
 	s->ipis++;
 	if (mode == MODE_INIT && !(icr_lo & ICR_ASSERT))
@@ -73,7 +68,7 @@ static void send_ipi(struct sim_vcpu *v, uint32_t icr_lo, uint32_t dest, uint32_
 		bool hit = sh == 1 ? t == v : sh == 2 ? true : sh == 3 ? t != v :
 			   (dest == all_id || dest == t->apic_id);
 		if (hit)
-			deliver(v, t, mode, ICR_VECTOR(icr_lo));
+			deliver(v, t, mode, SIM_ICR_VECTOR(icr_lo));
 	}
 }
 
@@ -142,9 +137,9 @@ bool sim_apic_is_mmio(uint64_t gpa)
 /* x2APIC MSRs (SDM 11.12.1.2): MSR 0x800 + (offset >> 4); the ICR is one 64-bit MSR. */
 bool sim_apic_msr_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 {
-	if (msr < X2APIC_MSR_FIRST || msr > X2APIC_MSR_LAST || !sim_apic_x2(v))
+	if (msr < SIM_MSR_X2APIC_BASE || msr > SIM_MSR_X2APIC_LAST || !sim_apic_x2(v))
 		return false;
-	unsigned off = (msr - X2APIC_MSR_FIRST) << 4;
+	unsigned off = (msr - SIM_MSR_X2APIC_BASE) << 4;
 	if (off == REG_ICR_LO) {
 		*val = reg_read(v, REG_ICR_LO) | (uint64_t)v->apic_icr_hi << 32;
 		return true;
@@ -154,13 +149,13 @@ bool sim_apic_msr_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 
 bool sim_apic_msr_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 {
-	if (msr < X2APIC_MSR_FIRST || msr > X2APIC_MSR_LAST || !sim_apic_x2(v))
+	if (msr < SIM_MSR_X2APIC_BASE || msr > SIM_MSR_X2APIC_LAST || !sim_apic_x2(v))
 		return false;
-	unsigned off = (msr - X2APIC_MSR_FIRST) << 4;
+	unsigned off = (msr - SIM_MSR_X2APIC_BASE) << 4;
 	if (off == REG_ICR_LO) {
 		v->apic_icr_hi = (uint32_t)(val >> 32);
 		v->apic_reg[REG_ICR_LO >> 4] = (uint32_t)val;
-		unsigned mode = ICR_MODE((uint32_t)val);
+		unsigned mode = SIM_ICR_MODE((uint32_t)val);
 		if (mode == MODE_FIXED || mode == MODE_NMI) {
 			v->sim->ipis++; /* interrupts: the hypervisor's x2APIC (apic/hv_x2apic.c) */
 			return sim_hv_x2apic_write(v, msr, val);
