@@ -3,7 +3,7 @@
  * NX for the 32-bit entry's page tables (boot/entry32.asm), as soon as the boot knows
  * it may use it. The entry builds its tables before CPUID can be trusted (under SEV-ES
  * each answer is the hypervisor's), and with EFER.NXE clear bit 63 of an entry is
- * reserved (AMD APM vol. 2, 5.3.3 / 5.7.1), so those tables map everything executable.
+ * reserved (AMD APM vol. 2, "Page-Translation-Table Entry Fields": NX), so those tables map everything executable.
  * Once cpu_probe() has the NX bit (under SEV checked against EFER.NXE itself,
  * boot/sev.c check_nx), this turns EFER.NXE on and marks every leaf entry of the live
  * early tables no-execute but the image's text, so the console, Xen and start_info

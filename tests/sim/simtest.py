@@ -16,8 +16,8 @@ def guest(name):
 
 
 class Run:
-    def __init__(self, args, timeout=120):
-        p = subprocess.run([SEVSIM] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    def __init__(self, args, timeout=120, sevsim=None):
+        p = subprocess.run([sevsim or SEVSIM] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=timeout)
         self.args = args
         self.status = p.returncode
