@@ -23,6 +23,10 @@ void sev_init(void);
 /* SEV-ES/SNP: CPUID 0x8000001F must report SEV and the C-bit the SEV
  * information gave (plain SEV checked it before paging). */
 void sev_check_cpuid(void);
+/* Before the C-bit of [va, va + len) changes: flush its cache lines through the
+ * mapping still live, unless CPUID 0x8000001F EAX[10] says caches are coherent
+ * across keys (facts §6.1). */
+void sev_flush_before_cbit_change(const void *va, uint64_t len);
 /* Page tables built later must map these pages shared (C-bit clear). */
 void sev_map_shared(struct pt_ctx *pt);
 /* Every memory-map entry cocoboot maps must end at or below 2^C-bit; else the

@@ -6,6 +6,9 @@
   sev-es, as a bundle and as kernel + initrd modules, after saying the command line
   and the modules match the table; the modules were in shared memory in sev/sev-es;
 - without a table under SEV-ES the boot goes on with a warning;
+- with caches not coherent across keys the modules' pages are flushed before each of
+  their two C-bit changes (sevsim's cache model finds no stale line, the handoff's
+  cache_flushed check holds);
 - each lie ends in the GHCB termination with its reason code (set 0xC) and the run
   never reaches the payload: a module swapped after the table was filled (0x1a), a
   command line other than the one hashed (0x1c), a table entry of length 49 (0x19),
@@ -79,6 +82,15 @@ with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
     t.ok(handoff_ok(r) and "2 modules match the hashes table" in r.console
          and r.console.count("copied from shared memory") == 2,
          "sev-es: ukt + initrd as two modules, read from shared memory into private copies, hashed, handed over", r)
+    # Caches not coherent across keys: the modules' pages change their C-bit twice
+    # (private -> shared to read the VMM's bytes, shared -> private after the copy); each
+    # change is flushed first, as the GHCB page's (issue 9), so no stale line lands.
+    for mode in ("sev", "sev-es"):
+        r = Run([f"--mode={mode}", "--kernel-hashes", "--check-handoff", "--cache=incoherent",
+                 f"--module={UKT}", f"--module={data}", IMG])
+        t.ok(handoff_ok(r) and r["cache_stale_pages"] == 0 and (r["handoff"]["checks"] or {}).get("cache_flushed"),
+             f"{mode}, --kernel-hashes, incoherent caches: both modules' pages flushed before each C-bit change "
+             f"(no stale page, {r['cache_flushes']} CLFLUSHes), the handoff checks hold", r)
     r = Run(["--mode=sev-es", "--check-handoff", f"--module={bundle}", IMG])
     t.ok(handoff_ok(r) and "the hashes table is empty" in r.console,
          "sev-es without --kernel-hashes: boot goes on, with a warning that nothing is verified", r)
