@@ -16,7 +16,8 @@
  * key can be written back later over what the new key stored. Linux does the same
  * (arch/x86/mm/mem_encrypt_amd.c prepare_pte_enc; the decompressor's
  * set_clr_page_flags). The GHCB page changes twice: private -> shared here, and
- * shared -> private at the handoff (sev_handoff_prepare).
+ * shared -> private at the handoff (sev_handoff_prepare); so do the pages of a module
+ * passed in shared memory with a hashes table (payload/measured.c).
  */
 #include "boot/sev.h"
 
@@ -47,7 +48,7 @@ static struct pt_ctx early_pt;
 /* CPUID 0x8000001F EAX[10], once read: until then assume incoherent caches. */
 static bool cache_coherent;
 
-static void flush_before_cbit_change(const void *va, uint64_t len)
+void sev_flush_before_cbit_change(const void *va, uint64_t len)
 {
 	if (!cache_coherent)
 		cpu_clflush_range(va, len);
@@ -106,7 +107,7 @@ static void share_ghcb_page(void)
  * mapping turns shared. */
 static void share_ghcb_page_flushed(void)
 {
-	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
+	sev_flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
 	share_ghcb_page();
 }
 
@@ -262,7 +263,7 @@ void sev_handoff_prepare(void)
 	/* Flushed through the shared mapping, then private again: the payload gets
 	 * all of its RAM private and no stale shared line can land in it later. No
 	 * #VC may happen from here on: the GHCB is gone. */
-	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
+	sev_flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
 	if (pt_map(live_pt, pa, pa, 4096, PT_WRITE) != PT_OK)
 		power_off(POWER_FAILURE, CB_TERM_PAGING); /* still shared: the hook can report */
 	__asm__ volatile("invlpg (%0)" : : "r"(pa) : "memory");
