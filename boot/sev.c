@@ -273,7 +273,7 @@ void sev_share_pages(uint64_t pa, uint64_t len)
 {
 	if (sev_mode() == SEV_MODE_NONE)
 		return;
-	flush_before_cbit_change((const void *)(uintptr_t)pa, len);
+	sev_flush_before_cbit_change((const void *)(uintptr_t)pa, len);
 	if (!mem_map(pa, len, PT_WRITE | PT_SHARED))
 		boot_fatal(BOOT_ERR_PAGING, "sev: cannot map [%#llx-%#llx) shared",
 			   (unsigned long long)pa, (unsigned long long)(pa + len));
