@@ -134,7 +134,7 @@ static const struct {
 	{ "pf", FAULT_PF }, { "ud", FAULT_UD }, { "gp", FAULT_GP }, { "de", FAULT_DE },
 	{ "ap-stuck", FAULT_AP_STUCK },
 	{ "wtext", FAULT_WRITE_TEXT }, { "xdata", FAULT_EXEC_DATA },
-	{ "wtext-early", FAULT_WRITE_TEXT_EARLY },
+	{ "wtext-early", FAULT_WRITE_TEXT_EARLY }, { "xdata-early", FAULT_EXEC_DATA_EARLY },
 };
 
 /* smp=off or smp=N (1 <= N <= 65535): how many CPUs to bring up. */
@@ -244,7 +244,7 @@ void cmdline_apply(const struct cmdline *c, struct boot_options *bo,
 			}
 			if (!found)
 				warnf(warn, opaque,
-				      "cmdline: cocoboot.fault='%s' is not pf|ud|gp|de|ap-stuck|wtext|wtext-early|xdata: ignored",
+				      "cmdline: cocoboot.fault='%s' is not pf|ud|gp|de|ap-stuck|wtext|wtext-early|xdata|xdata-early: ignored",
 				      show_val(&v, o));
 		} else if (cmdline_key_is(o, "smp")) {
 			apply_smp(o, bo, warn, opaque);

@@ -35,6 +35,7 @@ enum boot_fault {
 	FAULT_WRITE_TEXT, /* write to cocoboot's own code: #PF when text is read-only */
 	FAULT_EXEC_DATA,  /* call into .data: #PF when data is no-execute (NX offered) */
 	FAULT_WRITE_TEXT_EARLY, /* the same write while the early tables (entry32.asm) are live */
+	FAULT_EXEC_DATA_EARLY,  /* a call into .data while the early tables are live */
 };
 
 /* smp.method=: force one AP start method (tests, benchmarks; docs/abi.md §7) */

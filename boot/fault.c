@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * cocoboot.fault=pf|ud|gp|de|wtext|xdata|wtext-early: raise that exception on
+ * cocoboot.fault=pf|ud|gp|de|wtext|xdata|wtext-early|xdata-early: raise that exception on
  * purpose, so the tests can check the crash report and the way a failed boot ends;
  * wtext and xdata check the image's page rights (text read-only, data no-execute)
- * in the final tables, wtext-early in the 32-bit entry's tables (before mem_init).
+ * in the final tables, wtext-early and xdata-early in the 32-bit entry's tables (before
+ * mem_init; NX there from mem_early_nx on).
  */
 #include <stdint.h>
 
@@ -21,10 +22,13 @@ static void write_text(void)
 
 void fault_inject_early(enum boot_fault fault)
 {
-	if (fault != FAULT_WRITE_TEXT_EARLY)
+	if (fault != FAULT_WRITE_TEXT_EARLY && fault != FAULT_EXEC_DATA_EARLY)
 		return;
 	log_info("cocoboot: cocoboot.fault: raising the requested exception (early tables)\n");
-	write_text();
+	if (fault == FAULT_WRITE_TEXT_EARLY)
+		write_text();
+	else
+		((void (*)(void))(uintptr_t)data_ret)();
 	boot_fatal(BOOT_ERR_CRASH, "cocoboot.fault: the exception did not happen");
 }
 
@@ -59,6 +63,7 @@ void fault_inject(enum boot_fault fault)
 		((void (*)(void))(uintptr_t)data_ret)();
 		break;
 	case FAULT_WRITE_TEXT_EARLY: /* fault_inject_early */
+	case FAULT_EXEC_DATA_EARLY:
 	case FAULT_NONE:
 	case FAULT_AP_STUCK:
 		return;

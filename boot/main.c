@@ -7,6 +7,7 @@
  * sev_init() has installed the handler, hence the order of the first steps.
  */
 #include "boot/boot.h"
+#include "boot/memory.h"
 #include "boot/sev.h"
 #include "payload/measured.h"
 #include "smp/smp.h"
@@ -21,6 +22,7 @@ void cocoboot_main(uint32_t start_info_pa)
 	cpu_init_bsp();                                  /* GDT, TSS/IST stacks, IDT */
 	sev_init();                                      /* #VC handler, GHCB page */
 	cpu_probe();                                     /* CPUID (via #VC under SEV-ES) */
+	mem_early_nx();                                  /* data no-execute from here on */
 	console_early_init();                            /* port 0xe9 and COM1 */
 	xen_init();                                      /* hypercalls, PV console, shutdown */
 	boot_read_start_info(start_info_pa, &boot_info); /* copy out, check every field */

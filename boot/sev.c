@@ -16,7 +16,8 @@
  * key can be written back later over what the new key stored. Linux does the same
  * (arch/x86/mm/mem_encrypt_amd.c prepare_pte_enc; the decompressor's
  * set_clr_page_flags). The GHCB page changes twice: private -> shared here, and
- * shared -> private at the handoff (sev_handoff_prepare).
+ * shared -> private at the handoff (sev_handoff_prepare); so do the pages of a module
+ * passed in shared memory with a hashes table (payload/measured.c).
  */
 #include "apic/savic.h"
 #include "boot/sev.h"
@@ -49,7 +50,7 @@ static struct pt_ctx early_pt;
 /* CPUID 0x8000001F EAX[10], once read: until then assume incoherent caches. */
 static bool cache_coherent;
 
-static void flush_before_cbit_change(const void *va, uint64_t len)
+void sev_flush_before_cbit_change(const void *va, uint64_t len)
 {
 	if (!cache_coherent)
 		cpu_clflush_range(va, len);
@@ -108,7 +109,7 @@ static void share_ghcb_page(void)
  * mapping turns shared. */
 static void share_ghcb_page_flushed(void)
 {
-	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
+	sev_flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
 	/* SNP: rescind the validation and make the page shared in the RMP first
 	 * (facts §5.1 ordering), then the mapping follows. */
 	if (sev_mode() == SEV_MODE_SNP)
@@ -278,7 +279,7 @@ void sev_handoff_prepare(void)
 	 * the payload (PVALIDATE must report "no change" on every other RAM page). */
 	if (sev_mode() == SEV_MODE_SNP)
 		snp_verify_ram(&boot_info, pa);
-	flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
+	sev_flush_before_cbit_change(ghcb_page, sizeof(ghcb_page));
 	if (sev_mode() == SEV_MODE_SNP)
 		snp_page_unshare_late(pa, true);   /* page state change to private */
 	if (pt_map(live_pt, pa, pa, 4096, PT_WRITE) != PT_OK)
@@ -292,7 +293,7 @@ void sev_share_pages(uint64_t pa, uint64_t len)
 {
 	if (sev_mode() == SEV_MODE_NONE)
 		return;
-	flush_before_cbit_change((const void *)(uintptr_t)pa, len);
+	sev_flush_before_cbit_change((const void *)(uintptr_t)pa, len);
 	if (!mem_map(pa, len, PT_WRITE | PT_SHARED))
 		boot_fatal(BOOT_ERR_PAGING, "sev: cannot map [%#llx-%#llx) shared",
 			   (unsigned long long)pa, (unsigned long long)(pa + len));

@@ -26,6 +26,10 @@ void sev_check_cpuid(void);
 /* Map [pa, pa+len) (whole pages, RAM cocoboot owns) shared in the final tables and zero
  * it through that mapping (the APs' GHCB pages). No-op without SEV. */
 void sev_share_pages(uint64_t pa, uint64_t len);
+/* Before the C-bit of [va, va + len) changes: flush its cache lines through the
+ * mapping still live, unless CPUID 0x8000001F EAX[10] says caches are coherent
+ * across keys (facts §6.1). */
+void sev_flush_before_cbit_change(const void *va, uint64_t len);
 /* Page tables built later must map these pages shared (C-bit clear). */
 void sev_map_shared(struct pt_ctx *pt);
 /* Every memory-map entry cocoboot maps must end at or below 2^C-bit; else the

@@ -21,12 +21,12 @@
 #include "arch/x86/desc.h"
 #include "arch/x86/power.h"
 #include "ghcb/check.h"
+#include "ghcb/xen_call.h"
 #include "lib/console.h"
 #include "lib/format.h"
 #include "sev/exit_codes.h"
 #include "sev/msr_protocol.h"
 #include "sev/term.h"
-#include "xen/bounce.h"
 #include "xen/hypercall.h"
 
 static sev_es_mmio_check_t mmio_check;
@@ -402,15 +402,9 @@ static long ghcb_call(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, ui
 
 	if (!me->ghcb)
 		return -XEN_ENOSYS;
-	/* Busy first: the shared buffer belongs to whoever holds the GHCB; writing the
-	 * arguments there before the check would clobber a call in flight. */
-	if (me->busy)
-		sev_es_fatal(CB_TERM_VC_NESTED, "hypercall");
-	me->busy = true;
-	xen_bounce_args(nr, args, (uint8_t *)(uintptr_t)&me->ghcb->shared_buffer[0],
-			me->ghcb_gpa + GHCB_SHARED_BUF_OFFSET, GHCB_SHARED_BUF_SIZE);
-	err = vc_hypercall(me, nr, args, &ret);
-	me->busy = false;
+	err = vc_xen_call(me, nr, args, &ret);
+	if (err == CB_TERM_VC_NESTED)
+		sev_es_fatal(CB_TERM_VC_NESTED, "hypercall while the GHCB is busy");
 	if (err)
 		sev_es_fatal((unsigned)err, "hypercall through the GHCB");
 	return (long)ret;

@@ -54,12 +54,19 @@ static void take(struct pvh_module *m, unsigned i)
 	if (!to)
 		boot_fatal(BOOT_ERR_MEMORY, "measured boot: no free RAM for a private copy of "
 			   "modules[%u] (%#llx bytes)", i, (unsigned long long)m->size);
+	/* The module's pages change their C-bit twice: flush first each time, as for the
+	 * GHCB page (boot/sev.c), or old-key lines may be written back over them later. */
+	uint64_t lo = m->paddr & ~(PAGE - 1), hi = (m->paddr + m->size + PAGE - 1) & ~(PAGE - 1);
+
+	if (shared)
+		sev_flush_before_cbit_change((const void *)(uintptr_t)lo, hi - lo);
 	if (!mem_map(to, m->size, PT_WRITE) ||
 	    (shared && !mem_map(m->paddr, m->size, PT_WRITE | PT_SHARED)))
 		boot_fatal(BOOT_ERR_PAGING, "measured boot: cannot map modules[%u]", i);
 	write_cr3(boot_pt.root);
 	memcpy((void *)(uintptr_t)to, (const void *)(uintptr_t)m->paddr, m->size);
 	if (shared) {
+		sev_flush_before_cbit_change((const void *)(uintptr_t)lo, hi - lo);
 		if (!mem_map(m->paddr, m->size, PT_WRITE))
 			boot_fatal(BOOT_ERR_PAGING, "measured boot: cannot remap modules[%u]", i);
 		write_cr3(boot_pt.root);

@@ -85,5 +85,5 @@ TESTS      += $(sort $(wildcard tests/sim/*.t))
 # make lie-sweep: every attack of docs/lies.md at every strike point of a boot (slow; a
 # sample runs in make check through tests/sim/lies.t).
 .PHONY: lie-sweep
-lie-sweep: $(BUILD)/cocoboot.elf $(SEVSIM)
-	BUILD=$(BUILD) tools/lie-sweep
+lie-sweep: $(BUILD)/cocoboot.elf $(SEVSIM_FAST)
+	BUILD=$(BUILD) tools/lie-sweep --sim=$(SEVSIM_FAST)

@@ -150,13 +150,18 @@ def main():
             ("wtext", 0x3, "__text_start", "__text_end", "a write to text: #PF, present + write"),
             ("wtext-early", 0x3, "__text_start", "__text_end",
              "a write to text under the 32-bit entry's tables: #PF, present + write"),
-            ("xdata", 0x11, "__data_start", "__data_end", "a call into data: #PF, present + fetch (NX)")):
+            ("xdata", 0x11, "__data_start", "__data_end", "a call into data: #PF, present + fetch (NX)"),
+            ("xdata-early", 0x11, "__data_start", "__data_end",
+             "a call into data under the 32-bit entry's tables, NX on since cpu_probe: #PF, present + fetch")):
         b = boot(cmdline=f"cocoboot.fault={name}")
         m = re.search(r"error_code=(0x[0-9a-f]+)", b.log)
         c = re.search(r"CR2=([0-9a-f]+)", b.log)
+        r3 = re.search(r"CR3=([0-9a-f]+)", b.log)
         t.ok(b.rc == EXIT_FAILURE and "exception #PF Page Fault (vector 14)" in b.log and m
-             and int(m.group(1), 16) == err and c and addr.get(lo, 1) <= int(c.group(1), 16) < addr.get(hi, 0),
-             f"tcg: cocoboot.fault={name}: {what} (error code {err:#x}, CR2 inside {lo}..{hi})", b.diag())
+             and int(m.group(1), 16) == err and c and addr.get(lo, 1) <= int(c.group(1), 16) < addr.get(hi, 0)
+             and r3 and (int(r3.group(1), 16) == addr.get("early_pml4")) == name.endswith("-early"),
+             f"tcg: cocoboot.fault={name}: {what} (error code {err:#x}, CR2 inside {lo}..{hi}, CR3 "
+             f"{'=' if name.endswith('-early') else '!='} early_pml4)", b.diag())
     t.done()
 
 

@@ -16,7 +16,9 @@ Full variant (ORACLE_FULL=1, `make oracle`): in modes sev-es, sev and none Linux
 runs to the kernel's 64-bit entry at the boot-protocol runtime start address: result
 "stopped", every check true (long mode, identity-mapped entry, boot_params in RSI, its own
 page tables, the C-bit on the entry's leaf entry under SEV), and the bytes there are the
-first bytes of Debian's vmlinux (the decompressed kernel), no termination.
+first bytes of Debian's vmlinux (the decompressed kernel), no termination; and in sev-es
+with --kernel-hashes (the bundle in shared memory, its hash in the table): cocoboot's check
+passes, the handoff checks hold and Linux runs from the private copy to the same entry.
 """
 import os
 import struct
@@ -118,4 +120,20 @@ with tempfile.TemporaryDirectory(prefix="sevsim-oracle-") as d:
                  f"vmgexits {p.get('vmgexits_by_code')}, #VC {p.get('vc_by_code')})", r)
             t.ok(want and bytes.fromhex(p.get("entry_bytes", "")) == want,
                  f"mode {mode}: the bytes at the entry are the first bytes of Debian's vmlinux ({want.hex()})", r)
+        # Measured boot (issue 15): the same bundle passed through shared memory, its hash in
+        # the table sevsim filled (--kernel-hashes); cocoboot copies and hashes it (~730 M
+        # instructions), hands over, and Linux runs from the private copy to its entry.
+        r = Run(["--mode=sev-es", "--mem=512M", "--max-insns=20000000000", "--kernel-hashes",
+                 "--run-payload-until=linux-kernel-entry", f"--module={lb}", IMG], timeout=14400)
+        p = r["run"] or {}
+        h = r["handoff"] or {}
+        t.ok("1 modules match the hashes table" in r.console
+             and h.get("abi") == "linux64" and h.get("failed") == [] and (r["launch"] or {}).get("kernel_hashes"),
+             "sev-es, --kernel-hashes: cocoboot checks Debian's bundle against the table and hands over to Linux "
+             f"with every handoff check true (sev_private, sev_nothing_shared included; {h.get('failed')})", r)
+        t.ok(r["result"] == "stopped" and r.status == 0 and p.get("reached") and p.get("failed") == []
+             and bytes.fromhex(p.get("entry_bytes", "")) == want,
+             "sev-es, --kernel-hashes: Linux's decompressor, run from the private copy, reaches the kernel entry "
+             f"with every check true and the first bytes of vmlinux there ({p.get('instructions')} instructions "
+             f"after the handoff, {r['seconds']} s)", r)
 t.done()

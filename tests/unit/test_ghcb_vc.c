@@ -1,4 +1,4 @@
-/* SOURCES: ghcb/vc.c ghcb/check.c ghcb/insn.c */
+/* SOURCES: ghcb/vc.c ghcb/check.c ghcb/insn.c ghcb/xen_call.c xen/bounce.c */
 /*
  * Claims about the #VC handler core (ghcb/vc.c), run against a fake hypervisor that plays the
  * GHCB protocol (facts §3, §4) on a host-allocated GHCB page, with switches that make it lie.
@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include "ghcb/vc.h"
+#include "ghcb/xen_call.h"
 #include "sev/exit_codes.h"
 #include "sev/msr_protocol.h"
 #include "sev/term.h"
@@ -35,9 +36,15 @@ struct fake {
 	uint64_t hc_regs[6];
 	uint8_t hc_cpl;
 	unsigned fetch_limit;           /* 0 = no limit */
+	/* an event during the next hypercall whose handler makes a hypercall of its own
+	 * (console_io write of nest_text), between the guest's writes and its VMGEXIT */
+	const char *nest_text;
+	int nest_err;
+	unsigned nest_vmgexits;
 };
 
 static struct fake *F;
+static struct vc_cpu cpu;
 
 static void cpuid_model(uint32_t leaf, uint32_t sub, uint32_t v[4])
 {
@@ -159,6 +166,22 @@ static void fake_vmgexit(void *ctx, uint64_t ghcb_gpa)
 		F->hc_regs[0] = g->rax; F->hc_regs[1] = g->rdi; F->hc_regs[2] = g->rsi;
 		F->hc_regs[3] = g->rdx; F->hc_regs[4] = g->r10; F->hc_regs[5] = g->r8;
 		F->hc_cpl = g->cpl;
+		if (F->nest_text) {
+			const char *t = F->nest_text;
+			uint64_t a[5] = { 0, strlen(t), (uint64_t)(uintptr_t)t, 0, 0 }, r = 0;
+			unsigned before = F->vmgexits;
+
+			F->nest_text = NULL;
+			F->nest_err = vc_xen_call(&cpu, 18, a, &r);
+			F->nest_vmgexits = F->vmgexits - before;
+		}
+		/* console_io(CONSOLEIO_write, n, buf): Xen reads the text at buf, which
+		 * must be the shared buffer (the only memory it can read) */
+		if (g->rax == 18 && g->rdi == 0 && g->rdx == GHCB_GPA + GHCB_SHARED_BUF_OFFSET &&
+		    g->rsi <= GHCB_SHARED_BUF_SIZE) {
+			memcpy(F->out + F->nout, g->shared_buffer, g->rsi);
+			F->nout += g->rsi;
+		}
 		set_out(g, &g->rax, GHCB_BIT_RAX, 0x42);
 		break;
 	case SVM_VMGEXIT_MMIO_READ:
@@ -238,8 +261,6 @@ static const struct vc_ops fake_ops = {
 	.write = fake_write,
 	.mmio_gpa = fake_mmio_gpa,
 };
-
-static struct vc_cpu cpu;
 
 static int setup(void **state)
 {
@@ -782,6 +803,51 @@ static void hypercall_helper(void **s)
 	assert_int_equal(vc_hypercall(&cpu, 18, args, &ret), CB_TERM_VC_UNSUPPORTED);
 }
 
+/* The Xen transport (ghcb/xen_call.c): console_io's text and sched_op's argument travel
+ * through the shared buffer, passed by its GPA. */
+static void xen_call_bounces_through_shared_buffer(void **s)
+{
+	(void)s;
+	static const char line[] = "cocoboot: hello\n";
+	uint64_t args[5] = { 0, sizeof(line) - 1, (uint64_t)(uintptr_t)line, 0, 0 }, ret = 0;
+
+	assert_int_equal(vc_xen_call(&cpu, 18, args, &ret), 0);
+	assert_true(ret == 0x42 && F->vmgexits == 1 && !cpu.busy);
+	assert_true(F->hc_regs[3] == GHCB_GPA + GHCB_SHARED_BUF_OFFSET && F->hc_regs[2] == sizeof(line) - 1);
+	assert_int_equal(F->nout, sizeof(line) - 1);
+	assert_memory_equal(F->out, line, sizeof(line) - 1);
+
+	static const uint32_t shutdown_reason[4] = { 2 }; /* the bounce copies 16 bytes */
+	uint64_t sargs[5] = { 2, (uint64_t)(uintptr_t)shutdown_reason, 0, 0, 0 };
+	assert_int_equal(vc_xen_call(&cpu, 29, sargs, &ret), 0);
+	assert_true(F->hc_regs[2] == GHCB_GPA + GHCB_SHARED_BUF_OFFSET);
+	assert_true(memcmp(F->ghcb->shared_buffer, shutdown_reason, 4) == 0);
+	vc_cpu_set_ghcb(&cpu, NULL, 0, NULL);
+	assert_int_equal(vc_xen_call(&cpu, 18, args, &ret), CB_TERM_VC_UNSUPPORTED);
+}
+
+/* Issue 9: a hypercall made while the GHCB is busy (here: by the handler of an event that
+ * arrives during a hypercall, after the guest wrote its arguments and before its VMGEXIT)
+ * is refused with CB_TERM_VC_NESTED before it writes anything: the call in flight reaches
+ * the hypervisor with its own text, not the nested call's. (The old order bounced the
+ * arguments into the shared buffer first and checked busy after.) */
+static void xen_call_busy_leaves_call_in_flight(void **s)
+{
+	(void)s;
+	static const char outer[] = "the call in flight\n";
+	uint64_t args[5] = { 0, sizeof(outer) - 1, (uint64_t)(uintptr_t)outer, 0, 0 }, ret = 0;
+
+	F->nest_text = "NESTED: an NMI handler's report, longer than the line in flight\n";
+	assert_int_equal(vc_xen_call(&cpu, 18, args, &ret), 0);
+	assert_int_equal(F->nest_err, CB_TERM_VC_NESTED);
+	assert_int_equal(F->nest_vmgexits, 0);
+	assert_int_equal(F->vmgexits, 1);
+	assert_int_equal(F->nout, sizeof(outer) - 1);
+	assert_memory_equal(F->out, outer, sizeof(outer) - 1);
+	assert_true(F->ghcb->shared_buffer[sizeof(outer) - 1] == 0xcc); /* nothing past it */
+	assert_false(cpu.busy);
+}
+
 static void termination_request(void **s)
 {
 	(void)s;
@@ -829,6 +895,8 @@ int main(void)
 		T(mmio_refusals),
 		T(mode32_cpuid),
 		T(hypercall_helper),
+		T(xen_call_bounces_through_shared_buffer),
+		T(xen_call_busy_leaves_call_in_flight),
 		T(termination_request),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
