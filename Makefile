@@ -99,11 +99,13 @@ check:
 # Every test is a TAP producer run by one harness (check-only: without the deps step).
 # prove runs PROVE_JOBS test files at once (default: one per CPU; each test is one
 # single-threaded emulator at a time); the real-Xen cases share one nested Xen set-up
-# (tools/xen-prepare's cache) and run one after another beside the others.
+# (tools/xen-prepare's cache), and the guests with many vCPUs (Linux at -smp 8, QEMU at
+# -smp 64) need the host's cores: those run one after another, beside the small ones.
 PROVE_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 check-only: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(CHECK_DEPS)
 	CMOCKA_MESSAGE_OUTPUT=TAP BUILD=$(BUILD) prove --exec '' --timer -j$(PROVE_JOBS) \
-		--rules='seq=tests/xen/*.t' --rules='par=**' $(TESTS)
+		--rules='seq={tests/xen/*.t,tests/linux/linux.t,tests/qemu/smp.t}' --rules='par=**' \
+		$(TESTS)
 
 bench: $(BUILD)/cocoboot.elf $(HOST_PROGS) $(BENCH_DEPS)
 	$(Q)for s in $(BENCH_SCRIPTS); do BUILD=$(BUILD) $$s || exit 1; done

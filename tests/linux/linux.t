@@ -107,7 +107,7 @@ with pu.tmpdir() as d:
     # SMP: cocoboot starts every AP, parks it by INIT, and Linux must still bring
     # all of them up itself (INIT-SIPI-SIPI), through either entry.
     for n, name, bundle in ((4, "bzImage", bz_bundle), (8, "PVH vmlinux", vm_bundle)):
-        b = boot(mem="512M", smp=n, timeout=180, initrd=bundle,
+        b = boot(mem="512M", smp=n, timeout=400, initrd=bundle,
                  cmdline=f"loglevel=info -- {cl}" if name == "bzImage" else None)
         t.ok(f"cocoboot: smp: {n} of {n} CPUs up by INIT-SIPI-SIPI" in b.log + b.serial
              and f"cocoboot: smp: {n - 1} APs parked by INIT" in b.log + b.serial
