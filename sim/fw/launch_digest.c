@@ -36,6 +36,16 @@ static void seg(uint8_t *p, unsigned off, uint16_t sel, uint16_t attrib, uint32_
 	put(p, off + 8, 0, 8);
 }
 
+/* DS, ES, SS, FS and GS alike (both launch states load one data segment into all five) */
+static void data_segs(uint8_t *p, uint16_t sel, uint16_t attrib, uint32_t limit)
+{
+	static const unsigned off[] = { SIM_VMSA_DS, SIM_VMSA_ES, SIM_VMSA_SS, SIM_VMSA_FS,
+					SIM_VMSA_GS };
+
+	for (unsigned i = 0; i < sizeof(off) / sizeof(off[0]); i++)
+		seg(p, off[i], sel, attrib, limit);
+}
+
 void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
 	     uint64_t start_info, uint64_t sev_features, bool bringup)
 {
@@ -45,11 +55,7 @@ void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
 	/* docs/abi.md §8.5: 32-bit flat protected mode, paging off (the PVH entry
 	 * state of pvh.pandoc for the BSP, facts §1.2) */
 	seg(page, SIM_VMSA_CS, 0x08, 0xc9b, 0xffffffff);
-	seg(page, SIM_VMSA_DS, 0x10, 0xc93, 0xffffffff);
-	seg(page, SIM_VMSA_ES, 0x10, 0xc93, 0xffffffff);
-	seg(page, SIM_VMSA_SS, 0x10, 0xc93, 0xffffffff);
-	seg(page, SIM_VMSA_FS, 0x10, 0xc93, 0xffffffff);
-	seg(page, SIM_VMSA_GS, 0x10, 0xc93, 0xffffffff);
+	data_segs(page, 0x10, 0xc93, 0xffffffff);
 	seg(page, SIM_VMSA_TR, 0x18, 0x8b, 0x67);
 	seg(page, SIM_VMSA_LDTR, 0, 0x82, 0);
 	put(page, SIM_VMSA_CR0, 0x11, 8);
@@ -74,11 +80,7 @@ void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
 		 * firmware reset block; RDX (the CPU signature on hardware) 0 in sevsim */
 		seg(page, SIM_VMSA_CS, 0xf000, 0x9b, 0xffff);
 		put(page, SIM_VMSA_CS + 8, 0xffff0000ull, 8);
-		seg(page, SIM_VMSA_DS, 0, 0x93, 0xffff);
-		seg(page, SIM_VMSA_ES, 0, 0x93, 0xffff);
-		seg(page, SIM_VMSA_SS, 0, 0x93, 0xffff);
-		seg(page, SIM_VMSA_FS, 0, 0x93, 0xffff);
-		seg(page, SIM_VMSA_GS, 0, 0x93, 0xffff);
+		data_segs(page, 0, 0x93, 0xffff);
 		seg(page, SIM_VMSA_TR, 0, 0x8b, 0xffff);
 		put(page, SIM_VMSA_CR0, 0x60000010, 8);
 		put(page, SIM_VMSA_RIP, 0xfff0, 8);
