@@ -248,8 +248,9 @@ void sim_apic_json(const struct sim *s, FILE *f)
 	sim_counter_json(f, &s->apic_hv_by_msr, true);
 	fputs(",\"savic_on\":[", f);
 	first = true;
+	/* vCPUs are created after the load: a run that failed before has none */
 	for (unsigned i = 0; i < s->nr_vcpus; i++)
-		if (sim_savic_on(&s->vcpu[i])) {
+		if (s->vcpu[i].sim && sim_savic_on(&s->vcpu[i])) {
 			fprintf(f, "%s%u", first ? "" : ",", i);
 			first = false;
 		}

@@ -237,6 +237,16 @@ static void do_vmmcall(struct nae *n)
 	answer(n, 0, 0);
 }
 
+/* The lies on an MMIO read's data (docs/lies.md): all-ones, or the xAPIC ID register
+ * (offset 0x20, ID in bits 31:24: SDM vol. 3 §11.4.6) naming the next vCPU. */
+static void mmio_read_lies(struct sim *s, uint64_t gpa, uint64_t *val, unsigned len)
+{
+	if (sim_lie(s, SIM_LIE_MMIO_ONES))
+		*val = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
+	if (gpa == SIM_APIC_BASE + 0x20 && len == 4 && sim_lie(s, SIM_LIE_MMIO_APIC_ID_OTHER))
+		*val = (uint64_t)s->vcpu[(s->current + 1) % s->nr_vcpus].apic_id << 24;
+}
+
 static void do_mmio(struct nae *n, bool write)
 {
 	static uint8_t tmp[SCRATCH_LIMIT];
@@ -260,6 +270,7 @@ static void do_mmio(struct nae *n, bool write)
 		sim_mmio_write(n->s, gpa, (unsigned)len, val);
 	} else {
 		val = sim_mmio_read(n->s, gpa, (unsigned)len);
+		mmio_read_lies(n->s, gpa, &val, (unsigned)len);
 		memcpy(p, &val, len);
 		if (!in_ghcb)
 			sim_mem_hv_write(n->s, n->g.sw_scratch, p, len);

@@ -97,6 +97,8 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_CPUID_PAGE_MISSING]   = { "cpuid-page-missing", L, "SNP launch without the CPUID page (a zero normal page at its GPA)" },
 	[SIM_LIE_HV_FEATURES_NONE]     = { "hv-features-none", G, "hypervisor features (0x081, NAE 0x8000FFFD) report no SNP support" },
 	[SIM_LIE_AP_CREATE_REFUSED]    = { "ap-create-refused", G, "SNP AP creation answered sw_exit_info_1 = 2 (invalid input)" },
+	[SIM_LIE_MMIO_ONES]            = { "mmio-ones", G, "GHCB MMIO read answers: every byte 0xff" },
+	[SIM_LIE_MMIO_APIC_ID_OTHER]   = { "mmio-apic-id-other", G, "GHCB MMIO read of the xAPIC ID register answers the next vCPU's APIC ID" },
 };
 
 #undef L

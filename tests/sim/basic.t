@@ -105,4 +105,8 @@ t.ok(r.status == 1 and "XEN_ELFNOTE_PHYS32_ENTRY" in r.stderr,
      "an ELF without the PVH note is refused, naming the note", r)
 r = Run(["--mem=1M", g])
 t.ok(r.status == 1 and "--mem" in r.stderr, "--mem below 2 MiB is refused", r)
+r = Run(["--mode=sev-es", "--module=%s.missing" % mod, g])
+t.ok(r.status == 1 and "No such file" in r.stderr and "runtime error" not in r.stderr and
+     r["result"] == "error" and r["apic"]["savic_on"] == [],
+     "a module that cannot be read ends the run with an error and a JSON report, nothing of the never-created vCPUs read", r)
 t.done()
