@@ -135,6 +135,7 @@ static const struct {
 	{ "ap-stuck", FAULT_AP_STUCK },
 	{ "wtext", FAULT_WRITE_TEXT }, { "xdata", FAULT_EXEC_DATA },
 	{ "wtext-early", FAULT_WRITE_TEXT_EARLY }, { "xdata-early", FAULT_EXEC_DATA_EARLY },
+	{ "snp-vmsa-kept", FAULT_SNP_VMSA_KEPT },
 };
 
 /* smp=off or smp=N (1 <= N <= 65535): how many CPUs to bring up. */
@@ -168,10 +169,10 @@ static const struct {
 } smp_method_names[] = {
 	{ "auto", SMP_METHOD_AUTO }, { "page", SMP_METHOD_PAGE },
 	{ "jumptable", SMP_METHOD_JUMPTABLE }, { "sipi", SMP_METHOD_SIPI },
-	{ "vcpuop", SMP_METHOD_VCPUOP },
+	{ "vcpuop", SMP_METHOD_VCPUOP }, { "snp", SMP_METHOD_SNP },
 };
 
-/* smp.method=auto|page|jumptable|sipi|vcpuop, smp.serial=0|1, smp.timeout=MS (1-600000). */
+/* smp.method=auto|page|jumptable|sipi|vcpuop|snp, smp.serial=0|1, smp.timeout=MS (1-600000). */
 static void apply_smp_tuning(const struct cmdline_opt *o, struct boot_options *bo,
 			     void (*warn)(void *, const char *), void *opaque)
 {
@@ -204,7 +205,7 @@ static void apply_smp_tuning(const struct cmdline_opt *o, struct boot_options *b
 			return;
 		}
 	warnf(warn, opaque,
-	      "cmdline: smp.method='%s' is not auto|page|jumptable|sipi|vcpuop: the platform's choice",
+	      "cmdline: smp.method='%s' is not auto|page|jumptable|sipi|vcpuop|snp: the platform's choice",
 	      show_val(&sv, o));
 }
 
@@ -244,7 +245,7 @@ void cmdline_apply(const struct cmdline *c, struct boot_options *bo,
 			}
 			if (!found)
 				warnf(warn, opaque,
-				      "cmdline: cocoboot.fault='%s' is not pf|ud|gp|de|ap-stuck|wtext|wtext-early|xdata|xdata-early: ignored",
+				      "cmdline: cocoboot.fault='%s' is not pf|ud|gp|de|ap-stuck|wtext|wtext-early|xdata|xdata-early|snp-vmsa-kept: ignored",
 				      show_val(&v, o));
 		} else if (cmdline_key_is(o, "smp")) {
 			apply_smp(o, bo, warn, opaque);

@@ -36,6 +36,8 @@ enum boot_fault {
 	FAULT_EXEC_DATA,  /* call into .data: #PF when data is no-execute (NX offered) */
 	FAULT_WRITE_TEXT_EARLY, /* the same write while the early tables (entry32.asm) are live */
 	FAULT_EXEC_DATA_EARLY,  /* a call into .data while the early tables are live */
+	FAULT_SNP_VMSA_KEPT,    /* SNP: CPU 1's VMSA is neither destroyed nor cleared at handoff
+				 * (the handoff checker's snp_no_vmsa_in_ram test) */
 };
 
 /* smp.method=: force one AP start method (tests, benchmarks; docs/abi.md §7) */
@@ -45,6 +47,7 @@ enum smp_method_choice {
 	SMP_METHOD_JUMPTABLE, /* SEV-ES AP jump table + AP reset hold (§11) */
 	SMP_METHOD_SIPI,      /* INIT-SIPI-SIPI */
 	SMP_METHOD_VCPUOP,    /* VCPUOP_initialise + VCPUOP_up */
+	SMP_METHOD_SNP,       /* SEV-SNP AP creation, NAE 0x8000_0013 (§13) */
 };
 
 struct boot_options {

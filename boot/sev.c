@@ -294,10 +294,26 @@ void sev_share_pages(uint64_t pa, uint64_t len)
 	if (sev_mode() == SEV_MODE_NONE)
 		return;
 	sev_flush_before_cbit_change((const void *)(uintptr_t)pa, len);
+	if (sev_mode() == SEV_MODE_SNP)
+		snp_make_range_shared(pa, len); /* rescind, page-state change to shared (§10.3) */
 	if (!mem_map(pa, len, PT_WRITE | PT_SHARED))
 		boot_fatal(BOOT_ERR_PAGING, "sev: cannot map [%#llx-%#llx) shared",
 			   (unsigned long long)pa, (unsigned long long)(pa + len));
 	write_cr3(read_cr3()); /* the old private translations must go */
+	memset((void *)(uintptr_t)pa, 0, len);
+}
+
+void sev_unshare_pages(uint64_t pa, uint64_t len)
+{
+	if (sev_mode() == SEV_MODE_NONE)
+		return;
+	sev_flush_before_cbit_change((const void *)(uintptr_t)pa, len);
+	if (!mem_map(pa, len, PT_WRITE))
+		boot_fatal(BOOT_ERR_PAGING, "sev: cannot map [%#llx-%#llx) private",
+			   (unsigned long long)pa, (unsigned long long)(pa + len));
+	write_cr3(read_cr3());
+	if (sev_mode() == SEV_MODE_SNP)
+		snp_make_range_private(pa, len); /* page-state change to private, PVALIDATE */
 	memset((void *)(uintptr_t)pa, 0, len);
 }
 

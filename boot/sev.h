@@ -26,6 +26,9 @@ void sev_check_cpuid(void);
 /* Map [pa, pa+len) (whole pages, RAM cocoboot owns) shared in the final tables and zero
  * it through that mapping (the APs' GHCB pages). No-op without SEV. */
 void sev_share_pages(uint64_t pa, uint64_t len);
+/* The reverse, once no CPU uses them: private in the final tables (SNP: page-state change to
+ * private and validated), zeroed. */
+void sev_unshare_pages(uint64_t pa, uint64_t len);
 /* Before the C-bit of [va, va + len) changes: flush its cache lines through the
  * mapping still live, unless CPUID 0x8000001F EAX[10] says caches are coherent
  * across keys (facts §6.1). */

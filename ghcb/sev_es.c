@@ -423,3 +423,41 @@ void sev_es_print_stats(void)
 			 s->vc_by[VC_STAT_VMMCALL] - s->vc_by[VC_STAT_MMIO],
 		 s->vmgexits);
 }
+
+/* ---- SEV-SNP AP creation (smp/snp_create.c, docs/abi.md §13) ---- */
+
+int sev_es_ap_register(void)
+{
+	struct sev_es_cpu *me = this_cpu();
+	uint64_t gfn = me->vc.ghcb_gpa >> 12;
+
+	/* SNP: every vCPU registers its own GHCB GPA before its first use (facts §3, §2
+	 * 0x012/0x013); MSR protocol: no GHCB is needed to ask. */
+	me->vc.stats.vmgexits++;
+	return ghcb_check_reg_gpa(gfn, hw_msr_exchange(NULL, ghcb_msr_reg_gpa_req(gfn)));
+}
+
+int sev_snp_ap_creation(uint64_t info1, uint64_t vmsa_gpa, uint64_t features,
+			struct ghcb_resp *r)
+{
+	struct vc_cpu *me = &this_cpu()->vc;
+	volatile struct ghcb *g = me->ghcb;
+	int err;
+
+	if (!g)
+		return CB_TERM_VC_UNSUPPORTED;
+	if (me->busy)
+		sev_es_fatal(CB_TERM_VC_NESTED, "SNP AP creation");
+	me->busy = true;
+	vc_ghcb_begin(me);
+	g->rax = features; /* facts §7.3: RAX = the new VMSA's SEV_FEATURES */
+	ghcb_set_valid(g, GHCB_BIT_RAX);
+	err = vc_ghcb_call(me, SVM_VMGEXIT_AP_CREATION, info1, vmsa_gpa, r);
+	me->busy = false;
+	return err;
+}
+
+struct vc_cpu *sev_es_this_vc(void)
+{
+	return &this_cpu()->vc;
+}

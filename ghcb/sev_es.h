@@ -39,6 +39,16 @@ struct vc_cpu *sev_es_ap_vc(void *area);
  * (*gpa = the hypervisor's answer, unchecked). 0 or a CB_TERM_ code. */
 int sev_es_jump_table(bool set, uint64_t *gpa);
 
+/* SEV-SNP (smp/snp_create.c): register the calling CPU's GHCB GPA (MSR protocol 0x012, an AP
+ * before its first #VC); 0 or CB_TERM_GHCB_REGISTER. */
+int sev_es_ap_register(void);
+/* NAE 0x8000_0013 through the calling CPU's GHCB (facts §7.3): info1 from
+ * sev_ap_creation_info1(), vmsa_gpa, RAX = features. 0 or a CB_TERM_ code; *r the answer. */
+int sev_snp_ap_creation(uint64_t info1, uint64_t vmsa_gpa, uint64_t features,
+			struct ghcb_resp *r);
+/* The calling CPU's #VC state (found from its stack, as the handler does). */
+struct vc_cpu *sev_es_this_vc(void);
+
 /* MMIO emulation asks this whether [la, la+n) is mapped shared; none set: MMIO refused. */
 typedef bool (*sev_es_mmio_check_t)(uint64_t la, uint64_t n);
 void sev_es_set_mmio_check(sev_es_mmio_check_t check);

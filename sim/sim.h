@@ -73,6 +73,8 @@ enum sim_lie {
 	SIM_LIE_AP_CREATE_REFUSED,
 	/* MMIO reads through the GHCB (hv/ghcb_nae.c do_mmio): the xAPIC under SEV-ES */
 	SIM_LIE_MMIO_ONES, SIM_LIE_MMIO_APIC_ID_OTHER,
+	/* SNP AP creation, the guest's side (snpap: hv/snp_ap.c) */
+	SIM_LIE_AP_DESTROY_IGNORED,
 	SIM_LIE_COUNT
 };
 

@@ -45,6 +45,8 @@ void smp_ap_main(struct smp_cpu *c, uint64_t rsi)
 		cpu_halt_forever();
 	desc_init_ap(&c->desc, c->ist_top);
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
+	if (smp_active_method->ap_setup)
+		smp_active_method->ap_setup(c);
 
 	if (c->rsi_is_vcpu && rsi != c->vcpu_id)
 		wrong_id(c, rsi);
@@ -61,6 +63,8 @@ void smp_ap_main(struct smp_cpu *c, uint64_t rsi)
 	report(c, SMP_STATE_ONLINE);
 	if (smp_active_method->park_at_once)
 		smp_es_park(&c->state);
+	if (smp_active_method->ap_work)
+		smp_ap_work_loop(c);
 	while (!__atomic_load_n(&smp_aps_may_halt, __ATOMIC_ACQUIRE))
 		cpu_pause();
 	cpu_halt_forever();

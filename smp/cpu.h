@@ -55,6 +55,9 @@ struct smp_cpu {
 				  * trampoline lookup by APIC ID): no check that exits */
 	bool rsi_is_vcpu;        /* bring-up page: RSI at entry must be vcpu_id (§8.6) */
 	struct desc_cpu desc;
+	uint64_t snp_vmsa;       /* SEV-SNP AP creation: its VMSA page (smp/snp_create.c) */
+	volatile uint32_t work_done;     /* smp/work.c: the last work generation it finished */
+	volatile uint32_t work_progress; /* ... and steps of the current one */
 };
 
 /* smp/smp.inc has these for the assembly. */
@@ -108,6 +111,16 @@ struct smp_method {
 	 * (the bring-up page slot, stray CPUs); returns the reason code the timeout ends
 	 * with when the report shows more than a timeout (a start that lied), else 0. */
 	unsigned (*describe)(unsigned i, char *buf, size_t size);
+	/* Optional: run by every AP this method started, in smp_ap_main right after its own
+	 * GDT/TSS/IDT are loaded and before anything that may exit to the hypervisor (SNP: the
+	 * AP registers its GHCB here). Per-CPU set-up goes here. */
+	void (*ap_setup)(struct smp_cpu *c);
+	/* Optional: smp_park() calls this instead of sending INIT to every AP (SNP: the APs'
+	 * VMSAs are destroyed). */
+	bool (*park)(unsigned n, char *err, size_t err_size);
+	/* The APs wait for work (smp_run_on_aps) after reporting online and halt only once
+	 * smp_release_aps() was called (SNP: they validate RAM with the BSP). */
+	bool ap_work;
 };
 
 /* Reasons an SMP check ends the boot with (docs/abi.md §4): set with err text by a
@@ -122,6 +135,7 @@ extern const struct smp_method smp_method_vcpuop; /* smp/vcpuop.c */
 extern const struct smp_method smp_method_page;   /* smp/page.c */
 extern const struct smp_method smp_method_page_es; /* smp/page.c, under SEV-ES */
 extern const struct smp_method smp_method_jumptable; /* smp/jumptable.c */
+extern const struct smp_method smp_method_snp;    /* smp/snp_create.c */
 /* smp/select.c: the one place that picks a method for this platform; NULL
  * (and *why) when there is none. choice: smp.method= (AUTO: the platform's). */
 const struct smp_method *smp_select(enum smp_method_choice choice, const char **why);
@@ -158,6 +172,14 @@ __attribute__((noreturn)) void smp_ap_main(struct smp_cpu *c, uint64_t rsi);
  * (paging off, so nothing of cocoboot is needed again); writes SMP_STATE_PARKED to
  * *state on the way. */
 __attribute__((noreturn)) void smp_es_park(volatile uint32_t *state);
+
+/* smp/work.c: an AP of an ap_work method waits here for work until smp_release_aps(). */
+void smp_ap_work_loop(struct smp_cpu *c);
+/* smp/smp.c: smp.timeout= in ms. */
+unsigned smp_timeout(void);
+
+/* smp/smp.c: SNP, at the handoff: the APs' GHCB pages private and validated again. */
+void smp_ap_ghcbs_private(unsigned n);
 
 /* smp/clock.c: TSC ticks per millisecond (a lower bound on the time a wait
  * takes when the frequency is not known) and where that came from. */

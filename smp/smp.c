@@ -59,6 +59,11 @@ bool smp_fail(unsigned reason, char *err, size_t err_size, const char *fmt, ...)
 	return false;
 }
 
+unsigned smp_timeout(void)
+{
+	return timeout_ms;
+}
+
 unsigned smp_cpus_up(void)
 {
 	return smp_nr_cpus;
@@ -93,6 +98,16 @@ static bool acpi_read(void *opaque, uint64_t pa, void *dst, size_t len)
  */
 #define IST_VC_INDEX (IST_VC - 1)
 
+static uint64_t ap_ghcbs; /* SEV-ES/SNP: the APs' GHCB pages, n - 1 from here */
+
+/* SNP, before the handoff: the APs' GHCB pages (their VMSAs destroyed) become private,
+ * validated RAM again, as the payload's memory map says they are. */
+void smp_ap_ghcbs_private(unsigned n)
+{
+	if (ap_ghcbs && n > 1)
+		sev_unshare_pages(ap_ghcbs, (uint64_t)(n - 1) * PMM_PAGE_SIZE);
+}
+
 static void percpu_alloc(unsigned n)
 {
 	bool es = sev_mode() >= SEV_MODE_ES;
@@ -110,6 +125,7 @@ static void percpu_alloc(unsigned n)
 		if (!ghcbs)
 			boot_fatal(BOOT_ERR_MEMORY, "smp: no memory for %u GHCB pages", n - 1);
 		sev_share_pages(ghcbs, (uint64_t)(n - 1) * PMM_PAGE_SIZE);
+		ap_ghcbs = ghcbs;
 		sev_es_ap_areas(pa, stride, n - 1, sev_off);
 	}
 	for (unsigned i = 1; i < n; i++) {
@@ -307,7 +323,8 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 		if (method->check && !method->check(n, err, sizeof(err)))
 			boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,
 				   "smp: %s: %s", method->name, err);
-		__atomic_store_n(&smp_aps_may_halt, 1, __ATOMIC_RELEASE);
+		if (!method->ap_work)
+			__atomic_store_n(&smp_aps_may_halt, 1, __ATOMIC_RELEASE);
 		smp_nr_cpus = n;
 		log_info("cocoboot: smp: %u of %u CPUs up by %s%s in %llu us (%llu TSC ticks, %s)%s\n", n,
 			 madt.nr_cpus, method->name, bo->smp_serial ? " (serial: smp.serial=1)" : "",
@@ -326,6 +343,15 @@ void smp_park(void)
 
 	if (smp_nr_cpus < 2)
 		return;
+	if (method->park) {
+		smp_release_aps(); /* they halt (IF = 0) before their VMSAs go */
+		if (!method->park(smp_nr_cpus, err, sizeof(err)))
+			boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,
+				   "smp: parking: %s", err);
+		log_info("cocoboot: smp: %u APs stopped by %s: the payload starts them its own way\n",
+			 smp_nr_cpus - 1, method->name);
+		return;
+	}
 	if (method->park_at_once) {
 		/* SEV-ES: every AP left cocoboot for the AP reset hold when it came online
 		 * (docs/abi.md §11); an INIT could not reset its encrypted state anyway. */

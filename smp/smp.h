@@ -24,6 +24,15 @@ unsigned smp_cpus_up(void);
 
 void smp_console_lock_init(void);
 
+/* smp/work.c: run fn(cpu, n, arg) on each of the n CPUs up (cpu 0 = the BSP, which runs its
+ * share too) and wait for all; on the BSP alone (fn(0, 1, arg)) when the APs do not take
+ * work (only SEV-SNP's do). A share that reports no progress (smp_work_progress) for
+ * smp.timeout ms ends the boot (0x21). Then smp_release_aps() lets the APs halt. */
+typedef void (*smp_work_fn)(unsigned cpu, unsigned n, void *arg);
+void smp_run_on_all(smp_work_fn fn, void *arg);
+void smp_work_progress(unsigned cpu);
+void smp_release_aps(void);
+
 /* SEV-ES: the AP area (docs/abi.md §11) the parked APs run in, which the payload's memory
  * map must mark reserved; false when no AP is parked there. */
 #include <stdbool.h>

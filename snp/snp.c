@@ -89,7 +89,7 @@ static unsigned hw_pvalidate(void *ctx, uint64_t va, unsigned size, bool validat
 
 static int hw_psc(void *ctx, const uint64_t *entries, unsigned n)
 {
-	struct vc_cpu *c = sev_es_bsp();
+	struct vc_cpu *c = sev_es_this_vc(); /* each CPU through its own GHCB */
 	int err;
 
 	(void)ctx;
@@ -272,6 +272,14 @@ void snp_verify_ram(const struct pvh_info *info, uint64_t ghcb_pa)
 	log_info("cocoboot: snp: all RAM still validated before the handoff (PVALIDATE %llu x 2 MiB + "
 		 "%llu x 4 KiB, each \"no change\")\n", (unsigned long long)st.pvalidate_2m,
 		 (unsigned long long)st.pvalidate_4k);
+}
+
+void snp_make_range_shared(uint64_t pa, uint64_t len)
+{
+	struct snp_range r = { pa & ~0xfffull, (pa + len + 0xfff) & ~0xfffull };
+	uint64_t where = pa;
+
+	check(snp_make_shared(&hw_ops, &r, 1, &stats, &where), "making pages shared", where);
 }
 
 void snp_make_range_private(uint64_t pa, uint64_t len)

@@ -35,6 +35,8 @@ void snp_validate_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi);
 /* Right before the handoff: every RAM page but the GHCB page must still be validated
  * (PVALIDATE reports "no change"); a page the hypervisor reset ends the boot (0x3f). */
 void snp_verify_ram(const struct pvh_info *info, uint64_t ghcb_pa);
+/* [pa, pa+len) private and validated (4 KiB pages): rescind, page-state change to shared. */
+void snp_make_range_shared(uint64_t pa, uint64_t len);
 /* [pa, pa+len) was shared (a module from the VMM): private and validated again. */
 void snp_make_range_private(uint64_t pa, uint64_t len);
 /* The GHCB page turns private again at the handoff: after the C-bit is set in its mapping

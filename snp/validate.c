@@ -55,11 +55,10 @@ int snp_ranges_subtract(const struct snp_range *ram, unsigned nram, const struct
 	return (int)n;
 }
 
-/* The page-state-change batch being filled, and the pages it covers (validated after it). */
-struct batch {
-	uint64_t entries[SNP_PSC_MAX_ENTRIES];
-	unsigned n;
-};
+/* The page-state-change batch being filled (snp_psc_batch), whose pages are validated
+ * after it. */
+_Static_assert(sizeof(((struct snp_psc_batch *)0)->entries) == SNP_PSC_MAX_ENTRIES * 8,
+	       "a batch holds the 253 entries of one NAE call");
 
 /* One PVALIDATE (2 MiB retried as 512 x 4 KiB on a size mismatch). check: the page is
  * expected to be validated already, so CF = 1 ("no change") is the good answer and a change
@@ -92,7 +91,7 @@ static int pvalidate_one(const struct snp_mem_ops *ops, uint64_t pa, bool huge, 
 	return cf ? CB_TERM_SNP_PVALIDATE_NOCHANGE : 0;
 }
 
-static int flush_private(const struct snp_mem_ops *ops, struct batch *b,
+static int flush_private(const struct snp_mem_ops *ops, struct snp_psc_batch *b,
 			 struct snp_validate_stats *st, uint64_t *where)
 {
 	if (!b->n)
@@ -111,10 +110,12 @@ static int flush_private(const struct snp_mem_ops *ops, struct batch *b,
 			return err;
 	}
 	b->n = 0;
+	if (ops->progress)
+		ops->progress(ops->ctx);
 	return 0;
 }
 
-static int add(const struct snp_mem_ops *ops, struct batch *b, uint64_t pa, bool huge, unsigned op,
+static int add(const struct snp_mem_ops *ops, struct snp_psc_batch *b, uint64_t pa, bool huge, unsigned op,
 	       struct snp_validate_stats *st, uint64_t *where)
 {
 	b->entries[b->n++] = snp_psc_entry(pa >> 12, op, huge);
@@ -122,22 +123,88 @@ static int add(const struct snp_mem_ops *ops, struct batch *b, uint64_t pa, bool
 	return b->n == SNP_PSC_MAX_ENTRIES && op == SNP_PSC_OP_PRIVATE ? flush_private(ops, b, st, where) : 0;
 }
 
-int snp_make_private(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
-		     struct snp_validate_stats *st, uint64_t *where)
+int snp_make_private_with(const struct snp_mem_ops *ops, struct snp_psc_batch *b,
+			  const struct snp_range *r, unsigned n, struct snp_validate_stats *st,
+			  uint64_t *where)
 {
-	static struct batch b;  /* 2 KiB: off the (small) boot stack */
 	int err = 0;
 
-	b.n = 0;
+	b->n = 0;
 	for (unsigned i = 0; i < n && !err; i++) {
 		uint64_t p = r[i].base;
 		while (p < r[i].end && !err) {
 			bool huge = !(p & (PAGE_2M - 1)) && r[i].end - p >= PAGE_2M;
-			err = add(ops, &b, p, huge, SNP_PSC_OP_PRIVATE, st, where);
+			err = add(ops, b, p, huge, SNP_PSC_OP_PRIVATE, st, where);
 			p += huge ? PAGE_2M : PAGE_4K;
 		}
 	}
-	return err ? err : flush_private(ops, &b, st, where);
+	return err ? err : flush_private(ops, b, st, where);
+}
+
+int snp_make_private(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
+		     struct snp_validate_stats *st, uint64_t *where)
+{
+	static struct snp_psc_batch b;  /* 2 KiB: off the (small) boot stack; the BSP's alone */
+
+	return snp_make_private_with(ops, &b, r, n, st, where);
+}
+
+uint64_t snp_ranges_bytes(const struct snp_range *r, unsigned n)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		total += r[i].end - r[i].base;
+	return total;
+}
+
+/* Where byte off of the concatenated ranges lies, moved up to a 2 MiB boundary inside its
+ * range (or its end): range index and address; index n past the end. */
+struct cut {
+	unsigned i;
+	uint64_t a;
+};
+
+static struct cut cut_at(const struct snp_range *r, unsigned n, uint64_t off)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t len = r[i].end - r[i].base;
+
+		if (off < len) {
+			uint64_t a = up(r[i].base + off, PAGE_2M);
+
+			return (struct cut){ i, a < r[i].end ? a : r[i].end };
+		}
+		off -= len;
+	}
+	return (struct cut){ n, 0 };
+}
+
+int snp_ranges_share(const struct snp_range *r, unsigned n, unsigned parts, unsigned k,
+		     struct snp_range *out, unsigned max)
+{
+	uint64_t total = snp_ranges_bytes(r, n);
+	struct cut from, to;
+	unsigned m = 0;
+
+	if (!parts || k >= parts || !n)
+		return 0;
+	/* k * total / parts without overflow: total < 2^52 bytes (MAXPHYADDR), parts <= 256 */
+	from = k ? cut_at(r, n, total / parts * k + total % parts * k / parts)
+		 : (struct cut){ 0, r[0].base };
+	to = k + 1 < parts ? cut_at(r, n, total / parts * (k + 1) + total % parts * (k + 1) / parts)
+			   : (struct cut){ n, 0 };
+	for (unsigned i = from.i; i < n && i <= to.i; i++) {
+		uint64_t b = i == from.i ? from.a : r[i].base;
+		uint64_t e = i == to.i ? to.a : r[i].end;
+
+		if (b >= e)
+			continue;
+		if (m == max)
+			return -1;
+		out[m++] = (struct snp_range){ b, e };
+	}
+	return (int)m;
 }
 
 int snp_verify_private(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
@@ -159,7 +226,7 @@ int snp_verify_private(const struct snp_mem_ops *ops, const struct snp_range *r,
 int snp_make_shared(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
 		    struct snp_validate_stats *st, uint64_t *where)
 {
-	static struct batch b;
+	static struct snp_psc_batch b;
 	int err;
 
 	for (unsigned i = 0; i < n; i++) {

@@ -29,6 +29,15 @@ struct snp_mem_ops {
 	 * the instruction's EAX and sets *cf. */
 	unsigned (*pvalidate)(void *ctx, uint64_t va, unsigned size, bool validate, bool *cf);
 	void *ctx;
+	/* Optional: called after each page-state-change batch was validated (a CPU's share of
+	 * the work reports progress with it, smp/work.c). */
+	void (*progress)(void *ctx);
+};
+
+/* The page-state-change batch being filled (2 KiB): one per CPU that validates at once. */
+struct snp_psc_batch {
+	uint64_t entries[253];  /* SNP_PSC_MAX_ENTRIES */
+	unsigned n;
 };
 
 struct snp_validate_stats {
@@ -49,6 +58,20 @@ int snp_ranges_subtract(const struct snp_range *ram, unsigned nram, const struct
  * page the failure concerns. */
 int snp_make_private(const struct snp_mem_ops *ops, const struct snp_range *r, unsigned n,
 		     struct snp_validate_stats *st, uint64_t *where);
+
+/* The same with the caller's batch (a CPU's own, when several validate in parallel). */
+int snp_make_private_with(const struct snp_mem_ops *ops, struct snp_psc_batch *b,
+			  const struct snp_range *r, unsigned n, struct snp_validate_stats *st,
+			  uint64_t *where);
+
+/* Share k of parts (0 <= k < parts) of the ranges r[0..n): the pieces of the concatenated
+ * ranges from byte k * total / parts to (k + 1) * total / parts, each cut moved up to the next
+ * 2 MiB boundary (or the end of its range) so no 2 MiB page is split between CPUs. The shares
+ * of k = 0..parts-1 are disjoint and cover r exactly. Returns the number of ranges written
+ * to out (<= max), or -1 when out is too small. */
+int snp_ranges_share(const struct snp_range *r, unsigned n, unsigned parts, unsigned k,
+		     struct snp_range *out, unsigned max);
+uint64_t snp_ranges_bytes(const struct snp_range *r, unsigned n);
 
 /* Check that every page of the ranges is still validated: PVALIDATE (validate) must report
  * CF = 1, "no change" (2 MiB where aligned, 4 KiB after a size mismatch or at the edges). A

@@ -7,6 +7,9 @@
  *   sev-es     an AP that ran is in the AP reset hold, the jump table is registered, and
  *              the page the AP waits in and the jump table page are not RAM in the memory
  *              map the payload gets (it would reuse them: docs/abi.md §11.4)
+ *   sev-snp    an AP that ran is stopped with its VMSA destroyed (NAE 0x8000_0013 destroy) and
+ *              no creation pending: the payload creates its own (docs/abi.md §13.3); that no
+ *              VMSA page is left in its RAM is snp_handoff.c's snp_no_vmsa_in_ram
  * An AP that never ran (smp=off, or not in the MADT) passes in every mode.
  */
 #include <inttypes.h>
@@ -53,7 +56,8 @@ void sim_handoff_check_aps(struct sim_vcpu *bsp, bool linux64)
 {
 	struct sim *s = bsp->sim;
 	struct sim_handoff *h = &s->handoff;
-	bool es = s->cfg.mode >= SIM_MODE_SEV_ES;
+	bool snp = s->cfg.mode == SIM_MODE_SEV_SNP;
+	bool es = s->cfg.mode == SIM_MODE_SEV_ES;
 	unsigned ran = 0, bad = 0, first_bad = 0;
 	const char *why = "";
 
@@ -64,7 +68,10 @@ void sim_handoff_check_aps(struct sim_vcpu *bsp, bool linux64)
 		if (v == bsp || !v->ever_ran)
 			continue;
 		ran++;
-		if (es && (v->state != SIM_VCPU_HELD || v->hold == SIM_HOLD_NONE))
+		if (snp && (v->state != SIM_VCPU_STOPPED || v->snp_vmsa_gpa || v->snp_vmsa_pending))
+			w = v->state != SIM_VCPU_STOPPED ? "not stopped (its VMSA was not destroyed)"
+							 : "an AP creation is pending";
+		else if (es && (v->state != SIM_VCPU_HELD || v->hold == SIM_HOLD_NONE))
 			w = "not in the AP reset hold";
 		else if (!es && v->state != SIM_VCPU_STOPPED)
 			w = v->state == SIM_VCPU_HALTED ? "halted (an NMI would wake it into cocoboot)"
@@ -79,7 +86,8 @@ void sim_handoff_check_aps(struct sim_vcpu *bsp, bool linux64)
 			      bad, ran, first_bad, why);
 	else
 		sim_check_add(h, "aps_parked", true, "%u APs that ran are parked (%s)", ran,
-			      es ? "AP reset hold" : "INIT: waiting for a SIPI, or down");
+			      snp ? "SNP: VMSA destroyed, stopped" : es ? "AP reset hold" :
+			      "INIT: waiting for a SIPI, or down");
 	if (!es || !ran)
 		return;
 	uint64_t jt = s->ap_jump_table;

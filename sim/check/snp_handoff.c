@@ -9,6 +9,10 @@
  *                          validated: Linux without the EFI unaccepted-memory table assumes
  *                          all of it is, and a page it finds shared or unvalidated is a #VC
  *                          0x404 (or a silent conversion) later
+ *   snp_no_vmsa_in_ram     no page of that RAM has the RMP VMSA attribute, and no vCPU runs
+ *                          (or is about to run) from a VMSA in it: a firmware VMSA left there
+ *                          is a page the payload cannot write (the CPU faults the access) and a
+ *                          register state the hypervisor could start at any time (abi.md §13.3)
  *   snp_no_implicit        the guest never made the hypervisor convert a page by touching it
  *                          in the wrong state (mem/rmp.c): a conversion loses validation
  *   snp_pages_intact       the CPUID and secrets pages of the launch are still private,
@@ -59,6 +63,21 @@ static void chk_ram(struct sim_vcpu *v, const uint64_t (*ram)[2], unsigned nram)
 		unvalidated(s, a, b, &n, &first);
 		pages += (b - a) >> 12;
 	}
+	uint64_t vmsa = 0, vfirst = 0;
+	for (unsigned i = 0; i < nram; i++)
+		for (uint64_t g = ram[i][0] >> 12; g < (ram[i][0] + ram[i][1] + 4095) >> 12; g++)
+			if (g < (s->ram_size >> 12) && (sim_rmp_get(s, g) & SIM_RMP_VMSA) && !vmsa++)
+				vfirst = g << 12;
+	int user = -1;
+	for (unsigned k = 0; k < s->nr_vcpus && user < 0; k++) {
+		uint64_t g = s->vcpu[k].snp_vmsa_gpa;
+		for (unsigned i = 0; g && i < nram; i++)
+			if (g >= ram[i][0] && g - ram[i][0] < ram[i][1])
+				user = (int)k;
+	}
+	chk(&s->handoff, "snp_no_vmsa_in_ram", !vmsa && user < 0, "%" PRIu64 " RAM pages with the "
+	    "RMP VMSA attribute%s%#" PRIx64 "%s", vmsa, vmsa ? ", first at " : "", vmsa ? vfirst : 0,
+	    user >= 0 ? "; a vCPU still has a VMSA in RAM" : "");
 	chk(&s->handoff, "snp_ram_validated", nram && !n, "%" PRIu64 " of %" PRIu64 " RAM pages not "
 	    "validated private%s%#" PRIx64, n, pages, n ? ", first at " : "", n ? first : 0);
 }

@@ -52,6 +52,7 @@ uint64_t sim_snp_ap_creation(struct sim_vcpu *v, uint64_t info1, uint64_t info2,
 	switch (request) {
 	case SIM_AP_CREATE_ON_INIT:
 	case SIM_AP_CREATE:
+		s->ap_start_requests++; /* the clock of the AP lies */
 		if (rax != vmsa_features(s)) {
 			*why = "AP creation: RAX (SEV_FEATURES) differs from the launch VMSAs'";
 			return 1;
@@ -64,10 +65,14 @@ uint64_t sim_snp_ap_creation(struct sim_vcpu *v, uint64_t info1, uint64_t info2,
 			*why = "AP creation: VMSA GPA is 2 MiB aligned (KVM refuses: erratum)";
 			return 1;
 		}
+		if (sim_lie(s, SIM_LIE_AP_NEVER_UP))
+			return 0; /* "created", and nothing will run */
 		t->snp_vmsa_gpa = info2;
 		s->snp.ap_create++;
 		break;
 	case SIM_AP_DESTROY:
+		if (sim_lie(s, SIM_LIE_AP_DESTROY_IGNORED))
+			return 0; /* "destroyed", and it goes on running its VMSA */
 		t->snp_vmsa_gpa = 0; /* none (0 is 2 MiB aligned: never a VMSA) */
 		s->snp.ap_destroy++;
 		break;
@@ -124,11 +129,59 @@ static bool flat32(const uint8_t *p, unsigned off, bool code)
 	       (attrib & 0x10) && !!(attrib & 0x8) == code && (!code || (attrib & 0x400));
 }
 
+/* A flat 64-bit code segment (attrib P, S, code, L) or flat data segment of a long-mode
+ * VMSA, with the selector sevsim's 64-bit start gives (cpu/vcpu.c: CS 0x08, data 0x10). */
+static bool flat64(const uint8_t *p, unsigned off, bool code)
+{
+	unsigned attrib = (unsigned)vget(p, off + 2, 2), sel = (unsigned)vget(p, off, 2);
+
+	if (vget(p, off + 8, 8) != 0 || !(attrib & 0x80) || !(attrib & 0x10) ||
+	    !!(attrib & 0x8) != code)
+		return false;
+	return code ? (attrib & 0x200) && sel == 0x08 : sel == 0x10;
+}
+
+/*
+ * A long-mode VMSA (CR0.PG, EFER.LME|LMA, CR4.PAE, a 64-bit CS): what cocoboot's SNP AP
+ * creation writes (docs/abi.md §13.1). Started as SIM_INIT_LONG64 with the VMSA's CR0/CR3/
+ * CR4/EFER, GDTR, RIP and RSP, RBX, RSI, RDI; any other register not zero is not modelled.
+ */
+static const char *vmsa_state64(struct sim *s, const uint8_t *p, struct sim_vcpu_init *in)
+{
+	static const unsigned other[] = { SIM_VMSA_RAX, SIM_VMSA_RCX, SIM_VMSA_RDX, SIM_VMSA_RBP };
+	uint64_t efer = vget(p, SIM_VMSA_EFER, 8), cr4 = vget(p, SIM_VMSA_CR4, 8);
+
+	(void)s;
+	if (!(efer & (1u << 8)) || !(cr4 & (1u << 5)))
+		return "paging on without EFER.LME and CR4.PAE";
+	if (!flat64(p, SIM_VMSA_CS, true) || !flat64(p, SIM_VMSA_DS, false) ||
+	    !flat64(p, SIM_VMSA_ES, false) || !flat64(p, SIM_VMSA_SS, false))
+		return "segments other than a 64-bit CS 0x08 and flat data 0x10";
+	for (unsigned i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (vget(p, other[i], 8))
+			return "a register other than RIP, RSP, RBX, RSI, RDI that is not zero";
+	memset(in, 0, sizeof(*in));
+	in->kind = SIM_INIT_LONG64;
+	in->rip = vget(p, SIM_VMSA_RIP, 8);
+	in->rflags = vget(p, SIM_VMSA_RFLAGS, 8);
+	in->cr0 = vget(p, SIM_VMSA_CR0, 8);
+	in->cr3 = vget(p, SIM_VMSA_CR3, 8);
+	in->cr4 = cr4;
+	in->efer = efer;
+	in->gdt_base = vget(p, SIM_VMSA_GDTR + 8, 8);
+	in->gdt_limit = (uint16_t)vget(p, SIM_VMSA_GDTR + 4, 4);
+	in->gpr[SIM_GPR_RSP] = vget(p, SIM_VMSA_RSP, 8);
+	in->gpr[SIM_GPR_RBX] = vget(p, SIM_VMSA_RBX, 8);
+	in->gpr[SIM_GPR_RSI] = vget(p, SIM_VMSA_RSI, 8);
+	in->gpr[SIM_GPR_RDI] = vget(p, SIM_VMSA_RDI, 8);
+	return NULL;
+}
+
 /*
  * The VMSA's register state as a vCPU start. The run loop can start a vCPU in the PVH entry
- * state only (cpu/vcpu.c: 32-bit protected mode, paging off, flat segments, RIP, RSP, RBX,
- * RSI; the other registers zero): the state cocoboot's AP bring-up ABI uses (abi.md §8.5).
- * NULL, or what the VMSA holds that cannot be started yet.
+ * state (cpu/vcpu.c: 32-bit protected mode, paging off, flat segments, RIP, RSP, RBX, RSI;
+ * the other registers zero): the state cocoboot's AP bring-up ABI uses (abi.md §8.5), or in
+ * long mode (vmsa_state64). NULL, or what the VMSA holds that cannot be started yet.
  */
 static const char *vmsa_state(struct sim *s, uint64_t gpa, struct sim_vcpu_init *in)
 {
@@ -137,9 +190,11 @@ static const char *vmsa_state(struct sim *s, uint64_t gpa, struct sim_vcpu_init 
 	const uint8_t *p = s->ram + gpa;
 	uint64_t cr0 = vget(p, SIM_VMSA_CR0, 8);
 
+	if ((cr0 & 0x80000001u) == 0x80000001u && (vget(p, SIM_VMSA_EFER, 8) & (1u << 10)))
+		return vmsa_state64(s, p, in);
 	if ((cr0 & 0x80000001u) != 1 || (vget(p, SIM_VMSA_EFER, 8) & (1u << 10)) ||
 	    vget(p, SIM_VMSA_CR4, 8))
-		return "another mode than 32-bit protected mode without paging";
+		return "another mode than 32-bit protected mode without paging, or long mode";
 	if (!flat32(p, SIM_VMSA_CS, true) || !flat32(p, SIM_VMSA_DS, false) ||
 	    !flat32(p, SIM_VMSA_ES, false) || !flat32(p, SIM_VMSA_SS, false))
 		return "segments that are not flat 32-bit ones";
@@ -175,7 +230,8 @@ void sim_snp_ap_update(struct sim_vcpu *from, struct sim_vcpu *t)
 	struct sim_vcpu_init in;
 	if ((bad = vmsa_state(s, t->snp_vmsa_gpa, &in)) != NULL) {
 		sim_fail(s, "vcpu%u: SNP AP creation: the VMSA at %#" PRIx64 " holds %s; sevsim starts "
-			 "vCPUs only in 32-bit flat protected mode with paging off so far", t->id,
+			 "vCPUs only in 32-bit flat protected mode with paging off or in long mode "
+			 "(CS 0x08) so far", t->id,
 			 t->snp_vmsa_gpa, bad);
 		return;
 	}

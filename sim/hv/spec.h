@@ -238,6 +238,11 @@ static inline uint64_t sim_psc_entry_set_cur_page(uint64_t e, unsigned n)
 #define SIM_PVALIDATE_OK               0u
 #define SIM_PVALIDATE_FAIL_INPUT       1u
 #define SIM_RMPADJUST_FAIL_PERMISSION  2u
+/* RMPADJUST clearing the VMSA attribute of a page a vCPU runs from (Linux destroys the AP
+ * first, "to ensure they are kicked out of guest mode and then clear the VMSA bit": the kexec
+ * fix of core.c shutdown_all_aps). The value: PSMASH_FAIL_INUSE's 3 (Linux sev.h); the
+ * APM's RMPADJUST table was not available: UNCONFIRMED. */
+#define SIM_RMPADJUST_FAIL_INUSE       3u
 #define SIM_PVALIDATE_FAIL_SIZEMISMATCH 6u
 /* RMPADJUST RDX (facts §5.2): [7:0] target VMPL, [11:8] permissions, bit 16 VMSA */
 #define SIM_RMPADJUST_VMSA  (1ull << 16)

@@ -23,7 +23,8 @@
  *   - RMPADJUST: target VMPL 1..3 (the guest runs at VMPL 0; anything else
  *     FAIL_PERMISSION, 2), the page assigned and validated (FAIL_INPUT), 2 MiB only on a 2 MiB
  *     entry (FAIL_SIZEMISMATCH; 4 KiB in a 2 MiB entry is split as for PVALIDATE); bit 16
- *     sets or clears the VMSA attribute (4 KiB only).
+ *     sets or clears the VMSA attribute (4 KiB only); clearing it while a vCPU runs from
+ *     the page (it was not destroyed) fails with FAIL_INUSE (3).
  *     VMPL permission masks are accepted and not kept (no VMPL 1..3 code runs here).
  *   - an access through a C=1 mapping (paging off, instruction fetch: always) to a page
  *     whose entry is not validated raises #VC 0x404 (mem/mem.c leaves such pages unmapped,
@@ -307,6 +308,9 @@ static uint64_t rmpadjust(struct sim_vcpu *v, uint64_t va, unsigned size, uint64
 	for (unsigned i = 0; i < n; i++)
 		if (!sim_rmp_validated(s, gfn + i))
 			return SIM_PVALIDATE_FAIL_INPUT;
+	for (unsigned k = 0; n == 1 && !vmsa && (s->rmp[gfn] & SIM_RMP_VMSA) && k < s->nr_vcpus; k++)
+		if (s->vcpu[k].snp_vmsa_gpa == gpa && s->vcpu[k].state != SIM_VCPU_STOPPED)
+			return SIM_RMPADJUST_FAIL_INUSE; /* a vCPU runs from it (spec.h) */
 	if (n == 1)
 		s->rmp[gfn] = (uint8_t)(vmsa ? (s->rmp[gfn] | SIM_RMP_VMSA) :
 					(s->rmp[gfn] & ~SIM_RMP_VMSA));

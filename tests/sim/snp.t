@@ -116,7 +116,8 @@ def snp_checks(r):
 r = Run(["--mode=sev-snp", "--check-handoff", "--cmdline=h", g])
 c, d = snp_checks(r)
 t.ok(r["result"] == "handoff" and c == {"snp_ram_validated": True, "snp_no_implicit": True,
-                                        "snp_pages_intact": True, "snp_cc_blob": True}
+                                        "snp_pages_intact": True, "snp_cc_blob": True,
+                                        "snp_no_vmsa_in_ram": True}
      and r["snp"]["pvalidate_2m"] == 63 and r["snp"]["validated_pages"] == 32768,
      "handoff after validating all 128 MiB (63 chunks as 2 MiB, the image's chunk page by page) "
      "with a SETUP_CC_BLOB naming the launch's CPUID and secrets pages: every SNP check holds", r)

@@ -425,7 +425,7 @@ static void smp_method_serial_and_timeout_take_their_values(void **st)
 	assert_int_equal(p.bo.smp_method, SMP_METHOD_VCPUOP);
 	assert_true(parse("smp.method=acpi", &p));
 	assert_int_equal(p.bo.smp_method, SMP_METHOD_AUTO);
-	assert_non_null(strstr(warnings, "smp.method='acpi' is not auto|page|jumptable|sipi|vcpuop"));
+	assert_non_null(strstr(warnings, "smp.method='acpi' is not auto|page|jumptable|sipi|vcpuop|snp"));
 	assert_true(parse("smp.serial=yes", &p));
 	assert_false(p.bo.smp_serial);
 	assert_non_null(strstr(warnings, "smp.serial='yes' is not 0 or 1"));

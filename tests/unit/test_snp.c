@@ -386,6 +386,46 @@ static void ranges_subtract_launch_memory(void **s)
 	assert_int_equal(snp_ranges_subtract(ram, 2, ex, 3, 0, ~0ull, out, 2), -1);
 }
 
+/* Shares for parallel validation: disjoint, covering the ranges exactly, cut only at 2 MiB
+ * boundaries or range ends, about equal in size. */
+static void ranges_share_covers_exactly_at_2m_cuts(void **s)
+{
+	(void)s;
+	const struct snp_range r[3] = { { 0x4000000, 0x8000000 }, { 0x100000000ull, 0x440000000ull },
+					{ 0x440200000ull, 0x440203000ull } };
+	uint64_t total = snp_ranges_bytes(r, 3);
+
+	for (unsigned parts = 1; parts <= 16; parts++) {
+		struct snp_range out[8], all[64];
+		unsigned nall = 0;
+		uint64_t sum = 0;
+
+		for (unsigned k = 0; k < parts; k++) {
+			int m = snp_ranges_share(r, 3, parts, k, out, 8);
+			uint64_t bytes;
+
+			assert_true(m >= 0);
+			bytes = snp_ranges_bytes(out, (unsigned)m);
+			sum += bytes;
+			/* at most one 2 MiB step plus the small range away from an equal share */
+			assert_true(bytes <= total / parts + 0x400000);
+			for (int j = 0; j < m; j++) {
+				assert_true(out[j].base < out[j].end);
+				assert_true(!(out[j].base & 0x1fffff) || out[j].base == r[0].base ||
+					    out[j].base == r[1].base || out[j].base == r[2].base);
+				all[nall++] = out[j];
+			}
+		}
+		assert_true(sum == total);
+		/* in order, end to start: the concatenation of the shares is the input */
+		for (unsigned j = 1; j < nall; j++)
+			assert_true(all[j].base >= all[j - 1].end);
+	}
+	struct snp_range small[1];
+	assert_int_equal(snp_ranges_share(r, 3, 1, 0, small, 1), -1);
+	assert_int_equal(snp_ranges_share(r, 3, 4, 4, small, 1), 0);
+}
+
 /* ---- the CPUID page ---- */
 
 static struct snp_cpuid_table table;
@@ -475,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup(shared_rescinds_then_changes_state, setup),
 		cmocka_unit_test_setup(verify_finds_a_page_the_hypervisor_reset, setup),
 		cmocka_unit_test_setup(ranges_subtract_launch_memory, setup),
+		cmocka_unit_test_setup(ranges_share_covers_exactly_at_2m_cuts, setup),
 		cmocka_unit_test_setup(cpuid_page_checks, setup),
 		cmocka_unit_test_setup(cpuid_page_answers_and_is_cross_checked, setup),
 	};
