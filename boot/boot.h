@@ -48,6 +48,8 @@ void boot_read_start_info(uint32_t start_info_pa, struct pvh_info *info);
 void boot_apply_cmdline(const struct pvh_info *info, struct boot_options *bo);
 void boot_print_start_info(const struct pvh_info *info);
 void mem_init(const struct pvh_info *info);
+/* After smp_init: SNP validates the rest of RAM on every CPU and gives it to the allocator. */
+void mem_init_late(const struct pvh_info *info);
 void fault_inject(enum boot_fault fault);
 void fault_inject_early(enum boot_fault fault);
 __attribute__((noreturn)) void boot_finish(void);

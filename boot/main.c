@@ -32,6 +32,7 @@ void cocoboot_main(uint32_t start_info_pa)
 	fault_inject_early(boot_opts.fault);             /* test hook, early tables */
 	mem_init(&boot_info);                            /* page allocator, page tables */
 	smp_init(&boot_info, &boot_opts);                /* every CPU up, smp= */
+	mem_init_late(&boot_info);                       /* SNP: the rest of RAM, all CPUs */
 	fault_inject(boot_opts.fault);                   /* test hook: cocoboot.fault= */
 	measured_take_modules(&boot_info);               /* private copies, hashed */
 	boot_finish();                                   /* hand off, or end the guest */

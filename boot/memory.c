@@ -22,6 +22,7 @@
 #include "boot/sev.h"
 #include "lib/console.h"
 #include "lib/string.h"
+#include "smp/smp.h"
 #include "snp/snp.h"
 
 extern const uint8_t __image_start[], __image_end[];
@@ -151,6 +152,54 @@ static void check_top_of_ram(void)
 		 (unsigned long long)page);
 }
 
+/*
+ * SNP: RAM that is not launch memory is not validated yet, and the allocator may hand out
+ * only validated RAM. The boot CPU validates the RAM below early_end first (what the boot
+ * allocates from before the APs run: page tables, per-CPU areas, VMSAs); the rest is
+ * validated by every CPU up in parallel once the APs run (mem_init_late, docs/abi.md
+ * §10.3 step 5) and only then given to the allocator.
+ */
+#define SNP_EARLY_END   (64ull << 20)  /* the boot CPU's part ... */
+#define SNP_EARLY_MIN   (32ull << 20)  /* ... if it holds this much RAM, else all below 4 GiB */
+static uint64_t early_end = ~0ull;     /* RAM the allocator has: [0, early_end) */
+
+static uint64_t ram_below(const struct pvh_info *info, uint64_t end)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < info->memmap_entries; i++) {
+		const struct hvm_memmap_table_entry *e = &info->memmap[i];
+
+		if (e->type == XEN_HVM_MEMMAP_TYPE_RAM && e->addr < end)
+			n += (e->size < end - e->addr ? e->size : end - e->addr);
+	}
+	return n;
+}
+
+/* RAM entries, the part in [lo, hi), to the allocator. */
+static void add_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi)
+{
+	for (uint32_t i = 0; i < info->memmap_entries; i++) {
+		const struct hvm_memmap_table_entry *e = &info->memmap[i];
+		uint64_t b = e->addr, end = e->addr + e->size;
+
+		if (e->type != XEN_HVM_MEMMAP_TYPE_RAM)
+			continue;
+		b = b > lo ? b : lo;
+		end = end < hi ? end : hi;
+		if (b < end)
+			pmm_add_ram(&boot_pmm, b, end - b);
+	}
+}
+
+static void mem_report(void)
+{
+	log_info("cocoboot: memory: %llu KiB free for allocation, %u page-table pages, %s pages, NX %s\n",
+		 (unsigned long long)(pmm_free_bytes(&boot_pmm) >> 10), boot_pt.tables,
+		 boot_pt.allow_1g ? "1 GiB" : "2 MiB", boot_pt.nx_ok ? "on" : "off (not offered by CPUID)");
+	check_top_of_ram();
+}
+
 void mem_init(const struct pvh_info *info)
 {
 	if (info->memmap_entries == 0)
@@ -158,25 +207,30 @@ void mem_init(const struct pvh_info *info)
 			   "memory: start_info version %u has no memory map (memmap_entries=0); "
 			   "XENMEM_memory_map is not supported yet", info->version);
 	sev_check_memmap(info);
-	/* SNP: RAM that is not launch memory is not validated yet. Validate it before the
-	 * allocator hands any of it out: below 4 GiB now (the early tables map it), the rest
-	 * once the final tables map it (docs/abi.md §10). */
-	if (sev_mode() == SEV_MODE_SNP)
-		snp_validate_ram(info, 0, FOUR_GIB);
+	if (sev_mode() == SEV_MODE_SNP) {
+		early_end = ram_below(info, SNP_EARLY_END) >= SNP_EARLY_MIN ? SNP_EARLY_END : FOUR_GIB;
+		snp_validate_ram(info, 0, early_end); /* the early tables map 0-4 GiB */
+	}
 	pmm_init(&boot_pmm);
 	reserve_start_info(info);
-	for (uint32_t i = 0; i < info->memmap_entries; i++)
-		if (info->memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
-			pmm_add_ram(&boot_pmm, info->memmap[i].addr, info->memmap[i].size);
+	add_ram(info, 0, early_end);
 	if (boot_pmm.overflow)
 		log_warn("cocoboot: warning: memory map too fragmented: some RAM is left unused\n");
 	build_page_tables(info);
-	if (sev_mode() == SEV_MODE_SNP) {
-		snp_validate_ram(info, FOUR_GIB, ~0ull);
-		snp_print_stats();
-	}
-	log_info("cocoboot: memory: %llu KiB free for allocation, %u page-table pages, %s pages, NX %s\n",
-		 (unsigned long long)(pmm_free_bytes(&boot_pmm) >> 10), boot_pt.tables,
-		 boot_pt.allow_1g ? "1 GiB" : "2 MiB", boot_pt.nx_ok ? "on" : "off (not offered by CPUID)");
-	check_top_of_ram();
+	if (sev_mode() != SEV_MODE_SNP)
+		mem_report();
+}
+
+void mem_init_late(const struct pvh_info *info)
+{
+	if (sev_mode() != SEV_MODE_SNP)
+		return;
+	snp_validate_ram_all_cpus(info, early_end, ~0ull);
+	add_ram(info, early_end, ~0ull);
+	early_end = ~0ull;
+	if (boot_pmm.overflow)
+		log_warn("cocoboot: warning: memory map too fragmented: some RAM is left unused\n");
+	smp_release_aps(); /* no more work for them: they may halt */
+	snp_print_stats();
+	mem_report();
 }

@@ -118,7 +118,10 @@ struct smp_method {
 	/* Optional: smp_park() calls this instead of sending INIT to every AP (SNP: the APs'
 	 * VMSAs are destroyed). */
 	bool (*park)(unsigned n, char *err, size_t err_size);
-	/* The APs wait for work (smp_run_on_aps) after reporting online and halt only once
+	/* The method sends no IPI: no xAPIC page is mapped (it would stay mapped shared into
+	 * the payload's tables). */
+	bool no_lapic;
+	/* The APs wait for work (smp_run_on_all) after reporting online and halt only once
 	 * smp_release_aps() was called (SNP: they validate RAM with the BSP). */
 	bool ap_work;
 };

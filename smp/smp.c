@@ -283,13 +283,18 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 	/* The final tables map no MMIO (boot/memory.c): the xAPIC page is mapped
 	 * here, the one device page cocoboot uses (uncached, NX; shared: a device is
 	 * the hypervisor's). */
-	if (!smp_lapic.x2apic && !mem_map(smp_lapic.base & ~0xfffull, 4096,
-					  PT_WRITE | PT_UNCACHED | PT_SHARED))
+	if (!smp_lapic.x2apic && !method->no_lapic &&
+	    !mem_map(smp_lapic.base & ~0xfffull, 4096, PT_WRITE | PT_UNCACHED | PT_SHARED))
 		boot_fatal(BOOT_ERR_SMP, "smp: cannot map the local APIC page %#llx",
 			   (unsigned long long)smp_lapic.base);
 
 	unsigned max = bo->smp_max ? bo->smp_max : SMP_MAX_CPUS;
-	unsigned n = plan_cpus(lapic_id(&smp_lapic), max);
+	/* A method that sends no IPI (SNP AP creation) maps no xAPIC page: in xAPIC mode the
+	 * APIC ID is the initial one of CPUID 1 EBX[31:24] (SDM vol. 3A 10.4.6, AMD APM vol. 2
+	 * 16.3.3), the hypervisor's answer either way. */
+	uint32_t bsp_id = !smp_lapic.x2apic && method->no_lapic ? cpuid(1).ebx >> 24
+								 : lapic_id(&smp_lapic);
+	unsigned n = plan_cpus(bsp_id, max);
 
 	smp_cpus[1].stuck = bo->fault == FAULT_AP_STUCK;
 
@@ -302,7 +307,7 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 		uint64_t per_ms = smp_tsc_per_ms(&src);
 
 		smp_console_lock_init();
-		smp_aps_may_halt = !method->hold_for_check;
+		smp_aps_may_halt = !method->hold_for_check && !method->ap_work;
 		smp_active_method = method;
 		if (method->prepare && !method->prepare(n, err, sizeof(err)))
 			boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,

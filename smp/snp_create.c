@@ -234,4 +234,5 @@ const struct smp_method smp_method_snp = {
 	.ap_setup = snp_ap_setup,
 	.park = snp_park,
 	.ap_work = true,
+	.no_lapic = true,
 };

@@ -19,6 +19,8 @@
 #include <stdarg.h>
 
 #include "arch/x86/cpu.h"
+#include "arch/x86/pmm.h"
+#include "boot/memory.h"
 #include "boot/sev.h"
 #include "ghcb/sev_es.h"
 #include "lib/console.h"
@@ -28,6 +30,7 @@
 #include "sev/term.h"
 #include "snp/cpuid.h"
 #include "snp/psc.h"
+#include "smp/smp.h"
 #include "xen/pvh.h"
 
 extern const uint8_t __image_start[], __image_end[];
@@ -53,6 +56,9 @@ static uint64_t unsupported;            /* SEV_STATUS bits refused, reported in 
 static struct snp_validate_stats stats;
 static uint32_t validate_exits;         /* VMGEXITs made while validating RAM */
 static uint64_t hv_features;            /* MSR protocol 0x081 bitmap */
+static unsigned spread_cpus;            /* validation spread over this many CPUs */
+static uint64_t spread_bytes, spread_most; /* ... of these bytes, the largest share */
+static uint32_t spread_most_exits;      /* VMGEXITs of the busiest CPU */
 
 uint64_t snp_unsupported_features(uint64_t sev_status)
 {
@@ -233,23 +239,122 @@ static unsigned launch_ranges(const struct pvh_info *info, struct snp_range *ex)
 	return n;
 }
 
-void snp_validate_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi)
+#define TODO_MAX (PVH_MAX_MEMMAP + 2 + PVH_MAX_MODULES)
+static struct snp_range ram_left[TODO_MAX]; /* RAM to validate, ram_todo() */
+
+/* RAM of [lo, hi) that is not launch memory, into ram_left[]; the count. */
+static unsigned ram_todo(const struct pvh_info *info, uint64_t lo, uint64_t hi)
 {
-	static struct snp_range ram[PVH_MAX_MEMMAP], ex[2 + PVH_MAX_MODULES], todo[PVH_MAX_MEMMAP + 2 + PVH_MAX_MODULES];
+	static struct snp_range ram[PVH_MAX_MEMMAP], ex[2 + PVH_MAX_MODULES];
 	unsigned nram = 0, nex = launch_ranges(info, ex);
-	uint64_t where = 0;
-	uint32_t exits0 = sev_es_bsp()->stats.vmgexits;
 
 	for (uint32_t i = 0; i < info->memmap_entries; i++)
 		if (info->memmap[i].type == XEN_HVM_MEMMAP_TYPE_RAM)
 			ram[nram++] = (struct snp_range){ info->memmap[i].addr,
 							  info->memmap[i].addr + info->memmap[i].size };
-	int n = snp_ranges_subtract(ram, nram, ex, nex, lo, hi, todo,
-				    sizeof(todo) / sizeof(todo[0]));
+	int n = snp_ranges_subtract(ram, nram, ex, nex, lo, hi, ram_left, TODO_MAX);
 	if (n < 0)
 		snp_fatal(CB_TERM_MEMORY, "SNP: RAM splits into too many ranges");
-	check(snp_make_private(&hw_ops, todo, (unsigned)n, &stats, &where), "validating RAM", where);
+	return (unsigned)n;
+}
+
+void snp_validate_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi)
+{
+	unsigned n = ram_todo(info, lo, hi);
+	uint64_t where = 0;
+	uint32_t exits0 = sev_es_bsp()->stats.vmgexits;
+
+	check(snp_make_private(&hw_ops, ram_left, n, &stats, &where), "validating RAM", where);
 	validate_exits += sev_es_bsp()->stats.vmgexits - exits0;
+}
+
+/*
+ * The same, spread over every CPU up (docs/abi.md §10.3 step 5): CPU k of n takes share k
+ * of the ranges (snp_ranges_share: cut at 2 MiB boundaries) and validates it with its own
+ * page-state-change batches through its own GHCB, as strictly as the BSP alone (CF or a
+ * size mismatch ends the boot, from whichever CPU sees it). Each CPU's scratch (its ranges,
+ * its batch, its statistics) is a block from the allocator, below what is being validated.
+ */
+struct share {
+	struct snp_validate_stats st;
+	uint32_t exits;
+	unsigned nr;
+	struct snp_psc_batch batch;
+	struct snp_range r[TODO_MAX + 1];
+};
+#define SHARE_PAGES ((sizeof(struct share) + 4095) / 4096)
+
+struct spread {
+	uint64_t scratch;     /* struct share per CPU, SHARE_PAGES pages each */
+	unsigned n;           /* ranges in ram_left[] */
+};
+
+static struct share *share_of(const struct spread *sp, unsigned cpu)
+{
+	return (struct share *)(uintptr_t)(sp->scratch + (uint64_t)cpu * SHARE_PAGES * 4096);
+}
+
+static void share_progress(void *ctx)
+{
+	smp_work_progress((unsigned)(uintptr_t)ctx);
+}
+
+static void validate_share(unsigned cpu, unsigned ncpu, void *arg)
+{
+	const struct spread *sp = arg;
+	struct share *sh = share_of(sp, cpu);
+	struct snp_mem_ops ops = hw_ops;
+	struct vc_cpu *me = sev_es_this_vc();
+	uint32_t exits0 = me->stats.vmgexits;
+	uint64_t where = 0;
+	int m = snp_ranges_share(ram_left, sp->n, ncpu, cpu, sh->r, TODO_MAX + 1);
+
+	if (m < 0)
+		snp_fatal(CB_TERM_MEMORY, "SNP: CPU %u's share of RAM splits into too many ranges", cpu);
+	ops.ctx = (void *)(uintptr_t)cpu;
+	ops.progress = share_progress;
+	memset(&sh->st, 0, sizeof(sh->st));
+	sh->nr = (unsigned)m;
+	check(snp_make_private_with(&ops, &sh->batch, sh->r, (unsigned)m, &sh->st, &where),
+	      "validating RAM", where);
+	sh->exits = me->stats.vmgexits - exits0;
+}
+
+void snp_validate_ram_all_cpus(const struct pvh_info *info, uint64_t lo, uint64_t hi)
+{
+	unsigned ncpu = smp_cpus_up();
+	struct spread sp = { .n = ram_todo(info, lo, hi) };
+
+	if (ncpu < 2 || !sp.n) {
+		snp_validate_ram(info, lo, hi);
+		return;
+	}
+	/* Below lo: validated already (what the boot allocated from). */
+	sp.scratch = pmm_alloc(&boot_pmm, SHARE_PAGES * ncpu, 4096, lo);
+	if (!sp.scratch)
+		snp_fatal(CB_TERM_MEMORY, "SNP: no memory for %u CPUs' validation scratch", ncpu);
+	smp_run_on_all(validate_share, &sp);
+	uint64_t most = 0;
+	uint32_t most_exits = 0;
+	for (unsigned c = 0; c < ncpu; c++) {
+		const struct share *sh = share_of(&sp, c);
+
+		stats.psc_batches += sh->st.psc_batches;
+		stats.psc_entries += sh->st.psc_entries;
+		stats.pvalidate_2m += sh->st.pvalidate_2m;
+		stats.pvalidate_4k += sh->st.pvalidate_4k;
+		stats.fallback_2m += sh->st.fallback_2m;
+		stats.bytes += sh->st.bytes;
+		validate_exits += sh->exits;
+		if (sh->st.bytes > most)
+			most = sh->st.bytes;
+		if (sh->exits > most_exits)
+			most_exits = sh->exits;
+	}
+	spread_cpus = ncpu;
+	spread_bytes = snp_ranges_bytes(ram_left, sp.n);
+	spread_most = most;
+	spread_most_exits = most_exits;
 }
 
 void snp_verify_ram(const struct pvh_info *info, uint64_t ghcb_pa)
@@ -329,4 +434,8 @@ void snp_print_stats(void)
 		 (unsigned long long)stats.psc_batches, (unsigned long long)stats.psc_entries,
 		 (unsigned long long)stats.pvalidate_2m, (unsigned long long)stats.pvalidate_4k,
 		 (unsigned long long)stats.fallback_2m);
+	if (spread_cpus)
+		log_info("cocoboot: snp: %llu MiB of it validated by %u CPUs in parallel: at most %llu "
+			 "MiB and %u VMGEXITs per CPU\n", (unsigned long long)(spread_bytes >> 20),
+			 spread_cpus, (unsigned long long)(spread_most >> 20), spread_most_exits);
 }

@@ -32,6 +32,9 @@ void snp_page_share_early(uint64_t pa);
 void snp_init(void);
 /* All RAM of the memory map in [lo, hi) that is not launch memory: private and validated. */
 void snp_validate_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi);
+/* The same spread over every CPU up (smp/work.c smp_run_on_all): each validates its share
+ * with its own batches and GHCB; the BSP alone when no AP takes work. */
+void snp_validate_ram_all_cpus(const struct pvh_info *info, uint64_t lo, uint64_t hi);
 /* Right before the handoff: every RAM page but the GHCB page must still be validated
  * (PVALIDATE reports "no change"); a page the hypervisor reset ends the boot (0x3f). */
 void snp_verify_ram(const struct pvh_info *info, uint64_t ghcb_pa);
