@@ -466,6 +466,9 @@ struct sim {
 	struct sim_snp_stats {
 		uint64_t pvalidate, pvalidate_2m, pvalidate_cf, pvalidate_fail;
 		uint64_t rmpadjust, psc_pages, psc_calls, psmash;
+		/* make bench (snpap): virtual time (vCPU clocks) of the validating PVALIDATEs
+		 * (success, CF = 0): the first, the last, the longest pause between two */
+		uint64_t val_first, val_last, val_gap;
 		uint64_t implicit;          /* conversions the hypervisor made on a wrong access */
 		uint64_t implicit_first;    /* GPA of the first (~0: none) */
 		char implicit_why[96];

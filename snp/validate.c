@@ -108,10 +108,10 @@ static int flush_private(const struct snp_mem_ops *ops, struct snp_psc_batch *b,
 		err = pvalidate_one(ops, pa, huge, true, false, st, where);
 		if (err)
 			return err;
+		if (ops->progress)
+			ops->progress(ops->ctx);
 	}
 	b->n = 0;
-	if (ops->progress)
-		ops->progress(ops->ctx);
 	return 0;
 }
 

@@ -29,8 +29,8 @@ struct snp_mem_ops {
 	 * the instruction's EAX and sets *cf. */
 	unsigned (*pvalidate)(void *ctx, uint64_t va, unsigned size, bool validate, bool *cf);
 	void *ctx;
-	/* Optional: called after each page-state-change batch was validated (a CPU's share of
-	 * the work reports progress with it, smp/work.c). */
+	/* Optional: called after each PVALIDATE of a batch (a CPU's share of the work reports
+	 * progress with it, smp/work.c). */
 	void (*progress)(void *ctx);
 };
 
