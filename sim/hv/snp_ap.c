@@ -16,7 +16,8 @@
  * private, validated and has the RMP VMSA attribute (RMPADJUST), the VMSA's VMPL is 0 and its
  * SEV_FEATURES are those announced. A VMRUN failure is fatal in KVM + QEMU ("entry failed"):
  * sevsim's hypervisor ends the run naming the check. Then the vCPU runs from the VMSA's state
- * (so far only the 32-bit state of cocoboot's AP bring-up ABI: vmsa_state below).
+ * (the 32-bit state of the AP bring-up ABI, or long mode as cocoboot's AP creation writes
+ * it: vmsa_state).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -129,6 +130,28 @@ static bool flat32(const uint8_t *p, unsigned off, bool code)
 	       (attrib & 0x10) && !!(attrib & 0x8) == code && (!code || (attrib & 0x400));
 }
 
+/* The start's registers: RIP, RSP, RBX, RSI (and RDI in long mode); false when RAX, RCX,
+ * RDX, RBP (or RDI in 32-bit mode) are not zero: the start paths set no others. */
+static bool load_regs(const uint8_t *p, enum sim_init_kind kind, struct sim_vcpu_init *in)
+{
+	static const unsigned other[] = { SIM_VMSA_RAX, SIM_VMSA_RCX, SIM_VMSA_RDX, SIM_VMSA_RBP,
+					  SIM_VMSA_RDI };
+	bool rdi = kind == SIM_INIT_LONG64;
+
+	for (unsigned i = 0; i < sizeof(other) / sizeof(other[0]) - rdi; i++)
+		if (vget(p, other[i], 8))
+			return false;
+	memset(in, 0, sizeof(*in));
+	in->kind = kind;
+	in->rip = vget(p, SIM_VMSA_RIP, 8);
+	in->gpr[SIM_GPR_RSP] = vget(p, SIM_VMSA_RSP, 8);
+	in->gpr[SIM_GPR_RBX] = vget(p, SIM_VMSA_RBX, 8);
+	in->gpr[SIM_GPR_RSI] = vget(p, SIM_VMSA_RSI, 8);
+	if (rdi)
+		in->gpr[SIM_GPR_RDI] = vget(p, SIM_VMSA_RDI, 8);
+	return true;
+}
+
 /* A flat 64-bit code segment (attrib P, S, code, L) or flat data segment of a long-mode
  * VMSA, with the selector sevsim's 64-bit start gives (cpu/vcpu.c: CS 0x08, data 0x10). */
 static bool flat64(const uint8_t *p, unsigned off, bool code)
@@ -148,7 +171,6 @@ static bool flat64(const uint8_t *p, unsigned off, bool code)
  */
 static const char *vmsa_state64(struct sim *s, const uint8_t *p, struct sim_vcpu_init *in)
 {
-	static const unsigned other[] = { SIM_VMSA_RAX, SIM_VMSA_RCX, SIM_VMSA_RDX, SIM_VMSA_RBP };
 	uint64_t efer = vget(p, SIM_VMSA_EFER, 8), cr4 = vget(p, SIM_VMSA_CR4, 8);
 
 	(void)s;
@@ -157,12 +179,8 @@ static const char *vmsa_state64(struct sim *s, const uint8_t *p, struct sim_vcpu
 	if (!flat64(p, SIM_VMSA_CS, true) || !flat64(p, SIM_VMSA_DS, false) ||
 	    !flat64(p, SIM_VMSA_ES, false) || !flat64(p, SIM_VMSA_SS, false))
 		return "segments other than a 64-bit CS 0x08 and flat data 0x10";
-	for (unsigned i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		if (vget(p, other[i], 8))
-			return "a register other than RIP, RSP, RBX, RSI, RDI that is not zero";
-	memset(in, 0, sizeof(*in));
-	in->kind = SIM_INIT_LONG64;
-	in->rip = vget(p, SIM_VMSA_RIP, 8);
+	if (!load_regs(p, SIM_INIT_LONG64, in))
+		return "a register other than RIP, RSP, RBX, RSI, RDI that is not zero";
 	in->rflags = vget(p, SIM_VMSA_RFLAGS, 8);
 	in->cr0 = vget(p, SIM_VMSA_CR0, 8);
 	in->cr3 = vget(p, SIM_VMSA_CR3, 8);
@@ -170,10 +188,6 @@ static const char *vmsa_state64(struct sim *s, const uint8_t *p, struct sim_vcpu
 	in->efer = efer;
 	in->gdt_base = vget(p, SIM_VMSA_GDTR + 8, 8);
 	in->gdt_limit = (uint16_t)vget(p, SIM_VMSA_GDTR + 4, 4);
-	in->gpr[SIM_GPR_RSP] = vget(p, SIM_VMSA_RSP, 8);
-	in->gpr[SIM_GPR_RBX] = vget(p, SIM_VMSA_RBX, 8);
-	in->gpr[SIM_GPR_RSI] = vget(p, SIM_VMSA_RSI, 8);
-	in->gpr[SIM_GPR_RDI] = vget(p, SIM_VMSA_RDI, 8);
 	return NULL;
 }
 
@@ -185,8 +199,6 @@ static const char *vmsa_state64(struct sim *s, const uint8_t *p, struct sim_vcpu
  */
 static const char *vmsa_state(struct sim *s, uint64_t gpa, struct sim_vcpu_init *in)
 {
-	static const unsigned other[] = { SIM_VMSA_RAX, SIM_VMSA_RCX, SIM_VMSA_RDX, SIM_VMSA_RBP,
-					  SIM_VMSA_RDI };
 	const uint8_t *p = s->ram + gpa;
 	uint64_t cr0 = vget(p, SIM_VMSA_CR0, 8);
 
@@ -198,15 +210,8 @@ static const char *vmsa_state(struct sim *s, uint64_t gpa, struct sim_vcpu_init 
 	if (!flat32(p, SIM_VMSA_CS, true) || !flat32(p, SIM_VMSA_DS, false) ||
 	    !flat32(p, SIM_VMSA_ES, false) || !flat32(p, SIM_VMSA_SS, false))
 		return "segments that are not flat 32-bit ones";
-	for (unsigned i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		if (vget(p, other[i], 8))
-			return "a register other than RIP, RSP, RBX, RSI that is not zero";
-	memset(in, 0, sizeof(*in));
-	in->kind = SIM_INIT_PM32;
-	in->rip = vget(p, SIM_VMSA_RIP, 8);
-	in->gpr[SIM_GPR_RSP] = vget(p, SIM_VMSA_RSP, 8);
-	in->gpr[SIM_GPR_RBX] = vget(p, SIM_VMSA_RBX, 8);
-	in->gpr[SIM_GPR_RSI] = vget(p, SIM_VMSA_RSI, 8);
+	if (!load_regs(p, SIM_INIT_PM32, in))
+		return "a register other than RIP, RSP, RBX, RSI that is not zero";
 	return NULL;
 }
 
