@@ -83,7 +83,7 @@ enum cb_term_code {
 	CB_TERM_SNP_CPUID_PAGE      = 0x39, /* SNP CPUID page missing or malformed */
 	CB_TERM_SNP_CPUID_CONTRADICT = 0x3a, /* hypervisor's CPUID answer contradicts the CPUID page */
 	CB_TERM_SNP_CBIT_PAGE       = 0x3b, /* CPUID page C-bit differs from the MSR protocol's */
-	CB_TERM_SNP_AP_CREATE       = 0x3c, /* SNP AP creation refused or VMSA not accepted */
+	CB_TERM_SNP_AP_CREATE       = 0x3c, /* SNP AP creation/destroy refused, VMSA bit not set/cleared */
 	CB_TERM_SNP_SECRETS_PAGE    = 0x3d, /* SNP secrets page missing or malformed */
 	CB_TERM_SNP_HV_FEATURES     = 0x3e, /* hypervisor features lack SNP (also set 0 code 2) */
 	CB_TERM_SNP_NOT_VALIDATED   = 0x3f, /* #VC 0x404: a private page is not validated (reset, remapped) */
