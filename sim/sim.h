@@ -332,6 +332,9 @@ struct sim_vcpu {
 	/* SEV state */
 	uint64_t nr_remap_private;    /* SNP: REMAP pages of the last classify (mem/mem.c) */
 	uint64_t snp_vmsa_gpa;        /* SNP AP creation: the VMSA to start from (0: none) */
+	/* make bench (mem/rmp.c): this vCPU's clock (+1) at its first and last PVALIDATE that
+	 * validated a page, and the longest pause between two of them [from, to) */
+	uint64_t val_first, val_last, val_gap_from, val_gap_to;
 	bool snp_vmsa_pending;        /* ... applied at the next INIT (create-on-INIT) or now */
 	uint64_t ghcb_msr;
 	uint64_t ghcb_registered_gfn; /* ~0: none */
@@ -466,9 +469,6 @@ struct sim {
 	struct sim_snp_stats {
 		uint64_t pvalidate, pvalidate_2m, pvalidate_cf, pvalidate_fail;
 		uint64_t rmpadjust, psc_pages, psc_calls, psmash;
-		/* make bench (snpap): virtual time (vCPU clocks) of the validating PVALIDATEs
-		 * (success, CF = 0): the first, the last, the longest pause between two */
-		uint64_t val_first, val_last, val_gap;
 		uint64_t implicit;          /* conversions the hypervisor made on a wrong access */
 		uint64_t implicit_first;    /* GPA of the first (~0: none) */
 		char implicit_why[96];

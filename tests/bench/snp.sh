@@ -5,10 +5,10 @@
 #   - validating 4 GiB: VMGEXITs (goal: at most 12; the physical limit at 2 MiB pages and 253
 #     entries per call is 9 NAE calls for 2048 entries), PSC calls and entries, PVALIDATEs;
 #   - the critical path of validating 16 GiB with 1, 4 and 16 vCPUs, side by side: sevsim's
-#     snp.validate_critical_insns (virtual time from the first to the last PVALIDATE that
-#     validated a page, on any vCPU, less the one pause between the boot CPU's first 64 MiB
-#     and the rest: docs/sevsim.md), with the old measure beside it for 1 vCPU (instructions
-#     of a 16 GiB boot minus a 128 MiB boot, page tables included);
+#     snp.validate_critical_insns (the boot CPU's first 64 MiB + the longest share of the
+#     rest, each in the instructions of the vCPU that ran it: docs/sevsim.md), with the old
+#     measure beside it for 1 vCPU (instructions of a 16 GiB boot minus a 128 MiB boot, page
+#     tables included);
 #   - VMGEXITs per AP under SNP (AP creation, GHCB registration, its share's page-state
 #     changes), at 128 MiB and 16 GiB.
 set -u
