@@ -115,6 +115,9 @@ static int hw_psc(void *ctx, const uint64_t *entries, unsigned n)
 
 static const struct snp_mem_ops hw_ops = { .psc = hw_psc, .pvalidate = hw_pvalidate };
 
+/* The failure, naming the page: err must come from a call made before (C leaves the
+ * order in which a call's arguments are evaluated open, so check(f(&where), ..., where)
+ * could name the page before f wrote it). */
 static void check(int err, const char *what, uint64_t where)
 {
 	if (err)
@@ -147,7 +150,8 @@ void snp_page_share_early(uint64_t pa)
 	struct snp_range r = { pa, pa + 4096 };
 	uint64_t where = pa;
 
-	check(snp_make_shared(&hw_ops, &r, 1, &stats, &where), "making the GHCB page shared", where);
+	int err = snp_make_shared(&hw_ops, &r, 1, &stats, &where);
+	check(err, "making the GHCB page shared", where);
 }
 
 /* ---- 4: with the GHCB ---- */
@@ -264,7 +268,8 @@ void snp_validate_ram(const struct pvh_info *info, uint64_t lo, uint64_t hi)
 	uint64_t where = 0;
 	uint32_t exits0 = sev_es_bsp()->stats.vmgexits;
 
-	check(snp_make_private(&hw_ops, ram_left, n, &stats, &where), "validating RAM", where);
+	int err = snp_make_private(&hw_ops, ram_left, n, &stats, &where);
+	check(err, "validating RAM", where);
 	validate_exits += sev_es_bsp()->stats.vmgexits - exits0;
 }
 
@@ -315,8 +320,8 @@ static void validate_share(unsigned cpu, unsigned ncpu, void *arg)
 	ops.progress = share_progress;
 	memset(&sh->st, 0, sizeof(sh->st));
 	sh->nr = (unsigned)m;
-	check(snp_make_private_with(&ops, &sh->batch, sh->r, (unsigned)m, &sh->st, &where),
-	      "validating RAM", where);
+	int err = snp_make_private_with(&ops, &sh->batch, sh->r, (unsigned)m, &sh->st, &where);
+	check(err, "validating RAM", where);
 	sh->exits = me->stats.vmgexits - exits0;
 }
 
@@ -372,8 +377,8 @@ void snp_verify_ram(const struct pvh_info *info, uint64_t ghcb_pa)
 	int n = snp_ranges_subtract(ram, nram, &ghcb, 1, 0, ~0ull, todo, sizeof(todo) / sizeof(todo[0]));
 	if (n < 0)
 		snp_fatal(CB_TERM_MEMORY, "SNP: RAM splits into too many ranges");
-	check(snp_verify_private(&hw_ops, todo, (unsigned)n, &st, &where),
-	      "a RAM page is no longer validated (the hypervisor reset it)", where);
+	int err = snp_verify_private(&hw_ops, todo, (unsigned)n, &st, &where);
+	check(err, "a RAM page is no longer validated (the hypervisor reset it)", where);
 	log_info("cocoboot: snp: all RAM still validated before the handoff (PVALIDATE %llu x 2 MiB + "
 		 "%llu x 4 KiB, each \"no change\")\n", (unsigned long long)st.pvalidate_2m,
 		 (unsigned long long)st.pvalidate_4k);
@@ -384,7 +389,8 @@ void snp_make_range_shared(uint64_t pa, uint64_t len)
 	struct snp_range r = { pa & ~0xfffull, (pa + len + 0xfff) & ~0xfffull };
 	uint64_t where = pa;
 
-	check(snp_make_shared(&hw_ops, &r, 1, &stats, &where), "making pages shared", where);
+	int err = snp_make_shared(&hw_ops, &r, 1, &stats, &where);
+	check(err, "making pages shared", where);
 }
 
 void snp_make_range_private(uint64_t pa, uint64_t len)
@@ -392,7 +398,8 @@ void snp_make_range_private(uint64_t pa, uint64_t len)
 	struct snp_range r = { pa & ~0xfffull, (pa + len + 0xfff) & ~0xfffull };
 	uint64_t where = pa;
 
-	check(snp_make_private(&hw_ops, &r, 1, &stats, &where), "taking shared pages private", where);
+	int err = snp_make_private(&hw_ops, &r, 1, &stats, &where);
+	check(err, "taking shared pages private", where);
 }
 
 /* ---- 6: the GHCB page at the handoff ---- */

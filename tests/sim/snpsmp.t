@@ -6,7 +6,7 @@
   (NAE 0x8000_0013 create, from a VMSA cocoboot built) and reports in; each AP costs at most 2
   VMGEXITs (its GHCB registration and its page-state change); the RAM left after the boot CPU's
   first 64 MiB is validated by all 4 CPUs in parallel, each with its own batches, and every RAM
-  page ends validated;
+  page ends validated; a lie about an AP's page-state change is caught by that AP (0x36);
 - at the handoff (the unikernel in the PVH state, Debian's bzImage at its first instruction)
   the checker is green with 4 vCPUs: every AP's VMSA destroyed (aps_parked), no page of the
   payload's RAM is still a VMSA page (snp_no_vmsa_in_ram), all RAM validated, nothing shared;
@@ -90,6 +90,20 @@ t.ok(r["result"] == "shutdown" and f"4 of 4 CPUs up by {METHOD}" in up_line(r) a
      and spread(r, 4) and all(a["vmgexits"] <= 4 for a in aps(r)),
      f"C-bit 51, 4 GiB (RAM above 4 GiB), 4 vCPUs: every AP up, every RAM page validated, the work "
      f"shared by 4 CPUs ({[a['vmgexits'] for a in aps(r)]} VMGEXITs per AP)", r)
+
+# ---- an AP's share is checked as strictly as the boot CPU's ------------------------------
+# The VMGEXIT at which vcpu2 makes its first page-state change (a traced run), then the lie
+# "progress reported, nothing done" at exactly that exit: vcpu2 itself must end the boot.
+tr = Run([SNP, "--vcpus=4", "--trace", IMG])
+gexits = [x for x in tr.stderr.splitlines() if "VMGEXIT" in x]
+n = next((i for i, x in enumerate(gexits, 1) if "vcpu2: VMGEXIT ghcb" in x and "exit 0x80000010" in x), 0)
+r = Run([SNP, "--vcpus=4", f"--lie=psc-fake-progress@{n}", "--trace", IMG])
+ends = [x for x in r.stderr.splitlines() if "VMGEXIT" in x][-2:]
+t.ok(n > 0 and r["result"] == "terminated" and r["reason_set"] == 0xC and r["reason_code"] == 0x36
+     and (r["lie_hits"] or {}).get("psc-fake-progress") == 1 and all("vcpu2:" in x for x in ends)
+     and "validating RAM: page 0x6000000" in r.console,
+     f"fake progress on vcpu2's page-state change (VMGEXIT {n}): vcpu2 ends the boot with 0xC:0x36, "
+     "naming the first page of its share (0x6000000)", r)
 
 # ---- handoff with 4 vCPUs ----------------------------------------------------------------
 if not os.path.exists(UKT):
