@@ -143,26 +143,12 @@ _start:
 	ENTRY PT1G + 0 * 8, P_PAGE | 3, 1
 	ENTRY PT1G + 1 * 8, P_PAGE | 3, 0
 	; long mode: CR3 (with the C-bit), PAE, EFER.LME, PG
-	mov eax, PML4
-	mov cr3, eax                  ; 32-bit: no C-bit in CR3 yet
-	mov eax, cr4
-	or eax, 0x20
-	mov cr4, eax
-	mov ecx, 0xC0000080
-	rdmsr
-	or eax, 0x100
-	wrmsr
-	mov eax, cr0
-	or eax, 0x80000000
-	mov cr0, eax
+	LONG_MODE_ON PML4             ; 32-bit: no C-bit in CR3 yet
 	jmp 0x08:long_entry
 
 bits 64
 long_entry:
-	mov eax, 0x10
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
+	LOAD_DATA_SEGS
 	test dword [rel sev_status], 2
 	jz .not_es
 	jmp rmp_check

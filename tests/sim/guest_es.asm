@@ -23,18 +23,7 @@ PRIV_PDE    equ PT_BASE + 0x2000 + (PRIV_TEST >> 21) * 8
 PT_BASE     equ 0x200000          ; PML4, PDPT, PD0..PD3
 MMIO_DEV    equ 0xFEB00000
 
-; GHCB MSR = the GHCB page's GPA, then VMGEXIT
-%macro GHCB_VMGEXIT 0
-	mov ecx, MSR_GHCB
-	mov eax, GHCB
-	xor edx, edx
-	wrmsr
-	VMGEXIT
-%endmacro
-
-%macro TERM 1
-	MSR_TERMINATE 0xA, %1
-%endmacro
+%define GHCB_VMGEXIT GHCB_VMGEXIT_AT GHCB
 
 bits 32
 PVH_NOTE
@@ -43,10 +32,7 @@ global _start
 _start:
 	lgdt [gdt_desc]               ; the PVH entry promises no usable GDT
 	jmp 0x28:.cs32
-.cs32:	mov eax, 0x10
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
+.cs32:	LOAD_DATA_SEGS
 	mov esp, stack32_top
 	mov [si_ptr], ebx
 	mov eax, [ebx + 8]
@@ -184,32 +170,14 @@ cpuid32_insn:
 	; C-bit check value, stored while paging is off (private)
 	mov dword [cbit_probe], 0x5a5aa5a5
 	call build_tables
-	mov eax, cr4
-	or eax, 0x20                  ; PAE
-	mov cr4, eax
-	mov eax, PT_BASE
-	mov edx, [cmask_hi]
-	mov cr3, eax                  ; (the C-bit lies above bit 31: CR3 holds only 32 bits here)
-	mov ecx, 0xC0000080
-	rdmsr
-	or eax, 0x100                 ; LME
-	wrmsr
-	mov eax, cr0
-	or eax, 0x80000000
-	mov cr0, eax                  ; paging on: compatibility mode, still this code segment
+	LONG_MODE_ON PT_BASE          ; paging on: compatibility mode, still this code segment
 	cmp dword [cbit_probe], 0x5a5aa5a5
 	je .cbit_ok
 	TERM 5                        ; read back through the C-bit mapping failed
 .cbit_ok:
 	jmp 0x08:long_entry
 
-; eax = request low half, edx = high half; returns the response in edx:eax
-msr_req:
-	mov ecx, MSR_GHCB
-	wrmsr
-	VMGEXIT
-	rdmsr
-	ret
+DEFINE_MSR_REQ
 
 ; checks a CPUID response in edx:eax (code 0x005, bits 29:12 zero); edx = value
 check_cpuid_resp:
@@ -293,47 +261,12 @@ build_tables:
 	mov eax, 1
 	shl eax, cl
 	mov [cmask_hi], eax
-	mov edi, PT_BASE
-	xor eax, eax
-	mov ecx, 6 * 1024
-	rep stosd
-	mov dword [PT_BASE], (PT_BASE + 0x1000) | 3
-	mov eax, [cmask_hi]
-	mov [PT_BASE + 4], eax
-	xor ecx, ecx
-.pdpt:	mov eax, ecx
-	shl eax, 12
-	add eax, (PT_BASE + 0x2000) | 3
-	mov [PT_BASE + 0x1000 + ecx * 8], eax
-	mov eax, [cmask_hi]
-	mov [PT_BASE + 0x1000 + ecx * 8 + 4], eax
-	inc ecx
-	cmp ecx, 4
-	jb .pdpt
-	xor ecx, ecx                  ; PD entry index 0..2047
-.pd:	mov eax, ecx
-	shl eax, 21
-	or eax, 0x83
-	mov edx, [cmask_hi]
-	cmp ecx, (GHCB >> 21)
-	jne .n8
-	xor edx, edx
-.n8:	cmp ecx, 1536
-	jb .n10
-	xor edx, edx                  ; 3..4 GiB: MMIO, shared
-.n10:	mov [PT_BASE + 0x2000 + ecx * 8], eax
-	mov [PT_BASE + 0x2000 + ecx * 8 + 4], edx
-	inc ecx
-	cmp ecx, 2048
-	jb .pd
+	IDMAP_4G_2M PT_BASE, GHCB, 1
 	ret
 
 bits 64
 long_entry:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
+	LOAD_DATA_SEGS
 	mov rsp, stack64_top
 	; TSS with IST1, IDT
 	mov rax, tss
@@ -783,58 +716,8 @@ kvm_probes:
 
 ; ---- 64-bit helpers ----
 
-; rax = handler, rdi = gate, bl = IST
-set_gate64:
-	mov [rdi], ax
-	mov word [rdi + 2], 0x08
-	mov byte [rdi + 4], bl
-	mov byte [rdi + 5], 0x8e
-	shr rax, 16
-	mov [rdi + 6], ax
-	shr rax, 16
-	mov [rdi + 8], eax
-	mov dword [rdi + 12], 0
-	ret
-
-; mark GHCB field valid: ecx = bit
-valid:
-	bts [GHCB + 0x3f0], rcx
-	ret
-
-; rdi = exit code, rsi = exit_info_1, rdx = exit_info_2; extra inputs already set and
-; marked valid by the caller after ghcb_begin. Returns; caller checks the answer.
-ghcb_call_raw:
-	push rcx
-	push rax
-	push rdx
-	mov [GHCB + 0x390], rdi
-	mov [GHCB + 0x398], rsi
-	mov [GHCB + 0x3a0], rdx
-	mov ecx, 114
-	call valid
-	mov ecx, 115
-	call valid
-	mov ecx, 116
-	call valid
-	mov ax, [ghcb_version]
-	mov [GHCB + 0xffa], ax
-	mov eax, [ghcb_usage]
-	mov [GHCB + 0xffc], eax
-	GHCB_VMGEXIT
-	pop rdx
-	pop rax
-	pop rcx
-	mov qword [GHCB + 0x3f0], 0   ; the next call starts with an empty bitmap
-	mov qword [GHCB + 0x3f8], 0
-	ret
-
-; same, and terminates unless sw_exit_info_1 = 0
-ghcb_call:
-	call ghcb_call_raw
-	cmp dword [GHCB + 0x398], 0
-	je .ok
-	TERM 8
-.ok:	ret
+DEFINE_SET_GATE64 bl
+DEFINE_GHCB_CALLS GHCB, [ghcb_version], [ghcb_usage]
 
 ; exits if the valid bit ecx of the answer is clear (checked before the bitmap is cleared)
 %macro NEED_VALID 1
@@ -849,68 +732,7 @@ hex_info:
 	call hex
 	ret
 
-; console: a line buffer flushed with one string IOIO event per line
-putc:
-	push rbx
-	mov rbx, [linelen]
-	mov [linebuf + rbx], al
-	inc qword [linelen]
-	pop rbx
-	cmp al, 10
-	je flush
-	cmp qword [linelen], 200
-	jae flush
-	ret
-flush:
-	push rsi
-	push rdi
-	push rcx
-	push rdx
-	mov rsi, linebuf
-	mov rdi, GHCB + 0x800
-	mov rcx, [linelen]
-	rep movsb
-	mov rax, GHCB + 0x800
-	mov [GHCB + 0x3a8], rax       ; sw_scratch
-	mov ecx, 117
-	call valid
-	mov edi, 0x7b
-	mov esi, (0xe9 << 16) | (1 << 4) | (1 << 2) | (1 << 3) | (1 << 9) | (3 << 10)
-	mov rdx, [linelen]
-	call ghcb_call
-	mov qword [linelen], 0
-	pop rdx
-	pop rcx
-	pop rdi
-	pop rsi
-	ret
-nl:	mov al, 10
-	jmp putc
-puts:	lodsb
-	test al, al
-	jz .d
-	call putc
-	jmp puts
-.d:	ret
-hex:	push rcx
-	push rax
-	mov al, ' '
-	call putc
-	mov rax, [rsp]
-	mov ecx, 16
-.h:	rol rax, 4
-	push rax
-	and al, 0xf
-	add al, '0'
-	cmp al, '9'
-	jbe .o
-	add al, 'a' - '0' - 10
-.o:	call putc
-	pop rax
-	loop .h
-	pop rax
-	pop rcx
-	ret
+DEFINE_CONSOLE GHCB
 
 fault64:
 	TERM 0x40
@@ -1029,31 +851,7 @@ vc_exit:
 .ok:	ret
 
 ghcb_call_raw_keep:
-	push rcx
-	push rax
-	push rdx
-	mov [GHCB + 0x390], rdi
-	mov [GHCB + 0x398], rsi
-	mov [GHCB + 0x3a0], rdx
-	mov ecx, 114
-	call valid
-	mov ecx, 115
-	call valid
-	mov ecx, 116
-	call valid
-	mov word [GHCB + 0xffa], 2
-	mov dword [GHCB + 0xffc], 0
-	GHCB_VMGEXIT
-	mov rax, [GHCB + 0x3f0]
-	mov [valid_copy], rax
-	mov rax, [GHCB + 0x3f8]
-	mov [valid_copy + 8], rax
-	mov qword [GHCB + 0x3f0], 0
-	mov qword [GHCB + 0x3f8], 0
-	pop rdx
-	pop rax
-	pop rcx
-	ret
+	GHCB_CALL_BODY GHCB, 2, 0, valid_copy
 
 %macro REQUIRE 1
 	bt qword [valid_copy + ((%1) / 64) * 8], (%1) % 64

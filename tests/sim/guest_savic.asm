@@ -55,10 +55,6 @@ MSR_SELF    equ 0x83f
 MSR_SAVIC   equ 0xc0010138
 MSR_GS_BASE equ 0xc0000101
 
-%macro TERM 1
-	MSR_TERMINATE 0xA, %1
-%endmacro
-
 bits 32
 PVH_NOTE
 
@@ -66,10 +62,7 @@ global _start
 _start:
 	lgdt [gdt_desc]
 	jmp 0x18:.cs32
-.cs32:	mov eax, 0x10
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
+.cs32:	LOAD_DATA_SEGS
 	mov eax, 0x004 | (1 << 30)    ; CPUID 1, EBX: the initial APIC ID in [31:24]
 	mov edx, 1
 	mov ecx, MSR_GHCB             ; (no stack yet: inline)
@@ -138,29 +131,12 @@ _start:
 .ghcb_bad:
 	TERM 0x33
 .ghcb_ok:
-	mov eax, cr4
-	or eax, 0x20
-	mov cr4, eax
-	imul eax, ebp, 0x3000
-	add eax, tables
-	mov cr3, eax
-	mov ecx, 0xC0000080
-	rdmsr
-	or eax, 0x100
-	wrmsr
-	mov eax, cr0
-	or eax, 0x80000000
-	mov cr0, eax
+	imul ebx, ebp, 0x3000
+	add ebx, tables
+	LONG_MODE_ON ebx
 	jmp 0x08:long_entry
 
-; edx:eax = GHCB MSR request; returns the response in edx:eax
-msr_req:
-	mov ecx, MSR_GHCB
-	wrmsr
-	VMGEXIT
-	mov ecx, MSR_GHCB
-	rdmsr
-	ret
+DEFINE_MSR_REQ
 
 ; eax = C-bit; this vCPU's tables at tables + index * 0x3000 (in the image: validated at
 ; launch under SNP): 2 MiB pages over the first 8 MiB, private (C-bit) but the GHCB window
@@ -198,10 +174,7 @@ build_tables:
 
 bits 64
 long_entry:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
+	LOAD_DATA_SEGS
 	mov eax, ebp
 	shl rax, 8
 	lea r15, [percpu + rax]

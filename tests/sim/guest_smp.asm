@@ -67,10 +67,7 @@ global _start
 _start:
 	lgdt [gdt_desc]
 	jmp 0x08:.cs
-.cs:	mov eax, 0x10
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
+.cs:	LOAD_DATA_SEGS
 	mov esp, stack_top
 	mov [si_ptr], ebx
 	mov esi, [ebx + 0x18]         ; cmdline_paddr
@@ -355,11 +352,7 @@ ghcb_clear:
 
 ; VMGEXIT with the GHCB; sw_exit_info_1 must be 0
 ghcb_exit:
-	mov ecx, MSR_GHCB
-	mov eax, GHCB
-	xor edx, edx
-	wrmsr
-	VMGEXIT
+	GHCB_VMGEXIT_AT GHCB
 	cmp dword [GHCB + 0x398], 0
 	jne .bad
 	ret
@@ -402,48 +395,8 @@ paging_on:
 	mov eax, 1
 	shl eax, cl
 	mov [cmask_hi], eax
-	mov edi, PT_BASE
-	xor eax, eax
-	mov ecx, 6 * 1024
-	rep stosd
-	mov eax, [cmask_hi]
-	mov dword [PT_BASE], (PT_BASE + 0x1000) | 3
-	mov [PT_BASE + 4], eax
-	xor ecx, ecx
-.pdpt:	mov eax, ecx
-	shl eax, 12
-	add eax, (PT_BASE + 0x2000) | 3
-	mov [PT_BASE + 0x1000 + ecx * 8], eax
-	mov eax, [cmask_hi]
-	mov [PT_BASE + 0x1000 + ecx * 8 + 4], eax
-	inc ecx
-	cmp ecx, 4
-	jb .pdpt
-	xor ecx, ecx
-.pd:	mov eax, ecx
-	shl eax, 21
-	or eax, 0x83
-	mov edx, [cmask_hi]
-	cmp ecx, (GHCB >> 21)
-	jne .priv
-	xor edx, edx
-.priv:	mov [PT_BASE + 0x2000 + ecx * 8], eax
-	mov [PT_BASE + 0x2000 + ecx * 8 + 4], edx
-	inc ecx
-	cmp ecx, 2048
-	jb .pd
-	mov eax, cr4
-	or eax, 0x20
-	mov cr4, eax
-	mov eax, PT_BASE
-	mov cr3, eax
-	mov ecx, 0xc0000080
-	rdmsr
-	or eax, 0x100
-	wrmsr
-	mov eax, cr0
-	or eax, 0x80000000
-	mov cr0, eax
+	IDMAP_4G_2M PT_BASE, GHCB, 0
+	LONG_MODE_ON PT_BASE
 	ret
 
 ; ---- AP code ----

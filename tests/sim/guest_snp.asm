@@ -31,10 +31,6 @@ NOT_RAM     equ 0xFD000000        ; in the hole below 4 GiB: mapped, never RAM
 HIGH_2M     equ 0x100200000       ; 4 GiB + 2 MiB: RAM with --mem above 0xFC000000 (below
                                   ; that, bit 32 is an undecoded alias bit: tests use 5G)
 
-%macro TERM 1
-	MSR_TERMINATE 0xA, %1
-%endmacro
-
 %macro PVALIDATE 0
 	db 0xf2, 0x0f, 0x01, 0xff
 %endmacro
@@ -43,14 +39,7 @@ HIGH_2M     equ 0x100200000       ; 4 GiB + 2 MiB: RAM with --mem above 0xFC0000
 	db 0xf3, 0x0f, 0x01, 0xfe
 %endmacro
 
-; GHCB MSR = the GHCB page's GPA, then VMGEXIT
-%macro GHCB_VMGEXIT 0
-	mov ecx, MSR_GHCB
-	mov eax, ghcb_page
-	xor edx, edx
-	wrmsr
-	VMGEXIT
-%endmacro
+%define GHCB_VMGEXIT GHCB_VMGEXIT_AT ghcb_page
 
 ; cocoboot's SNP notes (docs/abi.md §10): the CPUID and secrets pages, in the image
 section .note.Xen note alloc noexec nowrite align=4
@@ -70,10 +59,7 @@ global _start
 _start:
 	lgdt [gdt_desc]
 	jmp 0x28:.cs32
-.cs32:	mov eax, 0x10
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
+.cs32:	LOAD_DATA_SEGS
 	mov esp, stack_top
 	mov esi, [ebx + 0x18]         ; cmdline_paddr
 	test esi, esi
@@ -124,27 +110,10 @@ _start:
 	TERM 0x21                     ; answered with another GFN
 .regok:
 	call build_tables
-	mov eax, cr4
-	or eax, 0x20                  ; PAE
-	mov cr4, eax
-	mov eax, pml4
-	mov cr3, eax
-	mov ecx, 0xC0000080
-	rdmsr
-	or eax, 0x100                 ; LME
-	wrmsr
-	mov eax, cr0
-	or eax, 0x80000000
-	mov cr0, eax
+	LONG_MODE_ON pml4
 	jmp 0x08:long_entry
 
-; eax = request low half, edx = high half; returns the response in edx:eax
-msr_req:
-	mov ecx, MSR_GHCB
-	wrmsr
-	VMGEXIT
-	rdmsr
-	ret
+DEFINE_MSR_REQ
 
 ; PML4 -> PDPT -> PD (0..1 GiB, 2 MiB pages) with PD[0] -> PT (0..2 MiB, 4 KiB pages); all
 ; with the C-bit but the GHCB page's PTE
@@ -204,10 +173,7 @@ build_tables:
 
 bits 64
 long_entry:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
+	LOAD_DATA_SEGS
 	mov rsp, stack_top
 	mov rax, vc64
 	mov rdi, idt + 29 * 16
@@ -696,99 +662,9 @@ msr_req64:
 	or rax, rdx
 	ret
 
-; rax = handler, rdi = gate (IST 0)
-set_gate64:
-	mov [rdi], ax
-	mov word [rdi + 2], 0x08
-	mov byte [rdi + 4], 0
-	mov byte [rdi + 5], 0x8e
-	shr rax, 16
-	mov [rdi + 6], ax
-	shr rax, 16
-	mov [rdi + 8], eax
-	mov dword [rdi + 12], 0
-	ret
-
-; mark GHCB field valid: ecx = bit
-valid:
-	bts [ghcb_page + 0x3f0], rcx
-	ret
-
-; rdi = exit code, rsi = exit_info_1, rdx = exit_info_2 (version 2, usage 0)
-ghcb_call_raw:
-	mov [ghcb_page + 0x390], rdi
-	mov [ghcb_page + 0x398], rsi
-	mov [ghcb_page + 0x3a0], rdx
-	mov ecx, 114
-	call valid
-	mov ecx, 115
-	call valid
-	mov ecx, 116
-	call valid
-	mov word [ghcb_page + 0xffa], 2
-	mov dword [ghcb_page + 0xffc], 0
-	GHCB_VMGEXIT
-	mov qword [ghcb_page + 0x3f0], 0
-	mov qword [ghcb_page + 0x3f8], 0
-	ret
-
-; console: a line buffer flushed with one string IOIO event per line
-putc:	mov rbx, [linelen]
-	mov [linebuf + rbx], al
-	inc qword [linelen]
-	cmp al, 10
-	je flush
-	ret
-flush:	push rsi
-	mov rsi, linebuf
-	mov rdi, ghcb_page + 0x800
-	mov rcx, [linelen]
-	rep movsb
-	mov rax, ghcb_page + 0x800
-	mov [ghcb_page + 0x3a8], rax
-	mov ecx, 117
-	call valid
-	mov edi, 0x7b
-	mov esi, (0xe9 << 16) | (1 << 4) | (1 << 2) | (1 << 3) | (1 << 9) | (3 << 10)
-	mov rdx, [linelen]
-	call ghcb_call_raw
-	cmp qword [ghcb_page + 0x398], 0
-	je .ok
-	TERM 8
-.ok:	mov qword [linelen], 0
-	pop rsi
-	ret
-nl:	mov al, 10
-	jmp putc
-puts:	lodsb
-	test al, al
-	jz .d
-	call putc
-	jmp puts
-.d:	ret
-; prints " " and rax as 16 hex digits; keeps rcx, rdx, rsi
-hex:	push rcx
-	push rdx
-	push rax
-	mov al, ' '
-	call putc
-	mov rdx, [rsp]
-	mov ecx, 16
-.h:	rol rdx, 4
-	mov al, dl
-	and al, 0xf
-	add al, '0'
-	cmp al, '9'
-	jbe .o
-	add al, 'a' - '0' - 10
-.o:	push rcx
-	call putc
-	pop rcx
-	loop .h
-	pop rax
-	pop rdx
-	pop rcx
-	ret
+DEFINE_SET_GATE64 0
+DEFINE_GHCB_CALLS ghcb_page, 2, 0
+DEFINE_CONSOLE ghcb_page
 
 fault64:
 	TERM 0x40
