@@ -6,6 +6,7 @@
  *     model, cleared by --rdrand=absent), and the paging features QEMU's
  *     TCG implements even though Unicorn's feature word omits them (FPU, PSE, TSC, MSR,
  *     PAE, PGE, PAT). NX and SYSCALL stay 0 (Unicorn ignores EFER.NXE/SCE).
+ *   - leaf 0xB: the x2APIC topology per vCPU (topology_leaf below).
  *   - 0x4000_0000..5: (--hv=kvm: KVM's signature leaf and no features instead) Xen's leaves ("XenVMMXenVMM", version 4.17, hypercall MSR base,
  *     vCPU id) as in xen-pvh-linux-boot-facts.md §2.1.
  *   - 0x8000_0008: 48 physical and 48 linear address bits, as EPYC parts report
@@ -114,6 +115,30 @@ static void sev_leaf(struct sim *s, uint32_t out[4])
 		out[1] = (out[1] & ~0x3fu) | ((cbit - 32 + 1) % 8 + 32); /* another of 32..39 */
 }
 
+/*
+ * Leaf 0xB, the x2APIC topology (Intel SDM vol. 2A CPUID leaf 0BH; AMD APM vol. 3 E.3.9),
+ * per vCPU as a VMM fills each vCPU's table (QEMU; KVM answers from it, and through the
+ * GHCB MSR protocol with ECX = 0: svm/sev.c hands a CPUID request to its CPUID exit):
+ * EDX = the x2APIC ID (2 x vCPU id, apic/lapic.c) at every sub-leaf; sub-leaf 0 the SMT
+ * level (one thread per core: APIC ID bit 0 unused), 1 the core level (every vCPU, shift
+ * wide enough for the largest APIC ID), then level type 0 (the end). v NULL: vCPU 0's
+ * (the SNP CPUID page, where the guest merges the live EDX, amd-sev-facts.md §6.2).
+ * Leaf 0x1F (Intel's v2 topology) stays absent: the model is AuthenticAMD with maximum
+ * basic leaf 0xD, and KVM on AMD answers a leaf above the maximum with zeros.
+ */
+static void topology_leaf(const struct sim *s, const struct sim_vcpu *v, uint32_t sub,
+			  uint32_t out[4])
+{
+	uint32_t shift = 1;
+
+	while ((1u << shift) < 2u * s->nr_vcpus)
+		shift++;
+	out[0] = sub == 0 ? 1 : sub == 1 ? shift : 0;
+	out[1] = sub == 0 ? 1 : sub == 1 ? s->nr_vcpus : 0;
+	out[2] = (sub & 0xff) | (sub == 0 ? 1u << 8 : sub == 1 ? 2u << 8 : 0);
+	out[3] = v ? v->apic_id : 0;
+}
+
 void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, bool via_ghcb,
 	       uint32_t out[4])
 {
@@ -135,6 +160,8 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 				  (1u << 13) | (1u << 16);
 		} else if (leaf == 7 && sub == 0) {
 			out[1] &= ~((1u << 5) | (1u << 16)); /* no AVX2, no AVX-512 */
+		} else if (leaf == 0xb) {
+			topology_leaf(s, v, sub, out);
 		}
 	} else if (leaf >= 0x40000000u && leaf <= 0x40000001u && s->cfg.hv == SIM_HV_KVM) {
 		if (leaf == 0x40000000u) { /* KVM's signature, no features (--hv=kvm) */

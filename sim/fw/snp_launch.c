@@ -100,6 +100,8 @@ static int fill_cpuid(struct sim *s, struct sim_snp_cpuid_page *pg)
 				/* sub-leaves past the last meaningful one read as zero: left out */
 				if (sub > (leaf == 0xd ? 1u : 0u) && !(r[0] | r[1] | r[2] | r[3]))
 					continue;
+				if (leaf == 0xb && sub > 0 && !(r[2] & 0xff00))
+					continue; /* level type 0: past the last level */
 				ok = add(pg, leaf, sub, r);
 			}
 		}

@@ -6,6 +6,7 @@
 
 - every mode brings every AP up and parks it as the payload's ABI says (the hand-off checker
   with the test unikernel: aps_parked, ap_jump_table, ap_park_reserved);
+- 255 vCPUs under SEV-ES on the jump-table path (x2APIC IDs above 255) all come up;
 - under SEV-ES each AP costs at most 2 VMGEXITs on its bring-up path;
 - each lie of the hypervisor about AP start-up ends the boot with its reason code
   (docs/abi.md §4): bring-up page digest 0x15, VCPUOP_up lying 0x16, jump table 0x17,
@@ -20,6 +21,7 @@ from simtest import BUILD, Run, Tap  # noqa: E402
 
 IMG = os.path.join(BUILD, "cocoboot.elf")
 UKT = os.path.join(BUILD, "tests", "payloads", "ukt.elf")
+FAST = os.path.join(BUILD, "sevsim-fast")  # the 255-vCPU run: the -O2 build without sanitizers
 t = Tap()
 
 
@@ -72,6 +74,16 @@ for mode, n, extra, method in cases:
         t.ok(aps(r) and all(a["state"] == "held" and 1 <= a["vmgexits"] <= 2 for a in aps(r)),
              f"sev-es {method}: at most 2 VMGEXITs per AP on its way from launch to the hold "
              f"(measured {[a['vmgexits'] for a in aps(r)]})", r)
+
+# -- 255 vCPUs on the SEV-ES jump-table path: APIC IDs up to 508 (x2APIC), which each AP learns
+# from CPUID 0xB EDX through the GHCB MSR protocol (sim/cpu/cpuid.c answers it per vCPU) --------
+r = Run(["--mode=sev-es", "--vcpus=255", "--bringup-page=off", "--cmdline=smp.timeout=20000", IMG],
+        timeout=600, sevsim=FAST)
+t.ok("255 of 255 CPUs up by SEV-ES AP jump table" in up_line(r) and r["result"] == "shutdown" and
+     len(aps(r)) == 254 and all(a["state"] == "held" and a["vmgexits"] <= 2 for a in aps(r)) and
+     max(a["apic_id"] for a in aps(r)) == 508,
+     "sev-es jump table, 255 vCPUs: every AP (x2APIC IDs 2..508, found through MSR-protocol CPUID 0xB) "
+     "comes up and waits in the AP reset hold, at most 2 VMGEXITs each", r)
 
 # 1 vCPU: no ACPI tables from sevsim, one CPU, a log line
 r = boot("sev-es", 1, payload=False)
