@@ -136,6 +136,7 @@ void sim_savic_request_disallowed(struct sim_vcpu *v);
 /* hv_x2apic.c: the hypervisor's side of x2APIC MSR exits (false: #GP) */
 bool sim_hv_x2apic_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val);
 bool sim_hv_x2apic_write(struct sim_vcpu *v, uint32_t msr, uint64_t val);
+bool sim_hv_ipi_accept(struct sim_vcpu *t, bool nmi, unsigned vec); /* false: t is down */
 void sim_hv_timer_tick(struct sim *s);
 uint64_t sim_hv_next_deadline(const struct sim *s); /* 0: none */
 void sim_apic_json(const struct sim *s, FILE *f);

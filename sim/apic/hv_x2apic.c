@@ -131,6 +131,30 @@ bool sim_hv_x2apic_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 	}
 }
 
+/* A fixed (vector vec) or NMI IPI reaches vCPU t, from the x2APIC ICR here or from the
+ * xAPIC page (apic/lapic.c). false: t is down and takes nothing. */
+bool sim_hv_ipi_accept(struct sim_vcpu *t, bool nmi, unsigned vec)
+{
+	struct sim *s = t->sim;
+
+	if (t->state == SIM_VCPU_STOPPED)
+		return false;
+	if (sim_lie(s, SIM_LIE_SAVIC_ICR_GHOST)) {
+		/* as if the destination did not exist: nobody is woken, "done" */
+		s->apic_stats.icr_bad_target++;
+		return true;
+	}
+	if (nmi) {
+		t->apic.hv_nmi = true;
+		t->apic.kicked = true;
+	} else if (sim_savic_on(t)) {
+		t->apic.kicked = true;  /* the sender wrote the target's IRR itself */
+	} else if (vec >= 16) {
+		hv_interrupt(t, vec);
+	}
+	return true;
+}
+
 static void icr(struct sim_vcpu *v, uint64_t val)
 {
 	struct sim *s = v->sim;
@@ -143,22 +167,8 @@ static void icr(struct sim_vcpu *v, uint64_t val)
 		struct sim_vcpu *t = &s->vcpu[i];
 		bool hit = sh == 0 ? SIM_ICR_DEST(val) == SIM_APIC_ID_OF(i) : sh == 1 ? t == v :
 			   sh == 2 ? true : t != v;
-		if (!hit || t->state == SIM_VCPU_STOPPED)
-			continue;
-		found = true;
-		if (sim_lie(s, SIM_LIE_SAVIC_ICR_GHOST)) {
-			/* as if the destination did not exist: nobody is woken, "done" */
-			s->apic_stats.icr_bad_target++;
-			continue;
-		}
-		if (nmi) {
-			t->apic.hv_nmi = true;
-			t->apic.kicked = true;
-		} else if (sim_savic_on(t)) {
-			t->apic.kicked = true;  /* the sender wrote the target's IRR itself */
-		} else if (vec >= 16) {
-			hv_interrupt(t, vec);
-		}
+		if (hit && sim_hv_ipi_accept(t, nmi, vec))
+			found = true;
 	}
 	if (sh == 0 && !found)
 		s->apic_stats.icr_bad_target++; /* no such vCPU: ignored, as KVM does */

@@ -6,13 +6,17 @@
  * x2APIC MSRs 0x800-0x8FF once IA32_APIC_BASE.EXTD is set.
  *
  * Registers (Intel SDM vol. 3A 11.4-11.6, 11.12; AMD APM vol. 2 16.3-16.5): ID (APIC ID
- * = 2 x vCPU id, bits 31:24 in xAPIC mode), version 0x50014, the ICR; other registers
- * read back what was written (EOI, TPR, SVR, LVTs: no interrupt model). An ICR write
- * sends the IPI at once, so the delivery-status bit always reads 0 (idle).
+ * = 2 x vCPU id, bits 31:24 in xAPIC mode), version 0x50014, the ICR; the interrupt state
+ * (TPR, PPR, EOI, ISR, TMR, IRR) is the register file of apic/hv_x2apic.c in both modes
+ * (one APIC, two interfaces: SDM 11.12.1); other registers read back what was written
+ * (SVR, LVTs: the timer is modelled for x2APIC mode only). An ICR write sends the IPI at
+ * once, so the delivery-status bit always reads 0 (idle).
  *   delivery mode 5 INIT (level assert; the de-assert form is a no-op, as on every CPU
  *   since the Pentium 4), 6 StartUp (vector = page of the real-mode entry), 0 fixed and
- *   4 NMI: in x2APIC mode delivered by apic/hv_x2apic.c (the hypervisor's x2APIC, also
- *   Secure AVIC's notifications); from the xAPIC page counted and dropped;
+ *   4 NMI: delivered by apic/hv_x2apic.c (the hypervisor's APIC, also Secure AVIC's
+ *   notifications) from the x2APIC ICR and from the xAPIC page alike (under SEV-ES the
+ *   page is reached through #VC and the GHCB MMIO events, hv/io.c); other modes (lowest
+ *   priority, SMI, ExtINT) counted and dropped;
  *   destination: physical (the APIC ID; 0xFF / 0xFFFFFFFF = all) or a shorthand (self,
  *   all including self, all excluding self); logical destinations are dropped (counted).
  * What INIT and SIPI do to the target is hv/smp.c's (it depends on mode and platform).
@@ -28,6 +32,11 @@
 #define REG_VERSION 0x030
 #define REG_ICR_LO  0x300
 #define REG_ICR_HI  0x310
+#define REG_TPR     0x080
+#define REG_PPR     0x0a0
+#define REG_EOI     0x0b0
+#define REG_ISR     0x100
+#define REG_IRR_END 0x280 /* ISR, TMR and IRR: 0x100 .. 0x27F */
 #define APIC_BASE_EXTD   (1ull << 10)
 
 #define ICR_LOGICAL       (1u << 11)
@@ -46,8 +55,10 @@ static void deliver(struct sim_vcpu *from, struct sim_vcpu *to, unsigned mode, u
 		sim_smp_init_ipi(from, to);
 	else if (mode == MODE_SIPI)
 		sim_smp_sipi(from, to, vector);
-	else
-		s->ipis_dropped++; /* xAPIC fixed/NMI; x2APIC ones go to apic/hv_x2apic.c */
+	else if (mode != MODE_FIXED && mode != MODE_NMI)
+		s->ipis_dropped++; /* x2APIC fixed/NMI never come here (apic/hv_x2apic.c) */
+	else if (!sim_hv_ipi_accept(to, mode == MODE_NMI, vector))
+		s->ipis_dropped++; /* the target is down */
 }
 
 /* Send the IPI icr_lo describes to dest (an APIC ID; all_id: the broadcast ID). */
@@ -57,6 +68,8 @@ static void send_ipi(struct sim_vcpu *v, uint32_t icr_lo, uint32_t dest, uint32_
 	unsigned mode = SIM_ICR_MODE(icr_lo), sh = SIM_ICR_SHORTHAND(icr_lo);
 
 	s->ipis++;
+	if (mode == MODE_FIXED || mode == MODE_NMI)
+		s->apic_stats.ipis_sent++;
 	if (mode == MODE_INIT && !(icr_lo & ICR_ASSERT))
 		return; /* INIT level de-assert: no effect (SDM 11.6.1) */
 	if (sh == 0 && (icr_lo & ICR_LOGICAL)) {
@@ -77,8 +90,21 @@ bool sim_apic_x2(const struct sim_vcpu *v)
 	return (v->apic_base & APIC_BASE_EXTD) != 0;
 }
 
+/* TPR, PPR, EOI, ISR, TMR, IRR: the interrupt state, kept in apic/hv_x2apic.c's page */
+static bool irq_state(unsigned off)
+{
+	return off == REG_TPR || off == REG_PPR || off == REG_EOI ||
+	       (off >= REG_ISR && off < REG_IRR_END);
+}
+
 static uint32_t reg_read(struct sim_vcpu *v, unsigned off)
 {
+	uint64_t val = 0;
+
+	if (irq_state(off)) {
+		sim_hv_x2apic_read(v, SIM_MSR_X2APIC_BASE + (off >> 4), &val); /* EOI: 0 */
+		return (uint32_t)val;
+	}
 	switch (off) {
 	case REG_ID:
 		return sim_apic_x2(v) ? v->apic_id : v->apic_id << 24;
@@ -95,7 +121,14 @@ static uint32_t reg_read(struct sim_vcpu *v, unsigned off)
 
 static void reg_write(struct sim_vcpu *v, unsigned off, uint32_t val)
 {
-	if (off == REG_ICR_HI) {
+	if (off == REG_EOI) {
+		/* any value ends the interrupt in service (SDM 11.8.5) */
+		sim_hv_x2apic_write(v, SIM_MSR_X2APIC_BASE + (REG_EOI >> 4), 0);
+	} else if (off == REG_TPR) {
+		sim_hv_x2apic_write(v, SIM_MSR_X2APIC_BASE + (REG_TPR >> 4), val & 0xff);
+	} else if (irq_state(off)) {
+		return; /* PPR, ISR, TMR, IRR: read-only */
+	} else if (off == REG_ICR_HI) {
 		v->apic_icr_hi = val;
 	} else if (off == REG_ICR_LO) {
 		v->apic_reg[off >> 4] = val;

@@ -13,7 +13,12 @@
 ;       event), to a real-mode trampoline at 0x8000; SEV-ES: the first SIPI runs the
 ;       launch VMSA (the reset vector), where a far jump to the trampoline waits;
 ;   m = like s, then the BSP rewrites an instruction of the trampoline the APs spin on:
-;       they leave the spin only if they see the new code.
+;       they leave the spin only if they see the new code;
+;   i = like v (mode none), then fixed and NMI IPIs through the xAPIC page (ICR at
+;       0xFEE00300/0x310): the APs wait with IF = 1 in HLT, count vector 0x40 (EOI through
+;       the page) and NMIs; the BSP sends 0x40 to all but itself twice (the second is
+;       taken only if the first one's EOI ended it), 0x40 to APIC ID 2 (physical), an NMI
+;       to all but itself. Failures: 0x29, 0x2a, 0x2b, 0x2c for the four.
 ; SEV-ES (both v and s): the BSP sets and gets the AP jump table, the APs park in the AP
 ; reset hold (MSR protocol 0x006), and the BSP wakes them all with INIT + SIPI: each counts
 ; the wake-up (result 1 in the 0x007 answer).
@@ -29,6 +34,12 @@ GHCB        equ 0x400000
 PT_BASE     equ 0x200000
 JUMP_TABLE  equ 0x9000
 SPINS       equ 400000            ; a bound: a missing AP ends the run (~2 M instructions)
+GOTFIX      equ 0x7010            ; vector 0x40 taken (all APs together)
+GOTNMI      equ 0x7014            ; NMIs taken
+VEC_FIX     equ 0x40
+APIC_ICR_LO equ 0xfee00300
+APIC_ICR_HI equ 0xfee00310
+APIC_EOI    equ 0xfee000b0
 GV          equ 0x3f0             ; GHCB valid bitmap
 
 ; GHCB field at offset %1 := %2 (32 bits, zero-extended), and its valid bit
@@ -103,7 +114,18 @@ _start:
 .noes:	cmp byte [action], 'm'
 	jne .nosmc
 	mov dword [TFLAGS], 2
-.nosmc:
+.nosmc:	cmp byte [action], 'i'
+	jne .noirq
+	mov dword [TFLAGS], 3
+	mov dword [GOTFIX], 0
+	mov dword [GOTNMI], 0
+	mov eax, irq_fix
+	mov edi, idt + VEC_FIX * 8
+	call set_gate32
+	mov eax, irq_nmi
+	mov edi, idt + 2 * 8
+	call set_gate32
+.noirq:
 	; the trampoline, and a far jump to it at the reset vector (the launch VMSA of an
 	; SEV-ES AP without the bring-up page starts there)
 	mov esi, tramp
@@ -118,6 +140,8 @@ _start:
 	call jump_table
 .nopaging:
 	cmp byte [action], 'v'
+	je near method_page
+	cmp byte [action], 'i'
 	je near method_page
 	jmp method_sipi
 
@@ -176,7 +200,67 @@ method_page:
 .upok:	inc edx
 	jmp .upl
 .wait:	call wait_all
+	cmp byte [action], 'i'
+	je irq_test
 	jmp finish
+
+; ---- fixed and NMI IPIs through the xAPIC page (action i) ----
+; eax = ICR high, edx = ICR low; then wait until [esi] reaches edi, else debug-exit bl
+irq_send:
+	mov [APIC_ICR_HI], eax
+	mov [APIC_ICR_LO], edx
+	mov ecx, SPINS
+.w:	cmp [esi], edi
+	je .ok
+	pause
+	loop .w
+	mov al, bl
+	jmp fail
+.ok:	ret
+
+irq_test:
+	mov edi, [ncpus]
+	dec edi                       ; APs
+	xor eax, eax
+	mov edx, 0x000c4000 | VEC_FIX ; fixed, all excluding self
+	mov esi, GOTFIX
+	mov bl, 0x29
+	call irq_send
+	add edi, edi                  ; each AP takes it once more: the EOI ended the first
+	xor eax, eax
+	mov edx, 0x000c4000 | VEC_FIX
+	mov bl, 0x2a
+	call irq_send
+	inc edi
+	mov eax, 2 << 24              ; physical destination: APIC ID 2 (vCPU 1)
+	mov edx, 0x00004000 | VEC_FIX
+	mov bl, 0x2b
+	call irq_send
+	mov edi, [ncpus]
+	dec edi
+	xor eax, eax
+	mov edx, 0x000c4400           ; NMI, all excluding self
+	mov esi, GOTNMI
+	mov bl, 0x2c
+	call irq_send
+	jmp finish
+
+; eax = handler, edi = gate: 32-bit interrupt gate, CS 0x08
+set_gate32:
+	mov [edi], ax
+	mov word [edi + 2], 0x08
+	mov word [edi + 4], 0x8e00
+	shr eax, 16
+	mov [edi + 6], ax
+	ret
+
+irq_fix:
+	lock inc dword [GOTFIX]
+	mov dword [APIC_EOI], 0
+	iretd
+irq_nmi:
+	lock inc dword [GOTNMI]
+	iretd
 
 ; ---- INIT-SIPI-SIPI ----
 method_sipi:
@@ -405,11 +489,19 @@ ap32:
 	lock inc dword [COUNTER]
 	cmp dword [TFLAGS], 1
 	je ap_hold32
+	cmp dword [TFLAGS], 3
+	je ap_irq32
 .h:	cli
 	hlt
 	jmp .h
 ap_hold32:
 	AP_HOLD_LOOP
+; action i: wait for interrupts (the stack is the slot's)
+ap_irq32:
+	lidt [idt_desc]
+	sti
+.h:	hlt
+	jmp .h
 
 ; real-mode trampoline, copied to TRAMP (SIPI vector 0x08)
 bits 16
@@ -445,6 +537,9 @@ gdt_end:
 gdt_desc:
 	dw gdt_end - gdt - 1
 	dd gdt
+idt_desc:
+	dw 256 * 8 - 1
+	dd idt
 align 4
 si_ptr:   dd 0
 es_mode:  dd 0
@@ -454,5 +549,6 @@ action:   db 'v'
 
 section .bss
 align 16
+idt:	resb 256 * 8
 	resb 4096
 stack_top:

@@ -10,6 +10,8 @@
 - code one vCPU rewrites is what the others run next (Unicorn caches translations per engine);
 - the schedule is the seed's: the same seed gives the same JSON, other seeds other interleavings;
 - 255 vCPUs (x2APIC IDs above 0xFE: the x2APIC ICR) all arrive;
+- fixed and NMI IPIs written to the xAPIC page reach their targets, and an EOI written there
+  ends the interrupt in service;
 - cocoboot itself brings up 4 CPUs with VCPUOP_initialise+up (--hv=xen) and with
   INIT-SIPI-SIPI (--hv=kvm: no Xen CPUID leaves);
 - the SMP lies strike and the test guest sees their effect (APs missing, VCPUOP_up error).
@@ -59,6 +61,7 @@ jobs += [
     ["--mode=none", "--hv=xen", "--bringup-page=on", "--vcpus=4", "--cmdline=v004", "--lie=vcpuop-up-fake"],
     ["--mode=none", "--hv=kvm", "--vcpus=4", "--cmdline=s004", "--lie=sipi-dropped"],
     ["--mode=none", "--vcpus=1", "--cmdline=s001"],
+    ["--mode=none", "--hv=xen", "--bringup-page=on", "--vcpus=4", "--cmdline=i004"],
 ]
 with ThreadPoolExecutor(2) as ex:
     res = list(ex.map(run, jobs))
@@ -110,7 +113,14 @@ for (name, code), r in zip(expect, lies):
     t.ok((r["lie_hits"] or {}).get(name, 0) > 0 and r["debug_exit"] == code,
          "--lie=%s strikes and the test guest ends with %#x" % (name, code), r)
 
-one = res[-1]
+irq = res[-1]
+t.ok(irq["debug_exit"] == 0x10 and irq["apic"]["by_vector"] == {"64": 7} and
+     irq["apic"]["nmi_delivered"] == 3 and irq["apic"]["eoi_hv"] == 7 and smp(irq)["ipis_dropped"] == 0,
+     "xAPIC page (ICR at 0xFEE00300/0x310): fixed IPIs to all but self (twice: the EOI written to "
+     "the page ended the first), to one APIC ID, and an NMI to all but self each reach every target "
+     "(7 x vector 0x40, 3 NMIs, nothing dropped)", irq)
+
+one = res[-2]
 t.ok(smp(one)["acpi_rsdp"] == 0 and smp(res[1])["acpi_rsdp"] != 0,
      "ACPI tables (RSDP -> XSDT -> MADT) only with more than one vCPU", res[1])
 
