@@ -17,9 +17,9 @@
 #include "boot/memory.h"
 #include "boot/sev.h"
 #include "lib/format.h"
-#include "lib/sha256.h"
 #include "lib/string.h"
 #include "smp/cpu.h"
+#include "smp/page_check.h"
 #include "xen/xen.h"
 
 #include <xen/ap_bringup.h>
@@ -67,18 +67,11 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return alen && blen && a < b + blen && b < a + alen;
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* §8.7 items 1-4. */
 static bool page_check(unsigned n, char *err, size_t err_size)
 {
 	unsigned count;
 	const struct hvm_memmap_table_entry *e = find_entry(&count);
-	uint8_t want[SHA256_DIGEST_SIZE], got[SHA256_DIGEST_SIZE];
-	struct sha256_ctx sha;
 	uint32_t max_vcpu = 0;
 
 	if (count != 1)
@@ -123,62 +116,18 @@ static bool page_check(unsigned n, char *err, size_t err_size)
 	for (unsigned i = 1; i < n; i++)
 		if (smp_cpus[i].vcpu_id > max_vcpu)
 			max_vcpu = smp_cpus[i].vcpu_id;
-#define BAD(field, val) \
-	smp_fail(BOOT_ERR_SMP_PAGE, err, err_size, "bring-up page at %#llx: %s=%#llx", \
-	     (unsigned long long)region_pa, field, (unsigned long long)(val))
-	if (hdr.magic != XEN_AP_BRINGUP_MAGIC)
-		return BAD("magic", hdr.magic);
-	if (hdr.version != XEN_AP_BRINGUP_VERSION)
-		return BAD("version", hdr.version);
-	if (hdr.header_size != XEN_AP_BRINGUP_HDR_SIZE)
-		return BAD("header_size", hdr.header_size);
-	if (hdr.size != region_size)
-		return BAD("size", hdr.size);
-	if (hdr.code_offset < XEN_AP_BRINGUP_HDR_SIZE || hdr.code_offset > hdr.size ||
-	    hdr.code_length == 0 || hdr.code_length > hdr.size - hdr.code_offset)
-		return BAD("code_offset/code_length", ((uint64_t)hdr.code_offset << 32) | hdr.code_length);
-	if (hdr.entry_offset < hdr.code_offset ||
-	    hdr.entry_offset >= hdr.code_offset + hdr.code_length)
-		return BAD("entry_offset", hdr.entry_offset);
-	if (hdr.slot_size != XEN_AP_BRINGUP_SLOT_SIZE)
-		return BAD("slot_size", hdr.slot_size);
-	if ((hdr.slot_offset & (XEN_AP_BRINGUP_SLOT_SIZE - 1)) ||
-	    hdr.slot_offset < hdr.code_offset + hdr.code_length || hdr.slot_offset > hdr.size)
-		return BAD("slot_offset", hdr.slot_offset);
-	if (hdr.nr_slots > (hdr.size - hdr.slot_offset) / XEN_AP_BRINGUP_SLOT_SIZE)
-		return BAD("nr_slots", hdr.nr_slots);
-	if (hdr.nr_slots <= max_vcpu)
-		return BAD("nr_slots (fewer than the vCPUs to start)", hdr.nr_slots);
-	if (hdr.stray_vcpu != 0)
-		return BAD("stray_vcpu", hdr.stray_vcpu);
-#undef BAD
-	/* Item 4: the digest computed over the code equals the one compiled in. */
-	for (unsigned i = 0; i < SHA256_DIGEST_SIZE; i++)
-		want[i] = (uint8_t)(hexval(XEN_AP_BRINGUP_REF_SHA256_HEX[2 * i]) << 4 |
-				    hexval(XEN_AP_BRINGUP_REF_SHA256_HEX[2 * i + 1]));
-	sha256_init(&sha);
-	sha256_update(&sha, (const void *)(uintptr_t)(region_pa + hdr.code_offset), hdr.code_length);
-	sha256_final(&sha, got);
-	if (memcmp(want, got, sizeof(want)))
-		return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
-			    "bring-up page at %#llx: the SHA-256 of its %u bytes of init code is not "
-			    "the reference digest %.16s...", (unsigned long long)region_pa,
-			    hdr.code_length, XEN_AP_BRINGUP_REF_SHA256_HEX);
-	/* xenpage: "not merely the header's code_sha256" (§8.7 item 4) -- but a header
-	 * that states another digest than its code's is a broken page too. */
-	if (memcmp(hdr.code_sha256, want, sizeof(want)))
-		return smp_fail(BOOT_ERR_SMP_PAGE, err, err_size,
-			    "bring-up page at %#llx: code_sha256=%02x%02x%02x%02x... in the header is not "
-			    "the SHA-256 of its init code %.8s...", (unsigned long long)region_pa,
-			    hdr.code_sha256[0], hdr.code_sha256[1], hdr.code_sha256[2],
-			    hdr.code_sha256[3], XEN_AP_BRINGUP_REF_SHA256_HEX);
+	/* items 3-4 (smp/page_check.c) */
+	if (!smp_page_header_check(&hdr, (const uint8_t *)(uintptr_t)region_pa, region_pa,
+				   region_size, max_vcpu, err, err_size)) {
+		smp_fail_reason = BOOT_ERR_SMP_PAGE; /* err says which field */
+		return false;
+	}
 	return true;
 }
 
 static volatile struct xen_ap_bringup_slot *slot(uint32_t v)
 {
-	return (volatile struct xen_ap_bringup_slot *)(region + hdr.slot_offset +
-						     (uint64_t)v * XEN_AP_BRINGUP_SLOT_SIZE);
+	return smp_page_slot(&hdr, region, v);
 }
 
 static bool page_prepare(unsigned n, char *err, size_t err_size)
@@ -249,10 +198,9 @@ static bool page_start(unsigned first, unsigned last, char *err, size_t err_size
 	return true;
 }
 
-/* Written by the init code: 1 + the id of a vCPU that has no slot (§8.3). */
 static uint32_t stray_vcpu(void)
 {
-	return *(volatile uint32_t *)(region + offsetof(struct xen_ap_bringup_header, stray_vcpu));
+	return smp_page_stray(region);
 }
 
 /* For a timeout: the slot's state tells how far the AP got (§8.6). */
@@ -273,23 +221,18 @@ static unsigned page_describe(unsigned i, char *buf, size_t size)
 	return 0;
 }
 
-/* Every AP reported: each slot was left by the init code, and no vCPU without a slot ran. */
+/* Every AP reported: each slot was left by the init code, and no vCPU without a slot ran
+ * (smp/page_check.c). */
 static bool page_verify(unsigned n, char *err, size_t err_size)
 {
-	uint32_t stray = stray_vcpu();
+	uint32_t vcpus[SMP_MAX_CPUS];
+	unsigned reason;
 
-	if (stray)
-		return smp_fail(BOOT_ERR_SMP_AP_ERROR, err, err_size,
-			    "bring-up page: vCPU %u has no slot but ran the init code", stray - 1);
-	for (unsigned i = 1; i < n; i++) {
-		uint32_t st = slot(smp_cpus[i].vcpu_id)->state;
-
-		if (st != XEN_AP_SLOT_LEFT)
-			return smp_fail(BOOT_ERR_SMP_START_LIE, err, err_size,
-				    "vCPU %u reported online but its slot says %#x, not LEFT",
-				    smp_cpus[i].vcpu_id, st);
-	}
-	return true;
+	for (unsigned i = 1; i < n; i++)
+		vcpus[i - 1] = smp_cpus[i].vcpu_id;
+	reason = smp_page_slots_check(&hdr, region, vcpus, n - 1, err, err_size);
+	smp_fail_reason = reason; /* err says which vCPU */
+	return reason == 0;
 }
 
 /* Without SEV-ES: parked by INIT like VCPUOP's APs (down again on Xen); they spin until

@@ -205,3 +205,38 @@ put("payload_handoff", "bzimage-with-initrd", handoff(1 | 4, seed_file("payload_
 put("payload_handoff", "bzimage-misaligned", handoff(1, seed_file("payload_bzimage", "bzimage"),
                                                      load=0x1000800))
 put("payload_handoff", "pvh-elf-three-modules", handoff(3 | 4, seed_file("payload_elf", "elf64")))
+
+# ---- smp_page: max vCPU, stray_vcpu after the start, then the region (fuzz_smp_page.c) ----
+# The reference init code comes from the build (make build/xen/host/ap_bringup.bin).
+import hashlib  # noqa: E402
+
+BLOB = os.path.join(os.environ.get("BUILD", "build"), "xen", "host", "ap_bringup.bin")
+with open(BLOB, "rb") as f:
+    AP_CODE = f.read()
+
+
+def ap_region(vcpus, states=None, code=AP_CODE, sha=None, pages=None):
+    slot_off = (0x80 + len(code) + 127) // 128 * 128
+    size = pages * 4096 if pages else (slot_off + vcpus * 128 + 4095) // 4096 * 4096
+    nr = (size - slot_off) // 128 if pages else vcpus
+    r = bytearray(size)
+    hdr = struct.pack("<IHHIIIIII", 0x50414E58, 1, 128, size, 0x80, len(code), slot_off, 128, nr)
+    hdr += sha if sha is not None else hashlib.sha256(AP_CODE).digest()
+    hdr += struct.pack("<II", 0, 0x80)
+    r[0:len(hdr)] = hdr
+    r[0x80:0x80 + len(code)] = code
+    for v, st in (states or {}).items():
+        r[slot_off + v * 128:slot_off + v * 128 + 4] = struct.pack("<I", st)
+    return bytes(r)
+
+
+LEFT = {v: 3 for v in range(1, 4)}
+put("smp_page", "three-aps-left", bytes([3, 0]) + ap_region(4, LEFT, pages=1))
+put("smp_page", "slot-error-range", bytes([3, 0]) + ap_region(4, {**LEFT, 2: 0xE2}, pages=1))
+put("smp_page", "slot-still-armed", bytes([3, 0]) + ap_region(4, {**LEFT, 3: 1}, pages=1))
+put("smp_page", "stray-vcpu", bytes([3, 9]) + ap_region(4, LEFT, pages=1))
+put("smp_page", "255-vcpus-9-pages", bytes([254, 0]) + ap_region(255, {v: 3 for v in range(1, 255)}))
+put("smp_page", "code-byte-changed", bytes([3, 0]) + ap_region(4, LEFT, code=AP_CODE[:-1] + b"\x90", pages=1))
+put("smp_page", "header-digest-other", bytes([3, 0]) + ap_region(4, LEFT, sha=bytes(32), pages=1))
+put("smp_page", "too-few-slots", bytes([40, 0]) + ap_region(4, LEFT, pages=1)[:0x1c] + struct.pack("<I", 8) +
+    ap_region(4, LEFT, pages=1)[0x20:])
