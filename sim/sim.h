@@ -377,6 +377,9 @@ struct sim_vcpu {
 	uint64_t start_clock, idle_clock; /* at its (last) start; at its first stop after it */
 	bool idle_seen;
 	uint32_t real_cs;            /* CS of its real-mode start (~0: none): cpu/vcpu.c */
+	uint32_t pm_cs;              /* CS selector at the last CR0 write in protected mode
+				      * (~0: none); after PE went off CS keeps its descriptor's
+				      * base until the next far jump: cpu/vcpu.c */
 	uint64_t stop_la;            /* linear address the code hook stopped at (~0: none) */
 	bool queued;                 /* a start requested inside another engine's run */
 	struct sim_vcpu_init queued_init;

@@ -74,6 +74,19 @@ static bool cs64_from_gdt(struct sim_vcpu *v)
 	return (desc >> 53) & 1;
 }
 
+/* The base in the GDT descriptor of protected-mode selector sel (~0: unreadable). */
+static uint64_t gdt_base_of(struct sim_vcpu *v, uint64_t sel)
+{
+	uc_x86_mmr gdtr = { 0 };
+	uint64_t desc = 0;
+
+	uc_reg_read(v->uc, UC_X86_REG_GDTR, &gdtr);
+	if ((sel & 4) || (sel & ~7ull) + 7 > gdtr.limit ||
+	    !sim_mmu_read(v, gdtr.base + (sel & ~7ull), &desc, 8))
+		return ~0ull;
+	return ((desc >> 16) & 0xffffff) | ((desc >> 32) & 0xff000000u);
+}
+
 unsigned sim_cpl(struct sim_vcpu *v)
 {
 	return (unsigned)(sim_reg(v, UC_X86_REG_CS) & 3);
@@ -333,6 +346,11 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		 * far jump; unstop_segmented needs that selector, not the start's. */
 		if (in.modrm_reg == 0 && !(sim_reg(v, UC_X86_REG_CR0) & 1))
 			v->real_cs = sim_reg(v, UC_X86_REG_CS);
+		/* CR0 written in protected mode (PE may go off: the way back to real mode,
+		 * APM vol. 2 14.4): CS keeps its descriptor's base until the next far jump,
+		 * which unstop_segmented needs if PE is off at the next stop */
+		if (in.modrm_reg == 0 && (sim_reg(v, UC_X86_REG_CR0) & 1) && !(v->efer & EFER_LMA))
+			v->pm_cs = (uint32_t)sim_reg(v, UC_X86_REG_CS);
 		if (in.modrm_reg == 2)
 			v->cr2_written = true;
 		break;
@@ -747,6 +765,7 @@ int sim_vcpu_start(struct sim_vcpu *v, const struct sim_vcpu_init *init)
 	uc_reg_write(v->uc, UC_X86_REG_TR, &tr);
 	v->cs_cached = ~0ull;
 	v->real_cs = init->kind == SIM_INIT_REAL ? init->cs : ~0u;
+	v->pm_cs = ~0u;
 	if (init->kind == SIM_INIT_LONG64 && finish_long64(v, init) < 0)
 		return -1;
 	if (init->kind == SIM_INIT_REAL && finish_real(v, init) < 0)
@@ -1048,16 +1067,24 @@ static int silent_fault_vector(struct sim_vcpu *v, uint64_t rip)
  * engine, and the hook sees linear addresses: the same thing while CS has base 0, not in
  * real mode or in the protected-mode instructions before the trampoline's far jump (CS
  * still the real-mode one). Those bases are known: CS << 4 while CS is still the selector
- * of the real-mode start (or PE is off). Back to EIP, for Unicorn and for the event.
+ * of the real-mode start (or PE is off), except right after PE went off, when CS still has
+ * its protected-mode descriptor's base until the next far jump (cocoboot's SEV-ES park code
+ * leaves its AP reset hold that way). Back to EIP, for Unicorn and for the event.
  */
 static void unstop_segmented(struct sim_vcpu *v)
 {
 	uint64_t cs = sim_reg(v, UC_X86_REG_CS), base;
+	bool pe = sim_reg(v, UC_X86_REG_CR0) & 1;
 
-	if (!(sim_reg(v, UC_X86_REG_CR0) & 1) || cs == v->real_cs)
+	if (!pe && cs == v->pm_cs && (base = gdt_base_of(v, cs)) != ~0ull)
+		; /* real mode, CS still the protected-mode segment (paging is off: the GDT
+		   * is read where the descriptor was loaded from) */
+	else if (!pe || cs == v->real_cs)
 		base = cs << 4;
 	else
 		return;
+	if (!pe && cs != v->pm_cs)
+		v->pm_cs = ~0u; /* a far jump since: real-mode CS */
 	if (!base || v->stop_la == ~0ull)
 		return;
 	if (sim_reg(v, UC_X86_REG_RIP) == v->stop_la && v->stop_la >= base)

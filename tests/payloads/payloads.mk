@@ -4,7 +4,8 @@
 UKT_CFLAGS := -m32 -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdlib \
 	-fno-pie -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables -mno-sse -mno-mmx \
 	-fcf-protection=none -Iinclude
-UKT_OBJS := $(BUILD)/tests/payloads/ukt_entry.o $(BUILD)/tests/payloads/ukt_main.o
+UKT_OBJS := $(BUILD)/tests/payloads/ukt_entry.o $(BUILD)/tests/payloads/ukt_main.o \
+	$(BUILD)/tests/payloads/ukt_smp.o $(BUILD)/tests/payloads/ukt_ap.o
 UKT      := $(BUILD)/tests/payloads/ukt.elf
 
 $(BUILD)/tests/payloads/ukt_entry.o: tests/payloads/ukt_entry.asm
@@ -14,6 +15,15 @@ $(BUILD)/tests/payloads/ukt_entry.o: tests/payloads/ukt_entry.asm
 $(BUILD)/tests/payloads/ukt_main.o: tests/payloads/ukt_main.c include/xen/start_info.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(UKT_CFLAGS) -c $< -o $@
+
+# ukt.aps=N: wake the APs cocoboot parked (ukt_smp.c) into real-mode code (ukt_ap.asm)
+$(BUILD)/tests/payloads/ukt_smp.o: tests/payloads/ukt_smp.c include/xen/start_info.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UKT_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/payloads/ukt_ap.o: tests/payloads/ukt_ap.asm
+	@mkdir -p $(dir $@)
+	$(Q)$(NASM) -f elf32 -o $@ $<
 
 $(UKT): $(UKT_OBJS) tests/payloads/ukt.ld
 	$(Q)$(LD) -m elf_i386 -nostdlib -static --build-id=none -z noexecstack \

@@ -66,6 +66,15 @@ with pu.tmpdir() as d:
     b = boot(initrd=bundle, mem="4G", smp=2)
     t.ok(passed(b), "4 GiB guest (RAM above 4 GiB): the handoff still passes every ukt check", b.diag())
 
+    # The APs cocoboot parked (INIT: waiting for a SIPI) are woken by ukt as Linux would:
+    # INIT, SIPI, SIPI to a real-mode page of its own (tests/payloads/ukt_smp.c)
+    aps = pu.mkbundle(os.path.join(d, "a"), pu.UKT, cmdline=expect + " ukt.aps=3", initrd=data)
+    b = boot(initrd=aps, smp=4)
+    t.ok(passed(b) and "ukt: ok - every AP arrives at ukt's code, each once (ukt.aps) (arrived=0x3)" in b.log
+         and "ukt: ok - each AP arrives in real mode" in b.log,
+         "-smp 4 (TCG): ukt wakes the 3 parked APs with INIT-SIPI-SIPI; each arrives once at its "
+         "real-mode code with an APIC ID of its own", b.diag())
+
     # The KVM here (PVM-style, no nested virtualisation) hangs emulating LAR
     # with paging off, so the segment checks (LAR/LSL) are left to TCG.
     claim = "KVM: bundle handoff to ukt passes every check but LAR/LSL (TCG covers those)"

@@ -15,7 +15,9 @@
  *  - modules: count = ukt.modules, contents start with ukt.mod<i>=TEXT, module
  *    command line = ukt.mod<i>.cmdline=TEXT, each inside RAM, none overlapping
  *    another, start_info or the ukt image;
- *  - ACPI: with ukt.rsdp=1, rsdp_paddr points at "RSD PTR ".
+ *  - ACPI: with ukt.rsdp=1, rsdp_paddr points at "RSD PTR ";
+ *  - with ukt.aps=N: the N APs cocoboot parked wake up the way Linux wakes them and
+ *    arrive at ukt's code in the promised state (ukt_smp.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,6 +39,14 @@ static unsigned nr_ok, nr_fail;
  * I/O would raise #VC, which ukt cannot handle, so it prints nothing and
  * reports through a GHCB MSR protocol termination request instead. */
 static bool ghcb_mode;
+/* Under SEV-ES, once ukt_smp.c has a GHCB page: port 0xE9 through its IOIO event. */
+static void (*ghcb_out)(char);
+
+void ukt_console(void (*out)(char));
+void ukt_console(void (*out)(char))
+{
+	ghcb_out = out;
+}
 
 static inline void outb(uint16_t port, uint8_t v)
 {
@@ -47,6 +57,8 @@ static void putc_(char c)
 {
 	if (!ghcb_mode)
 		outb(0xe9, (uint8_t)c);
+	else if (ghcb_out)
+		ghcb_out(c);
 }
 static void puts_(const char *s) { while (*s) putc_(*s++); }
 static void putn(const char *s, size_t n) { for (size_t i = 0; i < n; i++) putc_(s[i]); }
@@ -92,6 +104,14 @@ static void claim(bool ok, const char *what, const char *detail, uint64_t val)
 	else
 		nr_fail++;
 }
+
+void ukt_claim(bool ok, const char *what, const char *detail, uint64_t val);
+void ukt_claim(bool ok, const char *what, const char *detail, uint64_t val)
+{
+	claim(ok, what, detail, val);
+}
+
+void ukt_smp(const struct hvm_start_info *si, uint32_t aps, bool sev_es);
 
 static __attribute__((noreturn)) void finish(void)
 {
@@ -366,5 +386,16 @@ void ukt_main(uint32_t start_info, const struct entry_state *st)
 	check_memmap(si);
 	check_modules(si);
 	check_rsdp(si);
+	uint32_t aps;
+	if (opt_u32("ukt.aps", &aps) && aps) {
+		/* SEV_STATUS (no #VC): bit 1 SEV-ES, bit 2 SNP (AP creation: not this test) */
+		uint32_t lo = 0, hi;
+		if (ghcb_mode)
+			__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0010131u));
+		if (ghcb_mode && (lo & 4))
+			claim(false, "ukt.aps under SEV-SNP: not supported", "sev_status=", lo);
+		else
+			ukt_smp(si, aps, ghcb_mode);
+	}
 	finish();
 }

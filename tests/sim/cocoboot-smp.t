@@ -7,6 +7,8 @@
 - every mode brings every AP up and parks it as the payload's ABI says (the hand-off checker
   with the test unikernel: aps_parked, ap_jump_table, ap_park_reserved);
 - 255 vCPUs under SEV-ES on the jump-table path (x2APIC IDs above 255) all come up;
+- the test unikernel wakes the parked APs as Linux would and every AP arrives (sev-es on both
+  paths, and without SEV);
 - under SEV-ES each AP costs at most 2 VMGEXITs on its bring-up path;
 - each lie of the hypervisor about AP start-up ends the boot with its reason code
   (docs/abi.md §4): bring-up page digest 0x15, VCPUOP_up lying 0x16, jump table 0x17,
@@ -74,6 +76,31 @@ for mode, n, extra, method in cases:
         t.ok(aps(r) and all(a["state"] == "held" and 1 <= a["vmgexits"] <= 2 for a in aps(r)),
              f"sev-es {method}: at most 2 VMGEXITs per AP on its way from launch to the hold "
              f"(measured {[a['vmgexits'] for a in aps(r)]})", r)
+
+# -- the test unikernel wakes the parked APs as Linux would (tests/payloads/ukt_smp.c) -------
+# SEV-ES: GET the AP jump table, write its real-mode entry there, INIT-SIPI-SIPI through the
+# xAPIC page (GHCB MMIO events); the SIPI completes cocoboot's AP reset hold and the AP
+# far-jumps through the table. Without SEV: INIT-SIPI-SIPI to the APs INIT left waiting.
+wake = [
+    ("sev-es", ["--bringup-page=off"], "SEV-ES AP jump table"),
+    ("sev-es", [], "Xen AP bring-up page (SEV-ES)"),
+    ("none", ["--hv=kvm"], "INIT-SIPI-SIPI"),
+]
+for mode, extra, method in wake:
+    r = boot(mode, 4, extra + [f"--module={UKT}"], cmdline="smp.timeout=2000 -- ukt.aps=3", payload=False)
+    r_ok = (r["result"] == "terminated" and r["reason_set"] == 0xA and reason(r) == 0x10) \
+        if mode == "sev-es" else r["debug_exit"] == 0x10
+    woke = all(a["hold_releases"] == 1 and a["started_by"] == "sipi-hold-release" for a in aps(r)) \
+        if mode == "sev-es" else all(a["started_by"] == "sipi" and a["starts"] == 2 for a in aps(r))
+    t.ok(r_ok and woke and "4 of 4 CPUs up by " + method in up_line(r) and
+         "ukt: ok - every AP arrives at ukt's code, each once (ukt.aps) (arrived=0x3)" in r.lines and
+         any(x.startswith("ukt: ok - each AP arrives in real mode") for x in r.lines) and
+         any(x.startswith("ukt: RESULT PASS") for x in r.lines),
+         f"mode {mode} {' '.join(extra)} ({method}): the test unikernel wakes the 3 parked APs the "
+         "way Linux would" + (" (jump table GET, its entry written there, INIT-SIPI-SIPI through "
+                              "GHCB MMIO events: each AP leaves cocoboot's hold once)" if mode == "sev-es"
+                              else " (INIT-SIPI-SIPI)") +
+         "; each arrives once at its code, in real mode, with an APIC ID of its own", r)
 
 # -- 255 vCPUs on the SEV-ES jump-table path: APIC IDs up to 508 (x2APIC), which each AP learns
 # from CPUID 0xB EDX through the GHCB MSR protocol (sim/cpu/cpuid.c answers it per vCPU) --------
