@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Long runs of cocoboot's AP bring-up in sevsim, outside `make check` (docs/abi.md §11):
 
-  smp_runs.py matrix   1, 2, 4, 64 and 255 vCPUs in modes none, sev and sev-es: every AP up
+  smp_runs.py matrix   1, 2, 4, 64 and 255 vCPUs in modes none, sev and sev-es (sev-es with the
+                       bring-up page and with the AP jump table): every AP up
   smp_runs.py sweep N  N seeds of the 4-vCPU SEV-ES bring-up: no hang, no lost AP
 
 Uses $SEVSIM (default $BUILD/sevsim-fast). Prints one line per run and a summary; exits 1
@@ -44,12 +45,14 @@ def main():
     what = sys.argv[1] if len(sys.argv) > 1 else "matrix"
     fails = 0
     if what == "matrix":
-        for mode in ("none", "sev", "sev-es"):
+        es_methods = [[METHOD]] if METHOD else [[], ["--bringup-page=off"]]
+        rows = [("none", ["--hv=kvm"]), ("sev", ["--hv=kvm"])] + [("sev-es", m) for m in es_methods]
+        for mode, extra in rows:
+            label = mode + ("/jt" if "--bringup-page=off" in extra else "/page" if mode == "sev-es" else "")
             for n in (1, 2, 4, 64, 255):
-                extra = ["--hv=kvm"] if mode != "sev-es" else ([METHOD] if METHOD else [])
                 ok, why, sec, j = run(mode, n, extra)
                 fails += not ok
-                print(f"{'ok  ' if ok else 'FAIL'} {mode:6} {n:3} vCPUs {sec:7.1f} s "
+                print(f"{'ok  ' if ok else 'FAIL'} {label:11} {n:3} vCPUs {sec:7.1f} s "
                       f"critical path {j.get('smp', {}).get('critical_path_insns', '-')} {why}", flush=True)
     elif what == "sweep":
         count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
