@@ -76,7 +76,7 @@ int savic_disable(const struct savic_ops *o, struct savic_cpu *c)
 	o->wrmsr(MSR_SAVIC_CONTROL, 0);
 	if (o->nae(SVM_VMGEXIT_SAVIC_UNREGISTER, 0, &rbx) || rbx != c->gpa)
 		return CB_TERM_SAVIC_TEARDOWN;
-	c->on = false;
+	__atomic_store_n(&c->on, false, __ATOMIC_RELEASE); /* the BSP waits for it (savic_aps_down) */
 	return 0;
 }
 

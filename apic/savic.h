@@ -26,6 +26,8 @@
 #define SAVIC_ICR_NMI       (4u << 8)
 #define SAVIC_NMI           0u      /* "vector" of an NMI IPI in savic_send */
 
+#define SAVIC_IRQ_SLOTS 4          /* interrupts counted per CPU (apic/savic_hw.c) */
+
 struct savic_cpu {
 	struct savic_page page;      /* the backing page (private memory) */
 	uint64_t gpa;                /* its guest physical address */
@@ -33,6 +35,10 @@ struct savic_cpu {
 	bool on;                     /* enabled and registered */
 	uint32_t nmi_expected;       /* NMIs announced by senders, not yet taken */
 	uint32_t nmi_spurious;       /* NMIs nobody announced (ignored) */
+	/* apic/savic_hw.c's per-CPU bookkeeping */
+	uint32_t index;              /* the CPU's index (0: the BSP), as smp_cpus[] */
+	uint32_t irq_count[SAVIC_IRQ_SLOTS]; /* interrupts taken, by vector - VEC_IRQ_FIRST */
+	uint32_t ipis_sent;          /* IPIs this CPU sent (savic_send) */
 };
 
 struct savic_ops {
@@ -77,7 +83,43 @@ int savic_highest(const struct savic_reg *r);
 
 /* apic/savic_hw.c: the boot's use (boot/sev.c, boot/finish.c) */
 void savic_boot_init(uint64_t sev_status);  /* this CPU (the BSP); fatal on failure */
-void savic_boot_teardown(void);             /* before any handoff; fatal on failure */
+/* before any handoff: the BSP's teardown, after every AP's (each must be off); fatal */
+void savic_boot_teardown(void);
 bool savic_boot_on(void);
+
+/*
+ * Every AP (docs/abi.md §12 "APs"), whichever SMP method started it: the BSP gives each
+ * its own backing page (savic_percpu_alloc, from the SMP per-CPU set-up), the AP enables
+ * Secure AVIC from the common AP path once its GHCB works (savic_ap_init) and tears it
+ * down before it parks (savic_ap_teardown). All are no-ops when the BSP runs without it.
+ */
+void savic_percpu_alloc(unsigned n);        /* CPUs 1..n-1 (BSP); fatal without memory */
+void savic_ap_init(unsigned index);         /* on the AP; fatal on failure (0x24-0x27) */
+void savic_ap_teardown(void);               /* on the AP; a refusal is fatal (0x26) */
+/* What an AP's VMSA needs in vintr_ctrl (offset 0x3B8) under Secure AVIC: V_GIF | V_NMI_ENABLE
+ * (facts §7.2), else 0 (the SMP code that builds VMSAs writes it) */
+uint64_t savic_vmsa_vintr_ctrl(void);
+/* SMP wake-ups (smp/): under Secure AVIC a real IPI (VEC_IPI_WAKE in the target's IRR, the
+ * ICR through the GHCB so the hypervisor wakes it; fatal if refused); else nothing (the
+ * waiter polls). */
+void savic_wake(unsigned index);
+/* Wait for the next interrupt on this CPU if Secure AVIC is on here (sti; hlt; cli), else
+ * cpu_pause(). The caller re-checks its condition and its deadline after each return. */
+void savic_idle(void);
+/* The BSP's watchdog tick while it sleeps in savic_idle (the hypervisor's timer, periodic):
+ * a lost wake-up ends in the caller's timeout, not a hang. No-op without Secure AVIC. */
+void savic_tick(bool on);
+/* Wait (savic_idle) until this CPU has taken `count` wake-up IPIs in all. A sender sends
+ * one only after the target took the one before, so an IPI never merges into one still
+ * pending (IRR holds one bit per vector) and each is delivered exactly once. */
+void savic_wait_wakes(uint32_t count);
+/* Wake-up IPIs this CPU has taken. */
+uint32_t savic_wakes(void);
+/* The BSP before the APs' VMSAs go (smp_park): every AP has torn Secure AVIC down; a bounded
+ * wait, then 0x26 naming the CPU. */
+void savic_aps_down(unsigned n);
+/* Wake-up IPIs sent and taken by all CPUs so far (for the log and the tests). */
+void savic_ipi_counts(uint32_t *sent, uint32_t *taken);
+
 
 #endif

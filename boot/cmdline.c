@@ -136,6 +136,7 @@ static const struct {
 	{ "wtext", FAULT_WRITE_TEXT }, { "xdata", FAULT_EXEC_DATA },
 	{ "wtext-early", FAULT_WRITE_TEXT_EARLY }, { "xdata-early", FAULT_EXEC_DATA_EARLY },
 	{ "snp-vmsa-kept", FAULT_SNP_VMSA_KEPT },
+	{ "savic-no-vgif", FAULT_SAVIC_NO_VGIF },
 };
 
 /* smp=off or smp=N (1 <= N <= 65535): how many CPUs to bring up. */

@@ -38,6 +38,7 @@ enum boot_fault {
 	FAULT_EXEC_DATA_EARLY,  /* a call into .data while the early tables are live */
 	FAULT_SNP_VMSA_KEPT,    /* SNP: CPU 1's VMSA is neither destroyed nor cleared at handoff
 				 * (the handoff checker's snp_no_vmsa_in_ram test) */
+	FAULT_SAVIC_NO_VGIF,    /* Secure AVIC: the APs' VMSAs lack V_GIF (apic/savic_hw.c) */
 };
 
 /* smp.method=: force one AP start method (tests, benchmarks; docs/abi.md §7) */

@@ -36,6 +36,8 @@ void fault_inject(enum boot_fault fault)
 {
 	if (fault == FAULT_NONE || fault == FAULT_AP_STUCK) /* ap-stuck: smp/smp.c */
 		return;
+	if (fault == FAULT_SAVIC_NO_VGIF) /* apic/savic_hw.c, when the AP VMSAs are built */
+		return;
 	log_info("cocoboot: cocoboot.fault: raising the requested exception\n");
 	switch (fault) {
 	case FAULT_PF:
@@ -67,6 +69,7 @@ void fault_inject(enum boot_fault fault)
 	case FAULT_NONE:
 	case FAULT_AP_STUCK:
 	case FAULT_SNP_VMSA_KEPT: /* smp/snp_create.c, at the handoff */
+	case FAULT_SAVIC_NO_VGIF:
 		return;
 	}
 	boot_fatal(BOOT_ERR_CRASH, "cocoboot.fault: the exception did not happen");

@@ -11,6 +11,7 @@
  * exit to the hypervisor is skipped where the start path already proved the identity:
  * the goal is at most two VMGEXITs per AP on the bring-up path.
  */
+#include "apic/savic.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/power.h"
 #include "lib/console.h"
@@ -47,6 +48,7 @@ void smp_ap_main(struct smp_cpu *c, uint64_t rsi)
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
 	if (smp_active_method->ap_setup)
 		smp_active_method->ap_setup(c);
+	savic_ap_init(c->index); /* Secure AVIC on this AP when the BSP has it (§12) */
 
 	if (c->rsi_is_vcpu && rsi != c->vcpu_id)
 		wrong_id(c, rsi);
@@ -67,5 +69,6 @@ void smp_ap_main(struct smp_cpu *c, uint64_t rsi)
 		smp_ap_work_loop(c);
 	while (!__atomic_load_n(&smp_aps_may_halt, __ATOMIC_ACQUIRE))
 		cpu_pause();
+	savic_ap_teardown(); /* no Secure AVIC state survives on this CPU (§12) */
 	cpu_halt_forever();
 }

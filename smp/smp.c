@@ -6,6 +6,7 @@
  */
 #include "smp/smp.h"
 
+#include "apic/savic.h"
 #include "arch/x86/cpu.h"
 #include "boot/boot.h"
 #include "boot/memory.h"
@@ -120,6 +121,7 @@ static void percpu_alloc(unsigned n)
 	if (!pa)
 		boot_fatal(BOOT_ERR_MEMORY, "smp: no memory for the per-CPU data of %u APs (%llu KiB)",
 			   n - 1, (unsigned long long)(size >> 10));
+	savic_percpu_alloc(n); /* Secure AVIC: a backing page per AP (apic/savic_hw.c) */
 	if (es) {
 		ghcbs = pmm_alloc(&boot_pmm, n - 1, PMM_PAGE_SIZE, FOUR_GIB);
 		if (!ghcbs)
@@ -350,6 +352,7 @@ void smp_park(void)
 		return;
 	if (method->park) {
 		smp_release_aps(); /* they halt (IF = 0) before their VMSAs go */
+		savic_aps_down(smp_nr_cpus); /* ... each after its Secure AVIC teardown */
 		if (!method->park(smp_nr_cpus, err, sizeof(err)))
 			boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,
 				   "smp: parking: %s", err);

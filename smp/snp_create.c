@@ -25,6 +25,7 @@
  * A refused create or destroy, a VMSA page RMPADJUST rejects: reason 0x3c naming the CPU and
  * the values.
  */
+#include "apic/savic.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "boot/boot.h"
@@ -84,7 +85,8 @@ static uint64_t vmsa_features(void)
  * The AP's start state, in long mode on the BSP's tables: what the bring-up page's 64-bit
  * slot gives (docs/abi.md §8.4-§8.6: CR0/CR3/CR4/EFER of the BSP, a flat 64-bit CS, RIP,
  * RSP, RDI, RSI = the vCPU id), the reset values of facts §7.2 for the rest.
- * Secure AVIC (savicap): vintr_ctrl gets V_GIF | V_NMI_ENABLE here.
+ * Under Secure AVIC vintr_ctrl has V_GIF | V_NMI_ENABLE: the CPU takes them from the VMSA,
+ * and without them the AP takes no interrupt or NMI (facts §7.2, docs/abi.md §12).
  */
 static void vmsa_fill(struct sev_vmsa *v, const struct smp_cpu *c)
 {
@@ -113,6 +115,7 @@ static void vmsa_fill(struct sev_vmsa *v, const struct smp_cpu *c)
 	v->x87_fcw = 0x40;
 	v->vmpl = 0;
 	v->sev_features = vmsa_features();
+	v->vintr_ctrl = savic_vmsa_vintr_ctrl();
 }
 
 static bool snp_prepare(unsigned n, char *err, size_t err_size)

@@ -6,7 +6,12 @@
  * halt only after smp_release_aps(). The wait is bounded by progress, not by the length of
  * the work: an AP that reports no progress (smp_work_progress) for smp.timeout ms ends the
  * boot naming it (0x21).
+ * Under Secure AVIC the waits sleep instead of spinning (docs/abi.md §12): an AP in HLT is
+ * woken by a real IPI when work is posted and at the release, the BSP by the last AP to
+ * finish (and by its watchdog tick). A CPU sends a CPU a wake-up only after that one took
+ * the one before (savic_wait_wakes), so each is delivered exactly once.
  */
+#include "apic/savic.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/power.h"
 #include "boot/boot.h"
@@ -16,6 +21,7 @@
 static smp_work_fn work_fn;
 static void *work_arg;
 static volatile uint32_t work_gen;   /* the generation posted; APs acknowledge it */
+static uint32_t work_left;           /* APs still on this generation: the last wakes the BSP */
 
 static uint32_t *progress_of(struct smp_cpu *c)
 {
@@ -38,12 +44,17 @@ void smp_ap_work_loop(struct smp_cpu *c)
 		if (gen != seen) {
 			seen = gen;
 			work_fn(c->index, smp_nr_cpus, work_arg);
+			savic_wait_wakes(gen); /* this generation's wake-up is taken */
 			__atomic_store_n(&c->work_done, gen, __ATOMIC_RELEASE);
+			if (__atomic_sub_fetch(&work_left, 1, __ATOMIC_ACQ_REL) == 0)
+				savic_wake(0);
 			continue;
 		}
-		if (__atomic_load_n(&smp_aps_may_halt, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&smp_aps_may_halt, __ATOMIC_ACQUIRE)) {
+			savic_wait_wakes(gen + 1); /* and the release's */
 			return;
-		cpu_pause();
+		}
+		savic_idle(); /* Secure AVIC: HLT until a wake-up IPI; else cpu_pause() */
 	}
 }
 
@@ -58,9 +69,13 @@ void smp_run_on_all(smp_work_fn fn, void *arg)
 	}
 	work_fn = fn;
 	work_arg = arg;
+	__atomic_store_n(&work_left, n - 1, __ATOMIC_RELEASE);
 	uint32_t gen = __atomic_add_fetch(&work_gen, 1, __ATOMIC_RELEASE);
 
+	for (unsigned i = 1; i < n; i++)
+		savic_wake(i);
 	fn(0, n, arg);
+	savic_tick(true); /* the BSP sleeps below: a lost wake-up ends in the timeout */
 	for (unsigned i = 1; i < n; i++) {
 		struct smp_cpu *c = &smp_cpus[i];
 		uint32_t last = __atomic_load_n(progress_of(c), __ATOMIC_RELAXED);
@@ -82,11 +97,18 @@ void smp_run_on_all(smp_work_fn fn, void *arg)
 					   "(%u steps done)", i, c->apic_id, c->vcpu_id, smp_timeout(),
 					   p);
 			}
+			savic_idle(); /* Secure AVIC: HLT until a wake-up or tick; else cpu_pause() */
 		}
 	}
+	savic_wait_wakes(gen); /* the last AP's wake-up is taken */
+	savic_tick(false);
 }
 
 void smp_release_aps(void)
 {
-	__atomic_store_n(&smp_aps_may_halt, 1, __ATOMIC_RELEASE);
+	if (__atomic_exchange_n(&smp_aps_may_halt, 1, __ATOMIC_ACQ_REL))
+		return; /* released before (boot/memory.c, then smp_park): nobody waits any more */
+	if (smp_active_method && smp_active_method->ap_work)
+		for (unsigned i = 1; i < smp_nr_cpus; i++)
+			savic_wake(i); /* an AP asleep in its work loop */
 }

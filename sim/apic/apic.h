@@ -69,13 +69,18 @@ struct sim_apic {
 	uint64_t savic_ctrl;        /* SAVIC_CONTROL as the guest wrote it */
 	/* Secure AVIC, hypervisor side */
 	uint64_t savic_gpa;         /* registered backing page (~0: none) */
-	uint64_t savic_last_gpa;    /* the last page enabled (~0: never): handoff checker */
+	uint64_t savic_last_gpa;    /* the last page registered or enabled (~0: never): the
+				     * handoff checker reads its ALLOWED_IRR */
 	uint32_t req_irr[8];        /* REQUESTED_IRR: vectors the hypervisor asks to inject */
 	bool hv_nmi;                /* the hypervisor asks to inject an NMI (V_NMI) */
 	bool kicked;                /* the hypervisor woke the vCPU (IPI notification) */
 	/* the hypervisor's timer (LVTT, TMICT, TDCR via MSR exits in both modes) */
 	uint32_t lvtt, tmict, tdcr;
 	uint64_t t_start, t_deadline; /* in sim time (instructions); 0: not armed */
+	/* the VMSA's vintr_ctrl (offset 0x3B8): under Secure AVIC the CPU takes V_GIF and
+	 * V_NMI_ENABLE from the VMSA, not the VMCB (APM 15.36.16 and 15.36.21.2 as quoted by
+	 * AMD on LKML, 2025-08-25, "[PATCH v9 09/18]"; facts §7.2) */
+	uint64_t vintr_ctrl;
 	/* what reached the guest */
 	uint64_t delivered[256];
 	uint64_t nmis;
@@ -94,6 +99,9 @@ struct sim_apic_stats {
 	uint64_t nmi_attempts, nmi_blocked, nmi_delivered;
 	uint64_t registered, unregistered, refused;
 	uint64_t icr_bad_target;     /* notifications naming a vCPU that does not exist */
+	uint64_t vgif_held;          /* VMRUNs at which a deliverable interrupt or NMI waited:
+				      * Secure AVIC on, V_GIF clear in the vCPU's VMSA */
+	uint64_t vnmi_held;          /* ... an NMI waited: V_NMI_ENABLE clear */
 	uint64_t idle_skips;         /* every vCPU halted: time jumped to the next timer */
 	uint64_t now_offset;         /* sim time = instructions + this */
 };

@@ -149,6 +149,9 @@ bool sim_hv_ipi_accept(struct sim_vcpu *t, bool nmi, unsigned vec)
 		t->apic.kicked = true;
 	} else if (sim_savic_on(t)) {
 		t->apic.kicked = true;  /* the sender wrote the target's IRR itself */
+		/* savic-inject-disallowed-ap also strikes when the hypervisor wakes an AP */
+		if (t->id && sim_lie(s, SIM_LIE_SAVIC_INJECT_DISALLOWED_AP))
+			sim_savic_request_disallowed(t);
 	} else if (vec >= 16) {
 		hv_interrupt(t, vec);
 	}
@@ -238,11 +241,12 @@ void sim_apic_json(const struct sim *s, FILE *f)
 		",\"injected_attempts\":%" PRIu64 ",\"injected_blocked\":%" PRIu64
 		",\"nmi_attempts\":%" PRIu64 ",\"nmi_blocked\":%" PRIu64 ",\"nmi_delivered\":%" PRIu64
 		",\"registered\":%" PRIu64 ",\"unregistered\":%" PRIu64 ",\"refused\":%" PRIu64
-		",\"icr_bad_target\":%" PRIu64 ",\"idle_skips\":%" PRIu64 ",\"by_vector\":{",
+		",\"icr_bad_target\":%" PRIu64 ",\"idle_skips\":%" PRIu64 ",\"vgif_held\":%" PRIu64
+		",\"vnmi_held\":%" PRIu64 ",\"by_vector\":{",
 		a->ipis_sent, a->ipis_delivered, a->self_ipis, a->eoi_accel, a->eoi_hv,
 		a->timer_fired, a->injected_attempts, a->injected_blocked, a->nmi_attempts,
 		a->nmi_blocked, a->nmi_delivered, a->registered, a->unregistered, a->refused,
-		a->icr_bad_target, a->idle_skips);
+		a->icr_bad_target, a->idle_skips, a->vgif_held, a->vnmi_held);
 	for (unsigned vec = 0; vec < 256; vec++) {
 		uint64_t n = 0;
 		for (unsigned i = 0; i < s->nr_vcpus; i++)
@@ -264,5 +268,8 @@ void sim_apic_json(const struct sim *s, FILE *f)
 			fprintf(f, "%s%u", first ? "" : ",", i);
 			first = false;
 		}
+	fputs("],\"vintr_ctrl\":[", f); /* per vCPU: the VMSA value it runs with */
+	for (unsigned i = 0; i < s->nr_vcpus; i++)
+		fprintf(f, "%s%" PRIu64, i ? "," : "", s->vcpu[i].apic.vintr_ctrl);
 	fputs("]}", f);
 }

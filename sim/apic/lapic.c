@@ -27,6 +27,7 @@
 #include <inttypes.h>
 
 #include "sim/sim.h"
+#include "sim/fw/spec.h"
 
 #define REG_ID      0x020
 #define REG_VERSION 0x030
@@ -214,6 +215,10 @@ void sim_apic_reset(struct sim_vcpu *v)
 		v->apic_reg[i] = 0;
 	v->apic_reg[0xe0 >> 4] = 0xffffffffu; /* DFR */
 	v->apic_reg[0xf0 >> 4] = 0xff;        /* SVR */
+	/* the launch VMSA's vintr_ctrl: KVM's sev_es_sync_vmsa sets V_GIF and V_NMI_ENABLE
+	 * for a Secure AVIC guest (facts §7.2); an AP the guest creates gets its own VMSA's
+	 * (hv/snp_ap.c) */
+	v->apic.vintr_ctrl = v->sim->cfg.savic ? SIM_VINTR_V_GIF | SIM_VINTR_V_NMI_ENABLE : 0;
 	for (unsigned r = 0x320; r <= 0x370; r += 0x10)
 		v->apic_reg[r >> 4] = 1u << 16; /* LVTs masked */
 }

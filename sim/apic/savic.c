@@ -17,6 +17,15 @@
  *     counted), delivers an NMI the guest requested in the page (NMI_REQ) or one the
  *     hypervisor injects if ALLOWED_NMI is set, and then the highest IRR vector whose
  *     class is above PPR while RFLAGS.IF = 1 (IRR -> ISR), as the APIC does.
+ *   - V_GIF and V_NMI_ENABLE come from the vCPU's VMSA (vintr_ctrl, facts §7.2): AMD
+ *     quotes the APM (15.36.16, 15.36.21.2: "The remaining fields of VIntrCtrl (... VGIF,
+ *     ..., V_NMI_EN) are read from the VMSA"; EventInj is ignored) in its answer on LKML
+ *     2025-08-25 to "[PATCH v9 09/18] x86/sev: Initialize VGIF for secondary vCPUs".
+ *     With V_GIF clear no virtual interrupt and no NMI is taken; with V_NMI_ENABLE clear
+ *     no NMI (an NMI has no other path: event injection is ignored). Nothing says VMRUN
+ *     fails, and KVM cannot see an AP's VMSA to check it: the AP runs, its interrupts stay
+ *     pending in its page (JSON apic.vgif_held / vnmi_held count the VMRUNs that held one).
+ *     Launch VMSAs have both bits (KVM sev_es_sync_vmsa, lapic.c sim_apic_reset).
  *   - VMRUN of a vCPU whose page is not registered (NAE 0x8000_001A) fails: the NPT
  *     entry is not pinned (VMEXIT_BUSY, facts §8.3): the hypervisor ends the guest.
  * The hypervisor's side (registration, ICR notifications, timer, EOI of level-triggered
@@ -26,6 +35,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
+#include "sim/fw/spec.h"
 #include "sim/hv/spec.h"
 
 #define RFLAGS_IF (1ull << 9)
@@ -33,6 +43,20 @@
 bool sim_savic_on(const struct sim_vcpu *v)
 {
 	return v->sim->cfg.savic && (v->apic.savic_ctrl & SIM_SAVIC_EN);
+}
+
+/* Can the CPU take a virtual interrupt / NMI now? Only Secure AVIC reads the VMSA's bits;
+ * otherwise the hypervisor injects through the VMCB (modelled as always possible). */
+static bool vgif(const struct sim_vcpu *v)
+{
+	return !sim_savic_on(v) || (v->apic.vintr_ctrl & SIM_VINTR_V_GIF);
+}
+
+static bool vnmi(const struct sim_vcpu *v)
+{
+	return !sim_savic_on(v) ||
+	       (v->apic.vintr_ctrl & (SIM_VINTR_V_GIF | SIM_VINTR_V_NMI_ENABLE)) ==
+		       (SIM_VINTR_V_GIF | SIM_VINTR_V_NMI_ENABLE);
 }
 
 static uint64_t page_gpa(const struct sim_vcpu *v)
@@ -242,6 +266,14 @@ static void nmi(struct sim_vcpu *v, uint8_t *p)
 
 	if (sim_savic_on(v)) {
 		req = sim_apic_reg(p, SIM_APIC_NMI_REQ) & 1;
+		if ((req || v->apic.hv_nmi) && !vnmi(v)) {
+			/* V_GIF or V_NMI_ENABLE clear: the request stays in the page, the
+			 * hypervisor's V_NMI stays pending */
+			s->apic_stats.vnmi_held++;
+			if (!vgif(v))
+				s->apic_stats.vgif_held++;
+			return;
+		}
 		if (v->apic.hv_nmi) {
 			s->apic_stats.nmi_attempts++;
 			if (v->apic.savic_ctrl & SIM_SAVIC_ALLOWED_NMI)
@@ -288,8 +320,8 @@ bool sim_apic_hlt_pending(struct sim_vcpu *v)
 
 	if (!sim_savic_on(v) || !(p = sim_apic_page(v)))
 		return false;
-	return (sim_apic_reg(p, SIM_APIC_NMI_REQ) & 1) ||
-	       ((sim_reg(v, UC_X86_REG_EFLAGS) & RFLAGS_IF) && deliverable(p) >= 0);
+	return (vnmi(v) && (sim_apic_reg(p, SIM_APIC_NMI_REQ) & 1)) ||
+	       (vgif(v) && (sim_reg(v, UC_X86_REG_EFLAGS) & RFLAGS_IF) && deliverable(p) >= 0);
 }
 
 void sim_apic_vmrun(struct sim_vcpu *v)
@@ -311,6 +343,10 @@ void sim_apic_vmrun(struct sim_vcpu *v)
 	vec = deliverable(p);
 	if (vec < 0)
 		return;
+	if (!vgif(v)) {
+		s->apic_stats.vgif_held++; /* V_GIF clear: the vector stays in IRR */
+		return;
+	}
 	sim_apic_bit_set(p, SIM_APIC_IRR, (unsigned)vec, false);
 	sim_apic_bit_set(p, SIM_APIC_ISR, (unsigned)vec, true);
 	v->apic.delivered[vec]++;
@@ -379,7 +415,8 @@ void sim_savic_nae(struct sim_vcpu *v, uint64_t info1, uint64_t rax, uint64_t rb
 		return;
 	}
 	if (info1 == 0) {
-		if (sim_lie(s, SIM_LIE_SAVIC_REGISTER_REFUSED) || (rbx & 0xfff) ||
+		if (sim_lie(s, SIM_LIE_SAVIC_REGISTER_REFUSED) ||
+		    (v->id && sim_lie(s, SIM_LIE_SAVIC_REGISTER_REFUSED_AP)) || (rbx & 0xfff) ||
 		    !sim_mem_is_ram(s, rbx, 4096) || !private_validated(s, rbx)) {
 			s->apic_stats.refused++;
 			*out_info1 = SIM_GHCB_RESULT_ERROR;
@@ -387,11 +424,13 @@ void sim_savic_nae(struct sim_vcpu *v, uint64_t info1, uint64_t rax, uint64_t rb
 			return;
 		}
 		v->apic.savic_gpa = rbx;
+		v->apic.savic_last_gpa = rbx; /* the handoff checker reads its ALLOWED_IRR */
 		s->apic_stats.registered++;
 		sim_trace(s, "vcpu%u: Secure AVIC backing page %#" PRIx64 " registered", v->id, rbx);
 		return;
 	}
-	if (sim_lie(s, SIM_LIE_SAVIC_UNREGISTER_REFUSED)) {
+	if (sim_lie(s, SIM_LIE_SAVIC_UNREGISTER_REFUSED) ||
+	    (v->id && sim_lie(s, SIM_LIE_SAVIC_UNREGISTER_REFUSED_AP))) {
 		s->apic_stats.refused++;
 		*out_info1 = SIM_GHCB_RESULT_ERROR;
 		*out_info2 = SIM_GHCB_ERR_INVALID_INPUT;

@@ -106,7 +106,8 @@ void sim_inject_after_vmgexit(struct sim_vcpu *v)
 	if (sim_lie(s, SIM_LIE_EXTINT_IN_GHCB_CALL))
 		sim_inject_intr(v, EXTINT_VECTOR);
 	/* Secure AVIC (docs/lies.md): the hypervisor's requests the CPU must filter */
-	if (sim_savic_on(v) && sim_lie(s, SIM_LIE_SAVIC_INJECT_DISALLOWED))
+	if (sim_savic_on(v) && (sim_lie(s, SIM_LIE_SAVIC_INJECT_DISALLOWED) ||
+				(v->id && sim_lie(s, SIM_LIE_SAVIC_INJECT_DISALLOWED_AP))))
 		sim_savic_request_disallowed(v);
 	if (sim_savic_on(v) && sim_lie(s, SIM_LIE_SAVIC_NMI_UNREQUESTED))
 		v->apic.hv_nmi = true;

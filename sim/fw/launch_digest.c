@@ -68,6 +68,10 @@ void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
 	put(page, SIM_VMSA_MXCSR, 0x1f80, 4);       /* the x87/SSE reset values */
 	put(page, SIM_VMSA_X87_FCW, 0x37f, 2);
 	put(page, SIM_VMSA_SEV_FEATURES, sev_features, 8);
+	/* KVM's sev_es_sync_vmsa sets V_GIF and V_NMI_ENABLE for a Secure AVIC guest before
+	 * LAUNCH_UPDATE_VMSA, so they are measured (facts §7.2) */
+	if (sev_features & SIM_SF_SECURE_AVIC)
+		put(page, SIM_VMSA_VINTR_CTRL, SIM_VINTR_V_GIF | SIM_VINTR_V_NMI_ENABLE, 8);
 	if (v == 0) {
 		put(page, SIM_VMSA_RIP, entry, 8);
 		put(page, SIM_VMSA_RBX, start_info, 8);

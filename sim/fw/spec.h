@@ -80,9 +80,17 @@ _Static_assert(sizeof(struct sim_vmsa_seg) == 16, "VMSA segment is 16 bytes (fac
 #define SIM_VMSA_RSI           0x330
 #define SIM_VMSA_RDI           0x338
 #define SIM_VMSA_SEV_FEATURES  0x3b0
+#define SIM_VMSA_VINTR_CTRL    0x3b8 /* facts §7.1: 9 V_GIF, 26 V_NMI_ENABLE (Linux svm.h) */
 #define SIM_VMSA_XCR0          0x3e8
 #define SIM_VMSA_MXCSR         0x408 /* u32 */
 #define SIM_VMSA_X87_FCW       0x410 /* u16 */
+
+/* What KVM's sev_es_sync_vmsa writes into every launch VMSA of a Secure AVIC guest, and
+ * what a guest must write into the VMSA of an AP it creates (facts §7.2; LKML v9 09/18,
+ * x86/sev "Enable NMI support for Secure AVIC", KVM SAVIC RFC v2 11/17) */
+#define SIM_VINTR_V_GIF        (1ull << 9)
+#define SIM_VINTR_V_NMI_ENABLE (1ull << 26)
+#define SIM_SF_SECURE_AVIC     (1ull << 16) /* SEV_FEATURES bit 16 (facts §1.1) */
 
 _Static_assert(SIM_VMSA_TR + sizeof(struct sim_vmsa_seg) == 0xa0, "segments end at 0xA0 (facts §7.1)");
 

@@ -17,7 +17,8 @@
  * SEV_FEATURES are those announced. A VMRUN failure is fatal in KVM + QEMU ("entry failed"):
  * sevsim's hypervisor ends the run naming the check. Then the vCPU runs from the VMSA's state
  * (the 32-bit state of the AP bring-up ABI, or long mode as cocoboot's AP creation writes
- * it: vmsa_state).
+ * it: vmsa_state), with the VMSA's vintr_ctrl (V_GIF, V_NMI_ENABLE: what Secure AVIC
+ * delivers, apic/savic.c).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -240,6 +241,9 @@ void sim_snp_ap_update(struct sim_vcpu *from, struct sim_vcpu *t)
 			 t->snp_vmsa_gpa, bad);
 		return;
 	}
+	/* Secure AVIC takes V_GIF / V_NMI_ENABLE from this VMSA (apic/savic.c): no check at
+	 * VMRUN, the vCPU runs either way */
+	t->apic.vintr_ctrl = vget(s->ram + t->snp_vmsa_gpa, SIM_VMSA_VINTR_CTRL, 8);
 	if (sim_smp_start(from, t, &in, "snp-ap-create") < 0) /* hv/smp.c: the start API */
 		return;
 	sim_trace(s, "vcpu%u: started from its VMSA at %#" PRIx64 ", rip %#" PRIx64, t->id,

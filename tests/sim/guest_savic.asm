@@ -12,7 +12,11 @@
 ; IPIs: the target's IRR (or NMI_REQ) in its page + a GHCB ICR write; EOI as the series
 ; does (TMR set: clear ISR in the page and forward the EOI; else WRMSR EOI).
 ;
-; Command line "<action><N>": N = vCPUs expected online (default 1). Actions (vCPU 0):
+; Command line "<action><N>[c|g|n]": N = vCPUs expected online (default 1). A suffix makes
+; vCPU 0 start vCPUs 1..N-1 itself by SNP AP creation (NAE 0x8000_0013; run without
+; --test-start-all-vcpus) from VMSAs in the PVH entry state at _start whose vintr_ctrl has
+; c: V_GIF and V_NMI_ENABLE (what an AP needs under Secure AVIC, facts §7.2), g: V_NMI_ENABLE
+; only, n: V_GIF only. Actions (vCPU 0):
 ;   p  IPI ping-pong, 2 rounds: a PING (0x40) to each other vCPU in turn, which answers
 ;      PONG (0x41) (one at a time: IPIs of one vector pending together coalesce)
 ;   m  NMI ping: an NMI IPI to each other vCPU in turn, which answers PONG
@@ -21,10 +25,12 @@
 ;   t  timer: one-shot, then periodic x3 (LVTT 0x30)
 ;   h  tear Secure AVIC down on every vCPU, then leave the image (--check-handoff)
 ;   n  leave the image without the teardown (the checker must object)
+;   b  tear Secure AVIC down on vCPU 0 only, then leave (the checker must name the APs)
 ; Ends: isa-debug-exit 0x10 after the report line; failures: GHCB MSR termination, set 0xA:
 ;   0x24 no x2APIC, 0x25 registration refused, 0x26 unregistration refused,
 ;   0x27 an IPI not answered before the watchdog timer, 0x30 GHCB error, 0x31 other #VC,
-;   0x32 exception, 0x33 PSC/GHCB registration failed.
+;   0x32 exception, 0x33 PSC/GHCB registration failed, 0x34 RMPADJUST of a VMSA failed,
+;   0x35 AP creation refused.
 %include "guest.inc"
 
 GHCB_BASE   equ 0x400000          ; 64 GHCB pages in the shared 2 MiB window
@@ -96,6 +102,19 @@ _start:
 	inc esi
 	jmp .num
 .numdone:
+	movzx ecx, byte [esi + 1]     ; the AP creation suffix
+	mov edx, (1 << 26) | (1 << 9) ; c: V_NMI_ENABLE | V_GIF
+	cmp ecx, 'c'
+	je .vintr
+	mov edx, 1 << 26              ; g: no V_GIF
+	cmp ecx, 'g'
+	je .vintr
+	mov edx, 1 << 9               ; n: no V_NMI_ENABLE
+	cmp ecx, 'n'
+	jne .nosuffix
+.vintr:	mov [create], ecx
+	mov [vintr], edx
+.nosuffix:
 	test eax, eax
 	jz .cmd_done
 	mov [expect], eax
@@ -280,9 +299,17 @@ ghcb_clear:
 
 ; rdi = GHCB, rax = exit code, rdx = info1 (info2 = 0); VMGEXIT; rax = info1 answered
 ghcb_exit_noterm:
+	push rsi
+	xor esi, esi
+	call ghcb_exit_info2
+	pop rsi
+	ret
+
+; the same with rsi = info2
+ghcb_exit_info2:
 	mov [rdi + 0x390], rax
 	mov [rdi + 0x398], rdx
-	mov qword [rdi + 0x3a0], 0
+	mov [rdi + 0x3a0], rsi
 	mov rcx, 7 << 50              ; sw_exit_code, sw_exit_info_1, sw_exit_info_2
 	or [rdi + 0x3f8], rcx
 	mov rax, rdi
@@ -530,7 +557,10 @@ watchdog:
 
 ; ---- vCPU 0 ----
 bsp_main:
-	mov rbx, online
+	cmp dword [create], 0
+	je .wait
+	call create_aps
+.wait:	mov rbx, online
 	mov eax, [expect]
 	call wait_ge_spin
 	mov al, [action]
@@ -548,7 +578,69 @@ bsp_main:
 	je act_handoff
 	cmp al, 'n'
 	je act_leave
+	cmp al, 'b'
+	je act_bsp_only
 	jmp report
+
+; SNP AP creation (facts §7.3) of vCPUs 1..expect-1: a zeroed VMSA page (the second of two if
+; the first is 2 MiB aligned: KVM refuses those) in the 32-bit PVH entry state at _start,
+; SEV_FEATURES = SNPActive | Secure AVIC, vintr_ctrl = [vintr]; RMPADJUST (VMPL 1, VMSA bit);
+; NAE 0x8000_0013 create (info1 = APIC ID << 32 | 1, info2 = the VMSA, RAX = SEV_FEATURES).
+create_aps:
+	mov r12d, 1
+.next:	cmp r12d, [expect]
+	jae .done
+	mov eax, r12d
+	shl rax, 13
+	lea rbx, [vmsas + rax]
+	test ebx, 0x1fffff
+	jnz .page
+	add rbx, 4096
+.page:	mov rdi, rbx
+	xor eax, eax
+	mov ecx, 512
+	rep stosq
+	mov dword [rbx + 0x10], 0x0c9b0018  ; CS: selector 0x18, attrib 0xc9b (32-bit, flat)
+	mov dword [rbx + 0x14], -1
+%assign seg 0x00
+%rep 4
+%if seg != 0x10
+	mov dword [rbx + seg], 0x0c930010   ; ES, SS, DS: selector 0x10, attrib 0xc93
+	mov dword [rbx + seg + 4], -1
+%endif
+%assign seg seg + 0x10
+%endrep
+	mov qword [rbx + 0xd0], 0x1000      ; EFER.SVME
+	mov qword [rbx + 0x158], 0x11       ; CR0: PE, ET
+	mov qword [rbx + 0x170], 2          ; RFLAGS
+	mov qword [rbx + 0x178], _start     ; RIP
+	mov qword [rbx + 0x3b0], (1 << 16) | 1
+	mov eax, [vintr]
+	mov [rbx + 0x3b8], rax              ; vintr_ctrl
+	mov rax, rbx
+	xor ecx, ecx
+	mov edx, (1 << 16) | 1
+	db 0xf3, 0x0f, 0x01, 0xfe           ; RMPADJUST
+	test eax, eax
+	jz .adj
+	TERM 0x34
+.adj:	mov rdi, [r15 + PC_GHCB]
+	call ghcb_clear
+	mov qword [rdi + 0x1f8], (1 << 16) | 1
+	bts qword [rdi + 0x3f0], 63
+	mov eax, r12d
+	lea rdx, [rax * 2]
+	shl rdx, 32
+	or rdx, 1                           ; create
+	mov rsi, rbx
+	mov eax, 0x80000013
+	call ghcb_exit_info2
+	test rax, rax
+	jz .made
+	TERM 0x35
+.made:	inc r12d
+	jmp .next
+.done:	ret
 
 ; spin (no HLT) until dword [rbx] >= eax: the others are still starting
 wait_ge_spin:
@@ -693,6 +785,10 @@ act_handoff:
 	mov eax, [expect]
 	dec eax
 	call wait_ge
+	cli
+	call savic_teardown
+	jmp act_leave
+act_bsp_only:
 	cli
 	call savic_teardown
 act_leave:
@@ -1097,6 +1193,8 @@ idt_desc:
 	dq idt
 expect:	dd 1
 action:	db 'p', 0, 0, 0
+create:	dd 0                              ; AP creation suffix (0: none)
+vintr:	dd 0                              ; vintr_ctrl of the VMSAs it creates
 s_savic: db "savic=", 0
 s_cpus:	db " cpus=", 0
 s_pings: db " pings=", 0
@@ -1113,6 +1211,7 @@ alignb 4096
 tables:	resb 64 * 0x3000              ; per vCPU: PML4, PDPT, PD
 backing: resb 64 * 4096           ; Secure AVIC backing pages (private)
 stacks:	resb 64 * 4096
+vmsas:	resb 64 * 8192                ; AP creation: one VMSA page out of two per vCPU
 idt:	resb 256 * 16
 vcount:	resb 64 * 1024            ; per vCPU, per vector: interrupts taken
 percpu:	resb 64 * PC_SIZE

@@ -104,6 +104,20 @@ static void enable_in_the_series_order(void **s)
 	assert_int_equal(cpu0.page.irr[7].allowed, 1u << 14);
 }
 
+/* An AP allows nothing (docs/abi.md §12): whatever its page held, ALLOWED_IRR ends empty. */
+static void ap_enable_allows_nothing(void **s)
+{
+	(void)s;
+	for (unsigned i = 0; i < 8; i++)
+		cpu1.page.irr[i].allowed = 0xffffffffu;   /* a page that held something before */
+	assert_int_equal(savic_enable(&ops, &cpu1, 0x456000, NULL), 0);
+	for (unsigned i = 0; i < 8; i++)
+		assert_int_equal(cpu1.page.irr[i].allowed, 0);
+	assert_true(cpu1.on);
+	assert_int_equal(savic_disable(&ops, &cpu1), 0);
+	assert_false(cpu1.on);
+}
+
 static void enable_refusals(void **s)
 {
 	(void)s;
@@ -206,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(detection_and_x2apic, reset),
 		cmocka_unit_test_setup(enable_in_the_series_order, reset),
+		cmocka_unit_test_setup(ap_enable_allows_nothing, reset),
 		cmocka_unit_test_setup(enable_refusals, reset),
 		cmocka_unit_test_setup(teardown_order_and_refusal, reset),
 		cmocka_unit_test_setup(ipi_lands_in_the_target_page_first, reset),
