@@ -424,11 +424,71 @@ static uc_err map_private(struct sim_vcpu *v, uint64_t first, uint64_t n)
 	return e;
 }
 
+/*
+ * Unmap linear pages [first, first + n) and map afresh what is left of a shared region cut
+ * at either edge. Unicorn 2.0.1 cuts an MMIO region (uc.c, split_mmio_region) by unmapping
+ * it and mapping each piece left again with uc_mmio_map, the same callbacks and user data:
+ *   - a piece's callbacks get offsets from the piece's own start, but its descriptor still
+ *     holds the GPA of the whole region's start, so a piece right of the cut reads and
+ *     writes the wrong physical page (shared identity page p read as page p - cut);
+ *   - a piece's permissions come from the callbacks alone (read + write): the UC_PROT_EXEC
+ *     map_run gave the region is lost, and a fetch there stops the engine with
+ *     UC_ERR_FETCH_PROT, which no CPU does (a leaf without the C-bit, or any leaf with SEV
+ *     off, is executable unless NX says otherwise: APM vol. 2, 5.6 and 15.34.5).
+ * Mode none makes every identity page shared, so the first tables that map less than the
+ * last ones (Linux's decompressor) cut the region of all RAM. RAM regions keep both when cut.
+ */
+static bool shared_at(const struct sim_vcpu *v, uint64_t p)
+{
+	return p < (v->sim->ram_size >> 12) && v->page_map[p] == SIM_MAP_SHARED;
+}
+
+/* Map the shared identity pages [lo, hi) as one region of their own. */
+static uc_err map_shared(struct sim_vcpu *v, uint64_t lo, uint64_t hi)
+{
+	struct sim_shared_desc *d = &v->shared_desc[lo >> 12];
+	uc_err e;
+
+	d->v = v;
+	d->base = lo;
+	e = uc_mmio_map(v->uc, lo, hi - lo, shared_read, d, shared_write, d);
+	if (e == UC_ERR_OK) /* Unicorn checks fetch permission on the linear address's region */
+		e = uc_mem_protect(v->uc, lo, hi - lo, UC_PROT_ALL);
+	return e;
+}
+
+static uc_err unmap_run(struct sim_vcpu *v, uint64_t first, uint64_t n)
+{
+	uint64_t base = first << 12, end = (first + n) << 12, lo = base, hi = end;
+	uc_mem_region *r = NULL;
+	uint32_t nr = 0;
+	uc_err e;
+
+	if ((first && shared_at(v, first - 1)) || shared_at(v, first + n)) {
+		e = uc_mem_regions(v->uc, &r, &nr);
+		if (e != UC_ERR_OK)
+			return e;
+		for (uint32_t i = 0; i < nr; i++) { /* end is inclusive */
+			if (r[i].begin < base && r[i].end >= base && shared_at(v, first - 1))
+				lo = r[i].begin;
+			if (r[i].begin < end && r[i].end >= end && shared_at(v, first + n))
+				hi = r[i].end + 1;
+		}
+		uc_free(r);
+	}
+	e = uc_mem_unmap(v->uc, lo, hi - lo);
+	if (e == UC_ERR_OK && lo < base)
+		e = map_shared(v, lo, base);
+	if (e == UC_ERR_OK && hi > end)
+		e = map_shared(v, end, hi);
+	return e;
+}
+
 /* Map linear pages [first, first + n) as physical [gpa, ...), private or shared. */
 static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, uint64_t gpa, bool shared)
 {
 	uint64_t base = first << 12, len = n << 12;
-	uc_err e = !mapped(v->page_map[first]) ? UC_ERR_OK : uc_mem_unmap(v->uc, base, len);
+	uc_err e = !mapped(v->page_map[first]) ? UC_ERR_OK : unmap_run(v, first, n);
 
 	if (e != UC_ERR_OK || !mapped(v->page_want[first]))
 		return e;
@@ -436,7 +496,9 @@ static uc_err map_run(struct sim_vcpu *v, uint64_t first, uint64_t n, uint64_t g
 		return map_private(v, first, n);
 	if (!shared)
 		return uc_mem_map_ptr(v->uc, base, len, UC_PROT_ALL, v->sim->ram + gpa);
-	v->shared_desc[first].v = v;
+	if (gpa == base)
+		return map_shared(v, base, base + len);
+	v->shared_desc[first].v = v; /* a remapped page: one region of one page */
 	v->shared_desc[first].base = gpa;
 	e = uc_mmio_map(v->uc, base, len, shared_read, &v->shared_desc[first], shared_write,
 			&v->shared_desc[first]);

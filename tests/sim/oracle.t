@@ -11,6 +11,12 @@ Short variant (make check, sev-es, a bounded number of instructions):
   the C-bit in the page tables it built (RDRAND value through old and new mappings), sets up
   its GHCB and prints its console through #VC 0x7B and the GHCB page protocol; nothing ends
   the run early (no termination, triple fault or halt).
+- the same bound in mode none: past cocoboot's handoff Linux relocates its decompressor,
+  switches to page tables that map less than cocoboot's (every identity page is a shared
+  MMIO region in mode none, so sevsim cuts the region of all RAM) and runs on from the cut
+  piece: no engine error (a cut piece lost its execute permission and read the wrong
+  physical page, Unicorn 2.0.1's split_mmio_region, mem/mem.c unmap_run), its #PFs are
+  delivered and its console line arrives through port I/O.
 
 Full variant (ORACLE_FULL=1, `make oracle`): in modes sev-es, sev and none Linux's code
 runs to the kernel's 64-bit entry at the boot-protocol runtime start address: result
@@ -102,6 +108,19 @@ with tempfile.TemporaryDirectory(prefix="sevsim-oracle-") as d:
     t.ok(p.get("exceptions_by_vector", {}).get("14", 0) >= 1 and p.get("exceptions_by_vector", {}).get("6") is None,
          "sev-es: its #PFs (identity maps built on demand) are delivered; no #UD (RDRAND of its C-bit check served)",
          r)
+
+    r = run("none", lb, SHORT_INSNS, 600)
+    p = r["run"] or {}
+    h = r["handoff"] or {}
+    t.ok(h.get("abi") == "linux64" and h.get("failed") == [] and p.get("target") == 0x1000000,
+         "none: cocoboot hands over correctly; the stop is armed at the boot-protocol runtime start 0x1000000", r)
+    t.ok(r["result"] == "timeout" and r.status == 4 and r["error"] is None and not p.get("reached"),
+         f"none: Linux's relocated decompressor runs on its own page tables to the limit of {SHORT_INSNS} "
+         f"instructions ({p.get('instructions')} of them Linux's) without an engine error", r)
+    t.ok(p.get("exceptions_by_vector", {}).get("14", 0) >= 1 and set(p.get("exceptions_by_vector", {})) == {"14"},
+         "none: its #PFs (identity maps built on demand) are delivered, no other exception", r)
+    t.ok("KASLR disabled" in r.console,
+         "none: the decompressor's console line arrived through port I/O to sevsim's COM1", r)
 
     if not FULL:
         print(f"ok {t.n + 1} # SKIP full runs to the kernel entry: make oracle (ORACLE_FULL=1)")
