@@ -28,10 +28,7 @@ global _start
 _start:
 	lgdt [gdt_desc]
 	jmp 0x28:.cs32
-.cs32:	mov eax, 0x10
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
+.cs32:	LOAD_DATA_SEGS
 	mov esp, stack_top
 	mov edi, TABLES               ; zero the six table pages
 	mov ecx, 6 * 1024
@@ -56,26 +53,12 @@ _start:
 	mov dword [PIECE + 0x104], MARKER >> 32
 	mov dword [PIECE], 0x345678b8   ; b8 78 56 34 12: mov eax, 0x12345678
 	mov word [PIECE + 4], 0xc312      ; c3: ret
-	mov eax, PML4A                ; long mode on tables A
-	mov cr3, eax
-	mov eax, cr4
-	or eax, 0x20
-	mov cr4, eax
-	mov ecx, 0xC0000080
-	rdmsr
-	or eax, 0x100
-	wrmsr
-	mov eax, cr0
-	or eax, 0x80000000
-	mov cr0, eax
+	LONG_MODE_ON PML4A            ; long mode on tables A
 	jmp 0x08:long_entry
 
 bits 64
 long_entry:
-	mov eax, 0x10
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
+	LOAD_DATA_SEGS
 	mov eax, PML4B
 	mov cr3, rax                  ; the cut: the next fetch is from the piece [0, 4) MiB
 	mov rax, MARKER
