@@ -246,7 +246,7 @@ void cmdline_apply(const struct cmdline *c, struct boot_options *bo,
 			}
 			if (!found)
 				warnf(warn, opaque,
-				      "cmdline: cocoboot.fault='%s' is not pf|ud|gp|de|ap-stuck|wtext|wtext-early|xdata|xdata-early|snp-vmsa-kept: ignored",
+				      "cmdline: cocoboot.fault='%s' is not pf|ud|gp|de|ap-stuck|wtext|wtext-early|xdata|xdata-early|snp-vmsa-kept|savic-no-vgif: ignored",
 				      show_val(&v, o));
 		} else if (cmdline_key_is(o, "smp")) {
 			apply_smp(o, bo, warn, opaque);
