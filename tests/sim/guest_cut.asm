@@ -75,16 +75,7 @@ long_entry:
 	DEBUG_EXIT 0x10
 
 section .data
-align 8
-gdt:	dq 0
-	dq 0x00209A0000000000         ; 0x08: 64-bit code
-	dq 0x00CF92000000FFFF         ; 0x10: data
-	dq 0
-	dq 0
-	dq 0x00CF9A000000FFFF         ; 0x28: 32-bit code
-gdt_desc:
-	dw 6 * 8 - 1
-	dq gdt
+DEFINE_GDT 0
 
 section .bss
 align 16

@@ -1101,16 +1101,7 @@ vc_mmio:	; mov rax, [rbx] (48 8B 03) or mov [rbx], rax (48 89 03)
 .bad:	TERM 0x33
 
 section .data
-align 8
-gdt:	dq 0
-	dq 0x00209A0000000000         ; 0x08: 64-bit code
-	dq 0x00CF92000000FFFF         ; 0x10: data
-	dq 0x0000890000000067         ; 0x18: 64-bit TSS (base filled in)
-	dq 0
-	dq 0x00CF9A000000FFFF         ; 0x28: 32-bit code
-gdt_desc:
-	dw 6 * 8 - 1
-	dq gdt
+DEFINE_GDT 0x0000890000000067
 align 8
 idt32_desc:
 	dw 256 * 8 - 1

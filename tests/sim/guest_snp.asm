@@ -690,15 +690,7 @@ vc64:	push rax
 	iretq
 
 section .data
-align 8
-gdt:	dq 0
-	dq 0x00209A0000000000         ; 0x08: 64-bit code
-	dq 0x00CF92000000FFFF         ; 0x10: data
-	dq 0, 0
-	dq 0x00CF9A000000FFFF         ; 0x28: 32-bit code
-gdt_desc:
-	dw 6 * 8 - 1
-	dq gdt
+DEFINE_GDT 0
 align 8
 idt_desc:
 	dw 256 * 16 - 1
