@@ -500,6 +500,9 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 		return false;
 	}
 	if (s->rmp && snp_not_validated(v, gpa, fetch)) {
+		sim_trace(s, "vcpu%u: %s of linear %#" PRIx64 " (GPA %#" PRIx64 ") at rip %#" PRIx64
+			  ": RMP entry %#x not validated", v->id, fetch ? "fetch" : write ? "write" : "read",
+			  addr, gpa, rip, sim_rmp_get(s, sim_mem_decode_gpa(s, gpa, NULL) >> 12));
 		v->ev.gpa = gpa;
 		stop(v, SIM_EV_VC, SIM_EXIT_NOT_VALIDATED, 0, rip);
 		return false;

@@ -116,15 +116,23 @@ int sim_rmp_psc(struct sim *s, uint64_t gfn, bool to_shared, bool huge)
 			return -1;
 	if (!huge)
 		psmash(s, gfn);
+	bool converted = false;
 	for (uint64_t i = 0; i < n; i++) {
 		uint8_t *e = &s->rmp[gfn + i];
 		if (!!(*e & SIM_RMP_SHARED) == to_shared)
 			continue; /* already in that state: QEMU converts nothing, KVM keeps the entry */
 		/* to private: assigned again on the next fault (PVALIDATE), any size */
 		*e = to_shared ? SIM_RMP_SHARED : 0;
+		converted = true;
 	}
 	s->snp.psc_pages += n;
-	sim_mem_rmp_changed(s, gfn, n, false);
+	/* A conversion changes the memory attributes: KVM zaps the range's NPT entries and
+	 * flushes the VM's TLBs (virt/kvm/kvm_main.c kvm_vm_set_mem_attributes ->
+	 * kvm_flush_remote_tlbs; SVM flushes the whole ASID, the guest's linear translations
+	 * with it). So no vCPU keeps a translation it cached before: the guest's next access
+	 * walks its page tables again (Linux's decompressor sets the C-bit of its GHCB's PTE,
+	 * converts the page to private and reads it before its own CR3 write). */
+	sim_mem_rmp_changed(s, gfn, n, converted);
 	return 0;
 }
 

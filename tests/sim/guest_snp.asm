@@ -27,6 +27,7 @@ PAGE_10M    equ 0xA00000
 PAGE_11M    equ 0xB00000
 PAGE_12M    equ 0xC00000
 PAGE_14M    equ 0xE00000
+PAGE_16M    equ 0x1000000
 NOT_RAM     equ 0xFD000000        ; in the hole below 4 GiB: mapped, never RAM
 HIGH_2M     equ 0x100200000       ; 4 GiB + 2 MiB: RAM with --mem above 0xFC000000 (below
                                   ; that, bit 32 is an undecoded alias bit: tests use 5G)
@@ -368,6 +369,42 @@ long_entry:
 	call hex
 	call nl
 
+	; ---- a conversion flushes the TLBs (KVM), as Linux's decompressor relies on: the page
+	; at 16 MiB made shared and read with C=0 (the translation cached), its PDE given the
+	; C-bit again without a CR3 write, the page converted to private and validated, then
+	; two reads: no #VC, no implicit conversion (the stale C=0 translation is gone) ----
+	mov rsi, s_tlbpsc
+	call puts
+	mov eax, PAGE_16M | 0x014
+	mov edx, 2 << 20              ; to shared
+	call msr_req64
+	call hex
+	mov dword [pd + (PAGE_16M >> 21) * 8 + 4], 0
+	mov rax, cr3
+	mov cr3, rax
+	mov rax, [PAGE_16M]           ; C=0: the shared page, translation cached
+	mov eax, [cmask_hi]
+	mov [pd + (PAGE_16M >> 21) * 8 + 4], eax ; C=1 again, no TLB flush
+	mov eax, PAGE_16M | 0x014
+	mov edx, 1 << 20              ; to private
+	call msr_req64
+	call hex
+	mov rax, PAGE_16M
+	xor ecx, ecx
+	mov edx, 1
+	call pv
+	mov qword [vc_resume], .after_tlb
+	mov rax, [PAGE_16M]           ; Linux's sev_evict_cache: first and last byte
+	mov al, [PAGE_16M + 0xfff]
+	mov qword [vc_resume], 0
+	xor eax, eax
+	jmp .tlb_read
+.after_tlb:
+	mov rax, [vc_err]
+.tlb_read:
+	call hex
+	call nl
+
 	; ---- page state change, NAE: three entries, then errors ----
 	mov rsi, s_pscnae
 	call puts
@@ -704,6 +741,7 @@ s_pvmix:  db "pvmix", 0
 s_pvbad:  db "pvbad", 0
 s_vc404:  db "vc404", 0
 s_pscmsr: db "pscmsr", 0
+s_tlbpsc: db "tlbpsc", 0
 s_pscnae: db "pscnae", 0
 s_hvft:   db "hvft", 0
 s_rmpadj: db "rmpadjust", 0

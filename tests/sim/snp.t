@@ -53,6 +53,11 @@ t.ok(vc == [0x404, 1, 0x404, 1, 2] and r["vc_by_code"].get("0x404") == 3,
 t.ok(words(r, "pscmsr") == [(1 << 63) | 0x15, 0x15, 0x404],
      "page state change by MSR protocol: operation 3 answered with the generic error "
      "(bit 63 | 0x015), to shared with 0x015; a C=1 read of the shared page then raises #VC 0x404", r)
+t.ok(words(r, "tlbpsc") == [0x15, 0x15, pv(0, 0), 0],
+     "a page state change flushes the TLBs, as KVM's attribute change does (the NPT zap flushes "
+     "the ASID): a page read with C=0, its PTE given the C-bit without a CR3 write, converted to "
+     "private by the MSR protocol and validated is then read without #VC 0x404 (Linux 6.1's "
+     "decompressor reads its GHCB page so after sev_evict_cache)", r)
 snp = r["snp"] or {}
 t.ok(snp.get("implicit_conversions") == 1 and snp.get("implicit_first") == 0xB00000,
      "that C=1 access to a shared page is one implicit conversion by the hypervisor (KVM + QEMU "
@@ -71,8 +76,8 @@ t.ok(words(r, "apcreate") == [2, 5] * 5 + [0, 0] and r["ghcb_errors"] == 5 and s
      "AP creation refused as KVM refuses it (sw_exit_info_1 2, invalid input): SEV_FEATURES in RAX "
      "not the launch VMSAs', a 2 MiB aligned VMSA, an unknown APIC ID, an unknown request, VMPL 1; "
      "destroy accepted", r)
-t.ok(snp.get("pvalidate") == 17 and snp.get("pvalidate_cf") == 4 and snp.get("rmpadjust") == 6 and
-     snp.get("psc_calls") == 7,
+t.ok(snp.get("pvalidate") == 18 and snp.get("pvalidate_cf") == 4 and snp.get("rmpadjust") == 6 and
+     snp.get("psc_calls") == 9,
      "JSON snp counts PVALIDATEs (%s), CF results (%s), RMPADJUSTs (%s) and page state change calls (%s)"
      % (snp.get("pvalidate"), snp.get("pvalidate_cf"), snp.get("rmpadjust"), snp.get("psc_calls")), r)
 
@@ -138,9 +143,11 @@ t.ok(c.get("snp_cc_blob") is False and "cpuid_phys" in d.get("snp_cc_blob", "") 
 # The lies, as this guest sees them (docs/lies.md has the rows against cocoboot).
 r = Run(["--mode=sev-snp", "--lie=psc-fake-progress", g])
 t.ok(words(r, "pscnae")[:4] == [1, 0, 3, 0] and (r["snp"] or {}).get("psc_pages") == 0 and
-     (r["snp"] or {}).get("implicit_conversions") == 1,
+     (r["snp"] or {}).get("implicit_conversions", 0) >= 1 and
+     (r["snp"] or {}).get("implicit_first", ~0) < 0x400000,
      "psc-fake-progress: every page state change is reported done (cur_entry 3) and none was made "
-     "(psc_pages 0); the guest's GHCB page stayed private (its first C=0 write is converted)", r)
+     "(psc_pages 0); the guest's GHCB page (in its image, below 4 MiB) stayed private: its C=0 "
+     "write is the first implicit conversion", r)
 r = Run(["--mode=sev-snp", "--lie=psc-error", g])
 t.ok(r["reason_code"] == 3 and r["lie_hits"].get("psc-error") == 1,
      "psc-error: the MSR page state change of the GHCB page answers the generic error; the guest "
