@@ -61,12 +61,7 @@ _start:
 	mov es, eax
 	mov ss, eax
 	mov esp, stack_top
-	mov esi, [ebx + 0x18]         ; cmdline_paddr: first character = action
-	test esi, esi
-	jz .noact
-	mov al, [esi]
-	mov [action], al
-.noact:
+	READ_ACTION
 	mov ecx, MSR_SEV_STATUS
 	rdmsr
 	mov [sev_status], eax

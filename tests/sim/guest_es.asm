@@ -37,12 +37,7 @@ _start:
 	mov [si_ptr], ebx
 	mov eax, [ebx + 8]
 	mov [si_flags], eax
-	mov esi, [ebx + 0x18]
-	test esi, esi
-	jz .noact
-	mov al, [esi]
-	mov [action], al
-.noact:
+	READ_ACTION
 	mov ecx, MSR_GHCB             ; no #VC for the GHCB MSR
 	rdmsr
 	mov [msr_entry], eax

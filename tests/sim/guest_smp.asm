@@ -81,12 +81,7 @@ _start:
 .cs:	LOAD_DATA_SEGS
 	mov esp, stack_top
 	mov [si_ptr], ebx
-	mov esi, [ebx + 0x18]         ; cmdline_paddr
-	test esi, esi
-	jz .noact
-	mov al, [esi]
-	mov [action], al
-.noact:
+	READ_ACTION
 	mov ecx, MSR_SEV_STATUS       ; no #VC for SEV_STATUS; 0 outside SEV (sevsim)
 	rdmsr
 	and eax, 2

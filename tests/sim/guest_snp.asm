@@ -62,12 +62,7 @@ _start:
 	jmp 0x28:.cs32
 .cs32:	LOAD_DATA_SEGS
 	mov esp, stack_top
-	mov esi, [ebx + 0x18]         ; cmdline_paddr
-	test esi, esi
-	jz .noact
-	mov al, [esi]
-	mov [action], al
-.noact:
+	READ_ACTION
 	; SEV information: the C-bit
 	mov eax, 0x002
 	xor edx, edx
