@@ -245,6 +245,7 @@ enum sim_ev_kind {
 	SIM_EV_HANDOFF,     /* --check-handoff: first instruction outside the kernel image */
 	SIM_EV_MOV_CR3,     /* MOV to/from CR3: emulated (code = 0x100 for "to" | register) */
 	SIM_EV_RDRAND,      /* RDRAND into register ev.code (ev.gpa = operand bytes) */
+	SIM_EV_RDTSC,       /* RDTSC (code 0) or RDTSCP (code 1) not intercepted: sim_tsc() */
 	SIM_EV_STRIO,       /* INS/OUTS the hypervisor emulates (mode sev) */
 	SIM_EV_UNTIL,       /* --run-payload-until: the target instruction */
 };
@@ -645,6 +646,8 @@ void sim_inject_at_vc(struct sim_vcpu *v);
 
 /* cpu/rdrand.c: one RDRAND; returns CF, *val the value */
 bool sim_rdrand(struct sim *s, uint64_t *val);
+#define SIM_TSC_PER_INSN 2500u /* cpu/msr.c: a 5 GHz TSC, 2 instructions per microsecond */
+uint64_t sim_tsc(const struct sim *s);
 int sim_rdrand_parse(struct sim_config *c, const char *arg); /* 0 or -1 */
 
 /* mem/cache.c */

@@ -107,6 +107,19 @@ bool sim_msr_cpu_write(struct sim_vcpu *v, uint32_t msr, uint64_t val)
 
 /* ---- the hypervisor's MSRs ---- */
 
+/*
+ * The TSC (RDTSC, RDTSCP, MSR 0x10, the intercepted RDTSC's GHCB answer): sevsim's clock,
+ * not the host's, so that a run replays exactly and a timeout takes the same number of
+ * instructions on any host. Time is the instruction count of all vCPUs together plus what
+ * the scheduler skipped while every vCPU halted (apic/savic.c, sim_apic_now); the TSC
+ * ticks SIM_TSC_PER_INSN per unit, a 5 GHz TSC (the rate cocoboot assumes when CPUID gives
+ * none, smp/clock.c) on a machine running 2 instructions per microsecond.
+ */
+uint64_t sim_tsc(const struct sim *s)
+{
+	return sim_apic_now(s) * SIM_TSC_PER_INSN;
+}
+
 #define XEN_MSR_HYPERCALL_PAGE 0x40000000u
 
 /* Xen fills the page with 32-byte stubs "mov eax, nr; vmmcall; ret" (svm.c). */
@@ -136,7 +149,7 @@ bool sim_msr_hv_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 		*val = v->apic_base;
 		return true;
 	case 0x10u: /* TSC */
-		*val = v->sim->insns_total;
+		*val = sim_tsc(v->sim);
 		return true;
 	case 0xfeu: /* MTRRcap: 8 variable ranges, fixed ranges, WC */
 		*val = 0x508;

@@ -262,7 +262,8 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 			     in.len, addr);
 			return;
 		}
-		break;
+		stop(v, SIM_EV_RDTSC, in.opcode == SIM_OP_RDTSCP, in.len, addr);
+		return;
 	case SIM_OP_RDPMC:
 		if (es(s)) {
 			stop(v, SIM_EV_VC, SIM_EXIT_RDPMC, in.len, addr);
@@ -1019,6 +1020,14 @@ static void handle_event(struct sim_vcpu *v)
 		advance(v);
 		break;
 	}
+	case SIM_EV_RDTSC:
+		val = sim_tsc(s);
+		sim_set_reg(v, UC_X86_REG_RAX, (uint32_t)val);
+		sim_set_reg(v, UC_X86_REG_RDX, val >> 32);
+		if (v->ev.code) /* RDTSCP: ECX = TSC_AUX */
+			sim_set_reg(v, UC_X86_REG_RCX, v->id);
+		advance(v);
+		break;
 	case SIM_EV_STRIO:
 		sim_cache_evict(s);
 		if (strio_hv(v))

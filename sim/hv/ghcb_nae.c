@@ -375,8 +375,8 @@ static void dispatch(struct nae *n)
 		break;
 	case SIM_EXIT_RDTSC:
 	case SIM_EXIT_RDTSCP:
-		out(n, &n->g.rax, V(rax), (uint32_t)s->insns_total);
-		out(n, &n->g.rdx, V(rdx), s->insns_total >> 32);
+		out(n, &n->g.rax, V(rax), (uint32_t)sim_tsc(s));
+		out(n, &n->g.rdx, V(rdx), sim_tsc(s) >> 32);
 		if (code == SIM_EXIT_RDTSCP)
 			out(n, &n->g.rcx, V(rcx), v->id);
 		answer(n, 0, 0);
