@@ -62,6 +62,8 @@ void smp_ap_main(struct smp_cpu *c, uint64_t rsi)
 			wrong_id(c, vcpu);
 	}
 	log_debug("cocoboot: smp: CPU %u (APIC ID %#x) online\n", c->index, c->apic_id);
+	if (smp_active_method->ap_online)
+		smp_active_method->ap_online(c);
 	report(c, SMP_STATE_ONLINE);
 	if (smp_active_method->park_at_once)
 		smp_es_park(&c->state);

@@ -115,6 +115,10 @@ struct smp_method {
 	 * GDT/TSS/IDT are loaded and before anything that may exit to the hypervisor (SNP: the
 	 * AP registers its GHCB here). Per-CPU set-up goes here. */
 	void (*ap_setup)(struct smp_cpu *c);
+	/* Optional: run by every AP this method started, in smp_ap_main after its identity
+	 * checks passed and right before it reports online (the bring-up page: the slot's
+	 * own online value, docs/abi.md §8.6). */
+	void (*ap_online)(struct smp_cpu *c);
 	/* Optional: smp_park() calls this instead of sending INIT to every AP (SNP: the APs'
 	 * VMSAs are destroyed). */
 	bool (*park)(unsigned n, char *err, size_t err_size);

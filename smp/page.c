@@ -5,6 +5,9 @@
  * start at smp_ap_entry64 (RDI = its struct smp_cpu, RSP = its stack, our CR3), then
  * VCPUOP_up for each AP back to back (through the GHCB under SEV-ES) and one wait.
  *
+ * Each AP writes its slot's online value (0x100, cocoboot's own: §8.6) from its C code once
+ * its identity is checked, right before it reports online.
+ *
  * What the hypervisor says is compared with what the APs did (§8.7 item 5): VCPUOP_up 0
  * but the slot never left ARMED, or an error but the slot moved, is a lie (reason 0x16);
  * an init-code error state or a stray vCPU is reason 0x23; a page that fails a check is
@@ -221,7 +224,14 @@ static unsigned page_describe(unsigned i, char *buf, size_t size)
 	return 0;
 }
 
-/* Every AP reported: each slot was left by the init code, and no vCPU without a slot ran
+/* On the AP, its identity checked, right before it reports online: the slot's online
+ * value (§8.6: LEFT was the init code's last access, values from 0x100 are ours). */
+static void page_ap_online(struct smp_cpu *c)
+{
+	__atomic_store_n(&slot(c->vcpu_id)->state, SMP_PAGE_SLOT_ONLINE, __ATOMIC_RELEASE);
+}
+
+/* Every AP reported: each slot says online, and no vCPU without a slot ran
  * (smp/page_check.c). */
 static bool page_verify(unsigned n, char *err, size_t err_size)
 {
@@ -246,6 +256,7 @@ const struct smp_method smp_method_page = {
 	.hold_for_check = true,
 	.parked = smp_vcpuop_parked,
 	.describe = page_describe,
+	.ap_online = page_ap_online,
 };
 
 const struct smp_method smp_method_page_es = {
@@ -256,4 +267,5 @@ const struct smp_method smp_method_page_es = {
 	.parked = smp_es_jump_table_parked,
 	.park_at_once = true,
 	.describe = page_describe,
+	.ap_online = page_ap_online,
 };

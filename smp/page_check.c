@@ -107,10 +107,11 @@ unsigned smp_page_slots_check(const struct xen_ap_bringup_header *hdr, const vol
 			return BOOT_ERR_SMP_PAGE;
 		}
 		st = smp_page_slot(hdr, region, vcpus[i])->state;
-		if (st != XEN_AP_SLOT_LEFT) {
-			fmt_snprintf(err, err_size, "vCPU %u reported online but its slot says %#x, not LEFT",
-				     vcpus[i], st);
-			return BOOT_ERR_SMP_START_LIE; /* it ran our code, so it left the page */
+		if (st != SMP_PAGE_SLOT_ONLINE) {
+			fmt_snprintf(err, err_size,
+				     "vCPU %u reported online but its slot says %#x, not online (%#x)",
+				     vcpus[i], st, SMP_PAGE_SLOT_ONLINE);
+			return BOOT_ERR_SMP_START_LIE; /* our code wrote it before reporting */
 		}
 	}
 	return 0;

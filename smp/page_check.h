@@ -14,6 +14,11 @@
 
 #include <xen/ap_bringup.h>
 
+/* cocoboot's own value in a slot (§8.6: 0x100 and up are the guest's): the AP's C code
+ * writes it once it passed its identity checks, right before it reports online
+ * (smp/page.c page_ap_online), so the slot alone tells how far each AP got. */
+#define SMP_PAGE_SLOT_ONLINE XEN_AP_SLOT_GUEST
+
 /* hdr: a copy of the header (read once); region: the region's region_size bytes at
  * guest-physical region_pa; max_vcpu: the highest vCPU id to start. true when §8.7
  * items 3 and 4 hold; else false with err naming the field and its value. */
@@ -22,7 +27,8 @@ bool smp_page_header_check(const struct xen_ap_bringup_header *hdr, const uint8_
 			   char *err, size_t err_size);
 
 /* After the APs reported (hdr accepted by smp_page_header_check): no vCPU without a slot
- * ran the init code (stray_vcpu 0) and the slot of every vCPU in vcpus[0..n) says LEFT.
+ * ran the init code (stray_vcpu 0) and the slot of every vCPU in vcpus[0..n) says
+ * SMP_PAGE_SLOT_ONLINE.
  * 0, or the reason code with err naming the vCPU and the value (docs/abi.md §4). */
 unsigned smp_page_slots_check(const struct xen_ap_bringup_header *hdr, const volatile uint8_t *region,
 			      const uint32_t *vcpus, unsigned n, char *err, size_t err_size);

@@ -55,13 +55,15 @@ _Static_assert(offsetof(struct xen_ap_bringup_header, nr_slots) == 0x1c, "docs/a
 _Static_assert(offsetof(struct xen_ap_bringup_header, code_sha256) == 0x20, "docs/abi.md 8.3");
 _Static_assert(offsetof(struct xen_ap_bringup_header, stray_vcpu) == 0x40, "docs/abi.md 8.3");
 _Static_assert(offsetof(struct xen_ap_bringup_header, entry_offset) == 0x44, "docs/abi.md 8.3");
+_Static_assert(offsetof(struct xen_ap_bringup_header, reserved) == 0x48, "docs/abi.md 8.3");
 _Static_assert(sizeof(struct xen_ap_bringup_header) == XEN_AP_BRINGUP_HDR_SIZE, "docs/abi.md 8.3");
 
 /* slot.flags */
 #define XEN_AP_SLOT_LONG_MODE (1u << 0) /* target is 64-bit code; else 32-bit */
 
 /* slot.state: 0x00-0xff belong to this ABI, 0x100 and up to the guest's own
- * code after it got control (cocoboot: 0x100 online). */
+ * code after it got control (cocoboot's AP writes 0x100 "online" once it checked
+ * it is the vCPU it was started as: smp/page.c). */
 #define XEN_AP_SLOT_EMPTY     0x00 /* guest: not armed (the page's initial content) */
 #define XEN_AP_SLOT_ARMED     0x01 /* guest: the fields are valid, start me */
 #define XEN_AP_SLOT_RUNNING   0x02 /* init code: took the slot, checks passed */
@@ -99,6 +101,7 @@ _Static_assert(offsetof(struct xen_ap_bringup_slot, efer) == 0x18, "docs/abi.md 
 _Static_assert(offsetof(struct xen_ap_bringup_slot, cr0) == 0x20, "docs/abi.md 8.4");
 _Static_assert(offsetof(struct xen_ap_bringup_slot, cs) == 0x28, "docs/abi.md 8.4");
 _Static_assert(offsetof(struct xen_ap_bringup_slot, ds) == 0x2a, "docs/abi.md 8.4");
+_Static_assert(offsetof(struct xen_ap_bringup_slot, pad0) == 0x2c, "docs/abi.md 8.4");
 _Static_assert(offsetof(struct xen_ap_bringup_slot, gdt_limit) == 0x2e, "docs/abi.md 8.4");
 _Static_assert(offsetof(struct xen_ap_bringup_slot, gdt_base) == 0x30, "docs/abi.md 8.4");
 _Static_assert(offsetof(struct xen_ap_bringup_slot, rip) == 0x38, "docs/abi.md 8.4");
@@ -106,10 +109,11 @@ _Static_assert(offsetof(struct xen_ap_bringup_slot, rsp) == 0x40, "docs/abi.md 8
 _Static_assert(offsetof(struct xen_ap_bringup_slot, rdi) == 0x48, "docs/abi.md 8.4");
 _Static_assert(offsetof(struct xen_ap_bringup_slot, detail) == 0x50, "docs/abi.md 8.4");
 _Static_assert(offsetof(struct xen_ap_bringup_slot, scratch) == 0x58, "docs/abi.md 8.4");
+_Static_assert(offsetof(struct xen_ap_bringup_slot, reserved) == 0x60, "docs/abi.md 8.4");
 _Static_assert(sizeof(struct xen_ap_bringup_slot) == XEN_AP_BRINGUP_SLOT_SIZE, "docs/abi.md 8.4");
 
 /* SHA-256 of the reference init code (build/xen/host/ap_bringup.bin), as in
- * docs/abi.md; tests/unit/test_ap_bringup.c checks all three agree. */
+ * docs/abi.md; tests/xen/test_ap_bringup.c checks all three agree. */
 #define XEN_AP_BRINGUP_REF_SHA256_HEX \
 	"e39335fe668a432b6109dd12e178c36389cac5b21d20316f576a5889f4ed5818"
 

@@ -11,7 +11,8 @@
  * slots 128-aligned after the code and inside the region, more slots than the highest
  * vCPU, stray_vcpu 0, and both the code's SHA-256 and code_sha256 the reference digest;
  * the slot check then passes exactly when stray_vcpu is 0 and every started vCPU's slot
- * says LEFT, and fails with reason 0x23 (stray) or 0x16 (a slot not LEFT) otherwise.
+ * says cocoboot's online value 0x100, and fails with reason 0x23 (stray) or 0x16 (a slot
+ * not online) otherwise.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -87,13 +88,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vcpus[v - 1] = v;
 	err[0] = 0;
 	reason = smp_page_slots_check(&hdr, region, vcpus, max_vcpu, err, sizeof(err));
-	bool all_left = true;
+	bool all_online = true;
 	for (uint32_t v = 1; v <= max_vcpu; v++) {
 		uint32_t st;
 		memcpy(&st, region + hdr.slot_offset + (size_t)v * 128, 4);
-		all_left = all_left && st == XEN_AP_SLOT_LEFT;
+		all_online = all_online && st == SMP_PAGE_SLOT_ONLINE;
 	}
-	if (reason == 0 ? stray != 0 || !all_left || err[0] :
+	if (reason == 0 ? stray != 0 || !all_online || err[0] :
 	    !err[0] || reason != (stray ? BOOT_ERR_SMP_AP_ERROR : BOOT_ERR_SMP_START_LIE))
 		abort();
 	free(region);

@@ -230,13 +230,15 @@ def ap_region(vcpus, states=None, code=AP_CODE, sha=None, pages=None):
     return bytes(r)
 
 
-LEFT = {v: 3 for v in range(1, 4)}
-put("smp_page", "three-aps-left", bytes([3, 0]) + ap_region(4, LEFT, pages=1))
-put("smp_page", "slot-error-range", bytes([3, 0]) + ap_region(4, {**LEFT, 2: 0xE2}, pages=1))
-put("smp_page", "slot-still-armed", bytes([3, 0]) + ap_region(4, {**LEFT, 3: 1}, pages=1))
-put("smp_page", "stray-vcpu", bytes([3, 9]) + ap_region(4, LEFT, pages=1))
-put("smp_page", "255-vcpus-9-pages", bytes([254, 0]) + ap_region(255, {v: 3 for v in range(1, 255)}))
-put("smp_page", "code-byte-changed", bytes([3, 0]) + ap_region(4, LEFT, code=AP_CODE[:-1] + b"\x90", pages=1))
-put("smp_page", "header-digest-other", bytes([3, 0]) + ap_region(4, LEFT, sha=bytes(32), pages=1))
-put("smp_page", "too-few-slots", bytes([40, 0]) + ap_region(4, LEFT, pages=1)[:0x1c] + struct.pack("<I", 8) +
-    ap_region(4, LEFT, pages=1)[0x20:])
+# slot states after a good start: cocoboot's online value 0x100 (smp/page_check.h)
+ONLINE = {v: 0x100 for v in range(1, 4)}
+put("smp_page", "three-aps-online", bytes([3, 0]) + ap_region(4, ONLINE, pages=1))
+put("smp_page", "three-aps-left", bytes([3, 0]) + ap_region(4, {v: 3 for v in range(1, 4)}, pages=1))
+put("smp_page", "slot-error-range", bytes([3, 0]) + ap_region(4, {**ONLINE, 2: 0xE2}, pages=1))
+put("smp_page", "slot-still-armed", bytes([3, 0]) + ap_region(4, {**ONLINE, 3: 1}, pages=1))
+put("smp_page", "stray-vcpu", bytes([3, 9]) + ap_region(4, ONLINE, pages=1))
+put("smp_page", "255-vcpus-9-pages", bytes([254, 0]) + ap_region(255, {v: 0x100 for v in range(1, 255)}))
+put("smp_page", "code-byte-changed", bytes([3, 0]) + ap_region(4, ONLINE, code=AP_CODE[:-1] + b"\x90", pages=1))
+put("smp_page", "header-digest-other", bytes([3, 0]) + ap_region(4, ONLINE, sha=bytes(32), pages=1))
+put("smp_page", "too-few-slots", bytes([40, 0]) + ap_region(4, ONLINE, pages=1)[:0x1c] + struct.pack("<I", 8) +
+    ap_region(4, ONLINE, pages=1)[0x20:])
