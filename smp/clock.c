@@ -1,60 +1,48 @@
 // SPDX-License-Identifier: MIT
 /*
- * Time for AP bring-up: the TSC, and how fast it runs. Sources in order:
- * CPUID 0x15 (TSC/crystal ratio times the crystal, Intel SDM vol. 2A CPUID),
- * CPUID 0x16 EAX (base MHz), Xen's leaf base+3 sub-leaf 0 ECX (gtsc_khz,
- * public/arch-x86/cpuid.h). Without any, 5 GHz is assumed: then a wait lasts
+ * Time for AP bring-up: the TSC, and how fast it runs. The rate comes from CPUID
+ * (0x15, 0x16, Xen's leaf base+3), each claim bounded to 1 MHz..10 GHz
+ * (smp/tsc_rate.c); without a plausible one, 5 GHz is assumed: then a wait lasts
  * at least as long as asked on any TSC up to 5 GHz, longer on a slower one.
  */
 #include "arch/x86/cpu.h"
+#include "lib/console.h"
 #include "smp/cpu.h"
+#include "smp/tsc_rate.h"
 #include "xen/xen.h"
-
-#define ASSUMED_TICKS_PER_MS 5000000ull
 
 static uint64_t per_ms;
 static const char *per_ms_source;
 
 static uint64_t detect(const char **src)
 {
-	uint32_t max = cpuid(0).eax;
+	struct smp_tsc_leaves l = { .max_leaf = cpuid(0).eax };
+	char warn[160];
+	uint64_t r;
 
-	if (max >= 0x15) {
-		struct cpuid_regs r = cpuid(0x15);
+	if (l.max_leaf >= 0x15) {
+		struct cpuid_regs q = cpuid(0x15);
 
-		if (r.eax && r.ebx && r.ecx) {
-			*src = "CPUID 0x15";
-			return (uint64_t)r.ecx * r.ebx / r.eax / 1000;
-		}
+		l.l15_eax = q.eax;
+		l.l15_ebx = q.ebx;
+		l.l15_ecx = q.ecx;
 	}
-	if (max >= 0x16) {
-		struct cpuid_regs r = cpuid(0x16);
-
-		if (r.eax & 0xffff) {
-			*src = "CPUID 0x16";
-			return (uint64_t)(r.eax & 0xffff) * 1000;
-		}
-	}
+	if (l.max_leaf >= 0x16)
+		l.l16_eax = cpuid(0x16).eax;
 	if (xen_state.present && xen_state.cpuid.max_leaf >= xen_state.cpuid.base + 3) {
-		struct cpuid_regs r = cpuid_count(xen_state.cpuid.base + 3, 0);
-
-		if (r.ecx) {
-			*src = "Xen CPUID leaf 3";
-			return r.ecx;
-		}
+		l.has_xen3 = true;
+		l.xen3_ecx = cpuid_count(xen_state.cpuid.base + 3, 0).ecx;
 	}
-	*src = "assumed 5 GHz";
-	return ASSUMED_TICKS_PER_MS;
+	r = smp_tsc_rate(&l, src, warn, sizeof(warn));
+	if (warn[0])
+		log_warn("cocoboot: smp: %s; using %s\n", warn, *src);
+	return r;
 }
 
 uint64_t smp_tsc_per_ms(const char **source)
 {
 	if (!per_ms)
 		per_ms = detect(&per_ms_source);
-	if (per_ms < 1000) { /* below 1 MHz: not a real TSC rate */
-		per_ms = ASSUMED_TICKS_PER_MS;
-		per_ms_source = "assumed 5 GHz (reported rate below 1 MHz)";
-	}
 	if (source)
 		*source = per_ms_source;
 	return per_ms;
