@@ -78,6 +78,8 @@ enum sim_lie {
 	SIM_LIE_MMIO_ONES, SIM_LIE_MMIO_APIC_ID_OTHER,
 	/* SNP AP creation, the guest's side (snpap: hv/snp_ap.c) */
 	SIM_LIE_AP_DESTROY_IGNORED,
+	/* CPUID through the GHCB (both protocols): vCPU 2 is told vCPU 1's APIC ID (docfix) */
+	SIM_LIE_CPUID_APIC_ID_DUP,
 	SIM_LIE_COUNT
 };
 

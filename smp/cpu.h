@@ -65,6 +65,7 @@ _Static_assert(offsetof(struct smp_cpu, state) == 12, "SMP_CPU_STATE");
 _Static_assert(offsetof(struct smp_cpu, stack_top) == 16, "SMP_CPU_STACK_TOP");
 _Static_assert(offsetof(struct smp_cpu, t_start) == 24, "SMP_CPU_T_START");
 _Static_assert(offsetof(struct smp_cpu, t_entry) == 32, "SMP_CPU_T_ENTRY");
+_Static_assert(SMP_STATE_STARTING == 1 && SMP_STATE_TRAMPOLINE == 2, "SMP_STATE_* of smp.inc");
 
 extern struct smp_cpu smp_cpus[SMP_MAX_CPUS];
 extern unsigned smp_nr_cpus; /* CPUs this boot brings up, the BSP included */

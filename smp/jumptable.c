@@ -156,7 +156,7 @@ static bool jt_start(unsigned first, unsigned last, char *err, size_t err_size)
 	return true;
 }
 
-/* Every AP found itself in the trampoline's table. */
+/* Every AP found itself in the trampoline's table, each entry claimed once. */
 static bool jt_check(unsigned n, char *err, size_t err_size)
 {
 	uint32_t last, stray = smp_tramp_strays(&last);
@@ -164,7 +164,8 @@ static bool jt_check(unsigned n, char *err, size_t err_size)
 	(void)n;
 	if (stray)
 		return smp_fail(BOOT_ERR_SMP_IDENTITY, err, err_size,
-			    "%u CPU(s) ran the trampoline with an APIC ID not in the MADT (last %#x)",
+			    "%u CPU(s) ran the trampoline with an APIC ID not in the MADT or taken by "
+			    "another CPU (last %#x)",
 			    stray, last);
 	return true;
 }
@@ -189,8 +190,8 @@ static unsigned jt_describe(unsigned i, char *buf, size_t size)
 
 	(void)i;
 	if (stray)
-		fmt_snprintf(buf, size, "; %u CPU(s) with an APIC ID not in the MADT ran the "
-			     "trampoline (last %#x)", stray, last);
+		fmt_snprintf(buf, size, "; %u CPU(s) with an APIC ID not in the MADT or taken by "
+			     "another CPU ran the trampoline (last %#x)", stray, last);
 	return stray ? BOOT_ERR_SMP_IDENTITY : 0;
 }
 

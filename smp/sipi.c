@@ -166,8 +166,8 @@ static bool sipi_start(unsigned first, unsigned last, char *err, size_t err_size
 	return true;
 }
 
-/* An AP whose APIC ID is not in the table ran the trampoline: the MADT or the
- * APIC lied about who is there. */
+/* An AP whose APIC ID is not in the table, or is one another AP already claimed, ran
+ * the trampoline: the MADT, the APIC or CPUID lied about who is there. */
 static bool sipi_check(unsigned n, char *err, size_t err_size)
 {
 	(void)n;
@@ -175,7 +175,8 @@ static bool sipi_check(unsigned n, char *err, size_t err_size)
 
 	if (stray) {
 		smp_fail_reason = BOOT_ERR_SMP_IDENTITY;
-		fmt_snprintf(err, err_size, "%u CPU(s) not in the MADT ran the trampoline (last APIC ID %#x)",
+		fmt_snprintf(err, err_size, "%u CPU(s) not in the MADT, or with an APIC ID another CPU took, ran the "
+			     "trampoline (last APIC ID %#x)",
 			     stray, last);
 		return false;
 	}

@@ -107,7 +107,7 @@ smp_tramp_pm32:
 	dec ecx
 	jmp .next
 .stray:
-	; An APIC ID we did not start: say so where the BSP looks, and stop.
+	; An APIC ID we did not start, or one already taken: say so where the BSP looks, and stop.
 	mov [ebp + OFF(smp_tramp_stray_id)], esi
 	lock inc dword [ebp + OFF(smp_tramp_nr_stray)]
 .halt:
@@ -115,8 +115,14 @@ smp_tramp_pm32:
 	hlt
 	jmp .halt
 .found:
+	; Claim the entry: only a CPU the BSP started (state STARTING) and only once. A second
+	; CPU with the same APIC ID (the hypervisor answers the CPUID above) would otherwise
+	; run on the first one's stack; it is reported as a stray instead (reason 0x22).
 	mov edi, [edx + 4]                   ; struct smp_cpu * (below 4 GiB: the image)
-	mov dword [edi + SMP_CPU_STATE], SMP_STATE_TRAMPOLINE
+	mov eax, SMP_STATE_STARTING
+	mov ecx, SMP_STATE_TRAMPOLINE
+	lock cmpxchg [edi + SMP_CPU_STATE], ecx
+	jne .stray
 	mov eax, [ebp + OFF(smp_tramp_cr4)]
 	mov cr4, eax
 	mov eax, [ebp + OFF(smp_tramp_cr3)]

@@ -37,7 +37,8 @@ extern const uint8_t __image_start[], __image_end[];
 
 /* facts §1.1: bits whose meaning a guest must implement (Linux SNP_FEATURES_IMPL_REQ: 3-7,
  * 10-13, 15, 16, 18, 19-22 and all reserved bits from 24), and those cocoboot implements:
- * DebugSwap (DR7 then raises no #VC, which cocoboot only answers from its own copy). The
+ * DebugSwap (DR7 then raises no #VC, which cocoboot only answers from its own copy) and
+ * Secure AVIC (apic/savic.c, docs/abi.md §12). The
  * others of 8-23 (PreventHostIBS, BTB isolation, IBS virtualization, SMT protection, IBPB on
  * entry) ask nothing of the guest. */
 #define SNP_FEAT_IMPL_REQ (0x7800ull | (1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 6) | \

@@ -216,6 +216,15 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 		out[3] &= ~(1u << 29);
 	if (leaf == 1 && sim_lie(s, SIM_LIE_CPUID_NO_HV))
 		out[2] &= ~(1u << 31);
+	/* Two vCPUs with one APIC ID: vCPU 2 is told vCPU 1's (the guest's only source of its
+	 * own ID under SEV-ES is the hypervisor) */
+	if (via_ghcb && id == 2 && (leaf == 1 || leaf == 0xb) &&
+	    sim_lie(s, SIM_LIE_CPUID_APIC_ID_DUP)) {
+		if (leaf == 1)
+			out[1] = (out[1] & 0x00ffffffu) | (s->vcpu[1].apic_id << 24);
+		else
+			out[3] = s->vcpu[1].apic_id;
+	}
 	if (via_ghcb && sim_lie(s, SIM_LIE_GHCB_GARBAGE_CPUID))
 		out[0] = out[1] = out[2] = out[3] = 0xffffffffu;
 }

@@ -103,6 +103,7 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_MMIO_ONES]            = { "mmio-ones", G, "GHCB MMIO read answers: every byte 0xff" },
 	[SIM_LIE_MMIO_APIC_ID_OTHER]   = { "mmio-apic-id-other", G, "GHCB MMIO read of the xAPIC ID register answers the next vCPU's APIC ID" },
 	[SIM_LIE_AP_DESTROY_IGNORED]   = { "ap-destroy-ignored", G, "SNP AP destroy answered 0, but the vCPU keeps running from its VMSA" },
+	[SIM_LIE_CPUID_APIC_ID_DUP]    = { "cpuid-apic-id-dup", G, "CPUID 1 EBX[31:24] and 0xB EDX asked by vCPU 2 through the GHCB answer vCPU 1's APIC ID" },
 };
 
 #undef L
