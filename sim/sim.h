@@ -80,6 +80,9 @@ enum sim_lie {
 	SIM_LIE_AP_DESTROY_IGNORED,
 	/* CPUID through the GHCB (both protocols): vCPU 2 is told vCPU 1's APIC ID (docfix) */
 	SIM_LIE_CPUID_APIC_ID_DUP,
+	/* SNP: hypervisor features without AP creation, a RAM page validated at launch
+	 * (snpgaps) */
+	SIM_LIE_HV_FEATURES_NO_AP_CREATE, SIM_LIE_LAUNCH_EXTRA_PAGE,
 	SIM_LIE_COUNT
 };
 

@@ -18,6 +18,9 @@
  *     docs/abi.md §9.4: image pages (but the CPUID and secrets pages), modules when measured,
  *     the start_info blob, the CPUID page, the secrets page, one VMSA per vCPU.
  * --lie=cpuid-page-missing: the VMM gives no CPUID page (its GPA stays a zero image page).
+ * --lie=launch-extra-page: the VMM adds one RAM page outside everything it loaded to the
+ * launch (extra_page: measured after the start_info blob, private and validated as every
+ * launch page), which the guest will find already validated when it validates its RAM.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -161,6 +164,16 @@ static void fill_secrets(struct sim *s, uint8_t *pg)
 	}
 }
 
+/* --lie=launch-extra-page: the second 4 KiB page of the 2 MiB range 2 MiB above the first
+ * 2 MiB boundary past everything loaded (inside a whole 2 MiB range the guest validates,
+ * not at its start); 0 when that is not RAM. */
+static uint64_t extra_page(struct sim *s)
+{
+	uint64_t gpa = ((s->launch_end + 0x1fffff) & ~0x1fffffull) + 0x200000 + 0x1000;
+
+	return sim_mem_is_ram(s, gpa, 4096) ? gpa : 0;
+}
+
 int sim_snp_launch(struct sim *s)
 {
 	struct sim_launch *l = &s->launch;
@@ -211,6 +224,9 @@ int sim_snp_launch(struct sim *s)
 			sim_rmp_psc(s, g, true, false);
 	}
 	validate_range(s, s->start_info_gpa, s->launch_end);
+	uint64_t extra = sim_lie(s, SIM_LIE_LAUNCH_EXTRA_PAGE) ? extra_page(s) : 0;
+	if (extra)
+		validate_range(s, extra, extra + 4096);
 
 	/* the digest, in launch order (docs/abi.md §9.4) */
 	ld_snp_begin(&d);
@@ -222,6 +238,8 @@ int sim_snp_launch(struct sim *s)
 	a = page_down(s->start_info_gpa);
 	b = page_up(s->launch_end);
 	ld_snp_normal(&d, a, s->ram + a, b - a, 0, 0);
+	if (extra)
+		ld_snp_normal(&d, extra, s->ram + extra, 4096, 0, 0);
 	if (s->fwmem) /* more than one vCPU: ACPI tables, bring-up region (fw/bringup.c) */
 		ld_snp_normal(&d, s->fwmem_gpa, s->fwmem, s->fwmem_size, 0, 0);
 	ld_snp_tail(&d, cpuid, l->secrets_gpa, s->nr_vcpus, s->entry, s->start_info_gpa,

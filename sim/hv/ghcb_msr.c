@@ -29,6 +29,8 @@ uint64_t sim_hv_features(struct sim *s)
 {
 	if (s->cfg.mode != SIM_MODE_SEV_SNP || sim_lie(s, SIM_LIE_HV_FEATURES_NONE))
 		return 0;
+	if (sim_lie(s, SIM_LIE_HV_FEATURES_NO_AP_CREATE))
+		return SIM_HV_FT_SNP; /* a hypervisor without AP creation (docs/abi.md §13) */
 	return SIM_HV_FT_SNP | SIM_HV_FT_SNP_AP_CREATION;
 }
 

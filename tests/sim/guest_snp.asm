@@ -520,8 +520,11 @@ long_entry:
 	call nl
 	cmp byte [action], 'b'
 	je .ap_novmsa
+	cmp byte [action], 'n'
+	je .vmsa
 	cmp byte [action], 'c'
 	jne .done
+.vmsa:
 	mov rax, PAGE_8M + 0x2000
 	xor ecx, ecx
 	mov edx, 1
@@ -556,9 +559,35 @@ long_entry:
 .create:
 	mov r8d, 1
 	mov rsi, (2 << 32) | 1
-	mov rdx, PAGE_8M + 0x2000
+	cmp byte [action], 'n'
+	jne .req
+	mov rsi, (2 << 32) | 0        ; request 0: create on INIT
+.req:	mov rdx, PAGE_8M + 0x2000
 	call ap_call
 	call nl
+	cmp byte [action], 'n'
+	jne .waitup
+	; n: the AP must not run before its INIT (a bounded wait: the flag stays 0), then
+	; x2APIC on (GHCB MSR events: IA32_APIC_BASE |= EXTD) and INIT (assert) to APIC ID 2
+	mov rsi, s_apinit
+	call puts
+	mov ecx, 50000                ; 200,000 instructions: 10 of the longest scheduler slices
+.idle:	cmp dword [ap_flag], 0
+	jne .early
+	pause
+	loop .idle
+.early:	mov eax, [ap_flag]
+	call hex
+	mov ecx, 0x1b
+	mov rax, 0xfee00000 | (1 << 11) | (1 << 10) | (1 << 8)
+	xor edx, edx
+	call msr_write_ghcb
+	mov ecx, 0x830                ; x2APIC ICR: INIT, level assert, physical, APIC ID 2
+	mov eax, (5 << 8) | (1 << 14)
+	mov edx, 2
+	call msr_write_ghcb
+	call nl
+.waitup:
 	mov rsi, s_apup               ; the AP says it ran (bounded wait)
 	call puts
 	mov ecx, 10000000
@@ -674,6 +703,25 @@ ap_call:
 	pop rdx
 	ret
 
+; ecx = MSR, edx:eax = value: a WRMSR through the GHCB (exit 0x7C, exit_info_1 = 1);
+; prints sw_exit_info_1
+msr_write_ghcb:
+	mov [ghcb_page + 0x308], rcx  ; RCX
+	mov [ghcb_page + 0x1f8], rax  ; RAX
+	mov [ghcb_page + 0x310], rdx  ; RDX
+	mov ecx, 97
+	call valid
+	mov ecx, 63
+	call valid
+	mov ecx, 98
+	call valid
+	mov edi, 0x7c
+	mov esi, 1
+	xor edx, edx
+	call ghcb_call_raw
+	mov rax, [ghcb_page + 0x398]
+	jmp hex
+
 psc_call:
 	mov rax, ghcb_page + 0x800
 	mov [ghcb_page + 0x3a8], rax  ; sw_scratch
@@ -742,6 +790,7 @@ s_hvft:   db "hvft", 0
 s_rmpadj: db "rmpadjust", 0
 s_ap:     db "apcreate", 0
 s_apup:   db "apup", 0
+s_apinit: db "apinit", 0
 
 section .bss
 alignb 4096

@@ -4,7 +4,7 @@
 guest (tests/sim/guest_snp.asm) that prints what it saw: PVALIDATE return codes and CF, the
 RMP's 2 MiB and 4 KiB entries, #VC 0x404, page state changes through the MSR protocol and the
 GHCB (KVM's rules, partial progress), GHCB registration, hypervisor features, RMPADJUST and
-the checks KVM makes on SNP AP creation; then the SNP lies as this guest sees them."""
+the checks KVM makes on SNP AP creation (create, create on INIT, destroy); then the SNP lies as this guest sees them."""
 import os
 import subprocess
 import sys
@@ -110,6 +110,15 @@ t.ok(words(r, "apup") == [0xa9] and r["reason_code"] == 0x7F and (r["vcpu_instru
      and (r["snp"] or {}).get("ap_create") == 1,
      "AP creation of a VMSA page that RMPADJUST marked, in the AP bring-up state (32-bit, paging "
      "off): vCPU 1 runs from it and writes the flag its BSP waits for", r)
+
+r = Run(["--mode=sev-snp", "--vcpus=2", "--cmdline=n", g])
+ap = ((r["smp"] or {}).get("vcpu") or [{}, {}])[1]
+t.ok(words(r, "apinit") == [0, 0, 0] and words(r, "apup") == [0xa9] and r["reason_code"] == 0x7F
+     and ap.get("inits") == 1 and ap.get("starts") == 1 and ap.get("started_by") == "snp-ap-create"
+     and (r["snp"] or {}).get("ap_create") == 1,
+     "AP creation request 0 (create on INIT) of the same VMSA: accepted, and vCPU 1 does not run "
+     "for 200,000 instructions (10 of the longest scheduler slices); the INIT IPI the BSP then "
+     "sends (x2APIC ICR through GHCB MSR events, both answered 0) starts it from the VMSA, once", r)
 
 # The handoff checker's SNP checks (check/snp_handoff.c): a Linux-like handoff by the guest.
 def snp_checks(r):

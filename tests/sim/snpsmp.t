@@ -13,6 +13,8 @@
 - the checker catches a guest that keeps an AP's VMSA (cocoboot.fault=snp-vmsa-kept);
 - smp.method=snp is the platform's choice under SNP, smp.method=page is refused there, and
   smp.method=snp is refused outside SNP; smp=1 validates everything on the boot CPU;
+- a hypervisor whose features lack AP creation (bit 1) gets a one-CPU boot with the reason
+  logged, and a green handoff with the unstarted vCPU;
 - a few scheduler seeds lose no AP.
 The lies about AP creation (ap-create-refused, ap-never-up, ap-destroy-ignored) are rows of
 docs/lies.md, run by tests/sim/lies.t. Runs sevsim-fast (every RAM page is validated).
@@ -152,6 +154,21 @@ t.ok(r["result"] == "shutdown" and any("smp.method=snp: needs SEV-SNP" in x for 
 r = boot([], cmdline="smp=1")
 t.ok(r["result"] == "shutdown" and all_validated(r) and not spread(r, 4) and all(not a["starts"] for a in aps(r)),
      "smp=1 under SNP: no AP started, the boot CPU validates all RAM alone", r)
+
+# ---- a hypervisor without AP creation (feature bit 1; docs/abi.md §13) ----------------------
+if os.path.exists(UKT):
+    r = Run([SNP, "--vcpus=2", "--lie=hv-features-no-ap-create", "--check-handoff", f"--module={UKT}", IMG])
+    smp = r["smp"] or {}
+    t.ok(handoff_ok(r, "pvh") and all_validated(r, 0) and smp.get("aps_started") == 0
+         and smp.get("ap_start_requests") == 0 and (r["lie_hits"] or {}).get("hv-features-no-ap-create") == 1
+         and "cocoboot: smp: running on the boot CPU only: SEV-SNP: the hypervisor does not offer AP "
+             "creation (feature bit 1)" in r.lines,
+         "2 vCPUs, hypervisor features with SNP (bit 0) but not AP creation (bit 1): cocoboot says so, "
+         "starts no AP (no AP creation request), validates all RAM itself and hands ukt over with "
+         "every check true (the never-started vCPU 1 passes aps_parked)", r)
+else:
+    print(f"ok {t.n + 1} # SKIP {UKT} not built")
+    t.n += 1
 
 # ---- scheduler seeds -------------------------------------------------------------------------
 for seed in (11, 23, 42):
