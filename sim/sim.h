@@ -83,6 +83,8 @@ enum sim_lie {
 	/* SNP: hypervisor features without AP creation, a RAM page validated at launch
 	 * (snpgaps) */
 	SIM_LIE_HV_FEATURES_NO_AP_CREATE, SIM_LIE_LAUNCH_EXTRA_PAGE,
+	/* Secure AVIC: IA32_APIC_BASE read says xAPIC mode (snpgaps) */
+	SIM_LIE_SAVIC_APIC_BASE_XAPIC,
 	SIM_LIE_COUNT
 };
 

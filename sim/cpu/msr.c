@@ -147,6 +147,8 @@ bool sim_msr_hv_read(struct sim_vcpu *v, uint32_t msr, uint64_t *val)
 	case 0x1bu: /* APIC_BASE: 0xFEE00000, enabled, BSP flag on vCPU 0; x2APIC from reset
 		     * under Secure AVIC, which has no xAPIC (facts §8.2; apic/lapic.c) */
 		*val = v->apic_base;
+		if (v->sim->cfg.savic && sim_lie(v->sim, SIM_LIE_SAVIC_APIC_BASE_XAPIC))
+			*val &= ~(1ull << 10); /* EXTD: the hypervisor claims xAPIC mode */
 		return true;
 	case 0x10u: /* TSC */
 		*val = sim_tsc(v->sim);

@@ -105,6 +105,7 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_AP_DESTROY_IGNORED]   = { "ap-destroy-ignored", G, "SNP AP destroy answered 0, but the vCPU keeps running from its VMSA" },
 	[SIM_LIE_CPUID_APIC_ID_DUP]    = { "cpuid-apic-id-dup", G, "CPUID 1 EBX[31:24] and 0xB EDX asked by vCPU 2 through the GHCB answer vCPU 1's APIC ID" },
 	[SIM_LIE_HV_FEATURES_NO_AP_CREATE] = { "hv-features-no-ap-create", G, "hypervisor features (0x081, NAE 0x8000FFFD) report SNP (bit 0) without AP creation (bit 1)" },
+	[SIM_LIE_SAVIC_APIC_BASE_XAPIC] = { "savic-apic-base-xapic", G, "Secure AVIC: the IA32_APIC_BASE read answers x2APIC mode off (EXTD clear)" },
 	[SIM_LIE_LAUNCH_EXTRA_PAGE]    = { "launch-extra-page", L, "SNP launch: one more RAM page, outside the image, measured and validated (LAUNCH_UPDATE)" },
 };
 

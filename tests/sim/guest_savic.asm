@@ -21,6 +21,8 @@
 ;      PONG (0x41) (one at a time: IPIs of one vector pending together coalesce)
 ;   m  NMI ping: an NMI IPI to each other vCPU in turn, which answers PONG
 ;   o  priority: self IPIs 0x35 0x81 0x52 0x8f held with IF=0, TPR 0x60, then TPR 0
+;   q  the same order for IPIs from another vCPU: with IF=0 and TPR 0x60 vCPU 0 asks vCPU 1
+;      (BURST, 0x43) to send it 0x35 0x81 0x52 0x8f, waits until it has, then as in o
 ;   e  EOI: edge 0x50, level 0x51 (series' EOI), level 0x52 by WRMSR EOI (#VC 0x402)
 ;   t  timer: one-shot, then periodic x3 (LVTT 0x30)
 ;   h  tear Secure AVIC down on every vCPU, then leave the image (--check-handoff)
@@ -50,6 +52,7 @@ VEC_TIMER   equ 0x30
 VEC_PING    equ 0x40
 VEC_PONG    equ 0x41
 VEC_WAKE    equ 0x42
+VEC_BURST   equ 0x43
 MSR_APIC_BASE equ 0x1b
 MSR_TPR     equ 0x808
 MSR_EOI     equ 0x80b
@@ -570,6 +573,8 @@ bsp_main:
 	je act_nmi
 	cmp al, 'o'
 	je act_order
+	cmp al, 'q'
+	je act_order_ipi
 	cmp al, 'e'
 	je act_eoi
 	cmp al, 't'
@@ -710,6 +715,31 @@ act_order:
 	mov ecx, MSR_TPR
 	mov eax, 0x60
 	wrmsr
+	lea rbx, [r15 + PC_LOGN]
+	mov eax, 2
+	call wait_ge
+	mov ecx, MSR_TPR
+	xor eax, eax
+	xor edx, edx
+	wrmsr
+	mov eax, 4
+	call wait_ge
+	jmp report
+
+; q: the four vectors come from vCPU 1 (its BURST handler, int_common) while vCPU 0 holds
+; IF=0 and TPR 0x60; then the same two waits as o
+act_order_ipi:
+	cli
+	mov ecx, MSR_TPR
+	mov eax, 0x60
+	xor edx, edx
+	wrmsr
+	mov edi, 1
+	mov esi, VEC_BURST
+	call send_ipi
+.sent:	pause
+	cmp dword [burst], 1
+	jb .sent
 	lea rbx, [r15 + PC_LOGN]
 	mov eax, 2
 	call wait_ge
@@ -1160,7 +1190,20 @@ int_common:
 	xor edx, edx
 	wrmsr
 	jmp .out
-.n4:	cmp eax, VEC_WAKE
+.n4:	cmp eax, VEC_BURST
+	jne .n5
+	xor edi, edi                  ; to vCPU 0, which holds them with IF=0 (action q)
+	mov esi, 0x35
+	call send_ipi
+	mov esi, 0x81
+	call send_ipi
+	mov esi, 0x52
+	call send_ipi
+	mov esi, 0x8f
+	call send_ipi
+	lock inc dword [burst]
+	jmp .eoi
+.n5:	cmp eax, VEC_WAKE
 	je .eoi
 	cmp eax, 0x35
 	je .eoi
@@ -1221,3 +1264,4 @@ pongs:	resd 1
 stray:	resd 1
 teardown: resd 1
 torn:	resd 1
+burst:	resd 1

@@ -86,6 +86,8 @@ jobs = {
     "no_vnmi_fixed": lambda: created("p2n", 2),
     "order": lambda: run("o"),
     "order_plain": lambda: run("o", savic=False),
+    "order_ipi": lambda: run("q", 2),
+    "order_ipi_plain": lambda: run("q", 2, savic=False),
     "eoi": lambda: run("e"),
     "timer": lambda: run("t"),
     "timer_plain": lambda: run("t", savic=False),
@@ -179,6 +181,17 @@ for k, mode in (("order", "Secure AVIC"), ("order_plain", "emulated x2APIC")):
     t.ok(ok_end(r) and fields(r).get("order") == "8f,81,52,35",
          "%s: self IPIs 0x35 0x81 0x52 0x8f held with IF=0 and TPR 0x60: 0x8f then 0x81 when IF=1, "
          "0x52 then 0x35 only after TPR 0 (highest first, PPR respected)" % mode, r)
+for k, mode in (("order_ipi", "Secure AVIC"), ("order_ipi_plain", "emulated x2APIC")):
+    r = res[k]
+    t.ok(ok_end(r) and fields(r).get("order") == "8f,81,52,35" and fields(r).get("stray") == "0",
+         "%s: the same four vectors as IPIs from vCPU 1 (IRR write + ICR notification each), sent while "
+         "vCPU 0 holds IF=0 and TPR 0x60: taken 0x8f, 0x81, then 0x52, 0x35 after TPR 0" % mode, r)
+r = res["order_ipi"]
+a = r["apic"] or {}
+t.ok(a.get("ipis_sent") == 5 and a.get("by_vector") == {"53": 1, "67": 1, "82": 1, "129": 1, "143": 1}
+     and a.get("self_ipis") == 0,
+     "... 5 ICR notifications (the request to vCPU 1 and its four IPIs), each vector delivered once, "
+     "no self IPI", r)
 r = res["order"]
 t.ok((r["apic"] or {}).get("self_ipis") == 4 and r["vc_by_code"] == {"0x7c": 2},
      "Secure AVIC: SELF_IPI and TPR writes are accelerated (the only MSR #VCs: APIC_BASE and the APIC ID "

@@ -4,7 +4,8 @@
 guest (tests/sim/guest_snp.asm) that prints what it saw: PVALIDATE return codes and CF, the
 RMP's 2 MiB and 4 KiB entries, #VC 0x404, page state changes through the MSR protocol and the
 GHCB (KVM's rules, partial progress), GHCB registration, hypervisor features, RMPADJUST and
-the checks KVM makes on SNP AP creation (create, create on INIT, destroy); then the SNP lies as this guest sees them."""
+the checks KVM makes on SNP AP creation (create, create on INIT with the INIT IPI that starts
+the AP, destroy); then the SNP lies as this guest sees them."""
 import os
 import subprocess
 import sys
