@@ -14,7 +14,8 @@
   (0x35), progress it did not make (0x36), GHCB registration answered with another GPA (0x30),
   no CPUID page (0x39), CPUID answers contradicting the page (0x3a), a C-bit in the SEV
   information other than the CPUID page's (0x3b), hypervisor features without SNP (0x3e), a
-  validated page taken back (found before the handoff: 0x3f); SEV
+  validated page taken back (found before the handoff: 0x3f), a RAM page validated at launch
+  outside the image (PVALIDATE "no change" after a 2 MiB size mismatch: 0x38); SEV
   features cocoboot does not implement end with the GHCB specification's reason set 0 code 2,
   the bits named on the console first; DebugSwap, which asks nothing of cocoboot, boots;
 - payloads: the unikernel (ukt) is handed over in the PVH state with every check true and runs
@@ -135,6 +136,17 @@ for arg, code, what in lies:
     name = arg.split("=")[1]
     t.ok(term(r, code) and (r["lie_hits"] or {}).get(name, 0) >= 1,
          f"{what} ({arg}): the guest ends with reason 0xC:{code:#x}", r)
+
+# A page validated before cocoboot validates it (docs/lies.md launch-extra-page): the 2 MiB
+# PVALIDATE of its range fails with FAIL_SIZEMISMATCH (its 4 KiB RMP entry), the 4 KiB retry of
+# the page itself reports "no change": a double validation, fatal.
+r = Run([SNP, "--lie=launch-extra-page", IMG])
+s = snp(r)
+t.ok(term(r, 0x38) and s.get("pvalidate_failed") == 1 and s.get("pvalidate_cf") == 1
+     and "validating RAM: page 0x401000" in r.console and r["launch"]["snp_pages"] == Run([SNP, IMG])["launch"]["snp_pages"] + 1,
+     "a RAM page measured and validated at launch outside the image (--lie=launch-extra-page, one more "
+     "launch page): one 2 MiB PVALIDATE fails with FAIL_SIZEMISMATCH, the 4 KiB retry reports CF = 1 on "
+     "that page; the boot ends with 0xC:0x38 naming page 0x401000", r)
 
 r = Run([SNP, "--sev-features=0x2", IMG])
 t.ok(term(r, 2, 0) and "bits 3 (vTOM)" in r.console,
