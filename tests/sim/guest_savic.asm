@@ -715,6 +715,8 @@ act_order:
 	mov ecx, MSR_TPR
 	mov eax, 0x60
 	wrmsr
+; o, q: with TPR 0x60 the two vectors above it, then TPR 0 and the other two
+order_waits:
 	lea rbx, [r15 + PC_LOGN]
 	mov eax, 2
 	call wait_ge
@@ -740,16 +742,7 @@ act_order_ipi:
 .sent:	pause
 	cmp dword [burst], 1
 	jb .sent
-	lea rbx, [r15 + PC_LOGN]
-	mov eax, 2
-	call wait_ge
-	mov ecx, MSR_TPR
-	xor eax, eax
-	xor edx, edx
-	wrmsr
-	mov eax, 4
-	call wait_ge
-	jmp report
+	jmp order_waits
 
 act_eoi:
 	cli

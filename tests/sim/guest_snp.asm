@@ -572,12 +572,7 @@ long_entry:
 	mov rsi, s_apinit
 	call puts
 	mov ecx, 50000                ; 200,000 instructions: 10 of the longest scheduler slices
-.idle:	cmp dword [ap_flag], 0
-	jne .early
-	pause
-	loop .idle
-.early:	mov eax, [ap_flag]
-	call hex
+	call wait_ap
 	mov ecx, 0x1b
 	mov rax, 0xfee00000 | (1 << 11) | (1 << 10) | (1 << 8)
 	xor edx, edx
@@ -591,12 +586,7 @@ long_entry:
 	mov rsi, s_apup               ; the AP says it ran (bounded wait)
 	call puts
 	mov ecx, 10000000
-.wait:	cmp dword [ap_flag], 0
-	jne .up
-	pause
-	loop .wait
-.up:	mov eax, [ap_flag]
-	call hex
+	call wait_ap
 	call nl
 .done:	TERM 0x7f
 
@@ -702,6 +692,15 @@ ap_call:
 	pop rsi
 	pop rdx
 	ret
+
+; wait at most ecx rounds for the AP's flag; prints it
+wait_ap:
+	cmp dword [ap_flag], 0
+	jne .up
+	pause
+	loop wait_ap
+.up:	mov eax, [ap_flag]
+	jmp hex
 
 ; ecx = MSR, edx:eax = value: a WRMSR through the GHCB (exit 0x7C, exit_info_1 = 1);
 ; prints sw_exit_info_1
