@@ -25,7 +25,7 @@
   SEV features (DebugSwap, Secure AVIC through --savic), RAM sizes below, just above and
   far above the 4 GiB hole, APs in the reset state with a CPU signature (--hv=kvm
   --cpu-sig); both refuse SEV features outside sev-snp, and the tool refuses reset-state
-  APs without --cpu-sig (their EDX is the CPU signature);
+  APs without --cpu-sig (their EDX is the CPU signature); the C-bit changes nothing measured;
 - the RAM size changes no measured page but the start_info blob's (its memory map);
 - with --kernel-hashes the measured pages do not depend on the payload's size;
 - Debian's Linux as one bundle with --kernel-hashes in sev-es and sev-snp (sevsim-fast):
@@ -204,6 +204,13 @@ with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
          and "sev-snp" in e2.get("error", "") and "--cpu-sig" in e3.get("error", ""),
          "SEV features outside sev-snp are refused by sevsim and the tool alike; reset-state APs without "
          "--cpu-sig are refused by the tool (no silent EDX)", r)
+    # the C-bit is in no measured byte (not in a VMSA; SNP measures the CPUID page, whose leaf
+    # 0x8000001F names it, by type without contents): launches that differ only in it agree
+    c47, c51 = (Run(["--mode=sev-snp", "--vcpus=2", f"--cbit={c}", "--max-insns=1", GSNP]) for c in (47, 51))
+    t.ok(c47["cbit"] == 47 and c51["cbit"] == 51 and c47["launch"] == c51["launch"]
+         == tool(["--mode=sev-snp", "--vcpus=2", GSNP]),
+         "sev-snp launches with the C-bit at 47 and at 51 have the same launch object, the tool's "
+         "(the C-bit is no input of the digest)", c51)
     dumps = {}
     for mem in (128 << 20, 6 << 30):
         tool(["--mode=sev-snp", "--vcpus=2", f"--mem={mem}", f"--dump-pages={d}/{mem}.dump", GSNP])
