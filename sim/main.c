@@ -10,6 +10,7 @@
  *                [--cache=coherent|incoherent] [--kernel-hashes]
  *                [--psc-max=N] [--sev-features=X]   (SNP, docs/sevsim.md "SNP")
  *                [--savic] [--test-start-all-vcpus]   (Secure AVIC)
+ *                [--cpu-sig=X|F/M/S] [--dump-pages=FILE]   (launch measurement, abi.md §9.4)
  *                [--run-payload-until=linux-kernel-entry]
  *                [--hv=xen|kvm] [--bringup-page=on|off] [--acpi] KERNEL.elf
  *
@@ -26,6 +27,7 @@
 #include <time.h>
 
 #include "sim/sim.h"
+#include "sim/fw/launch_digest.h"
 
 #define DEFAULT_MEM       (128ull << 20)
 #define MAX_MEM           (64ull << 30)   /* RAM above SIM_LOWMEM_MAX goes above 4 GiB */
@@ -91,6 +93,7 @@ static void usage(FILE *f)
 		"              [--run-payload-until=linux-kernel-entry]\n"
 		"              [--hv=xen|kvm] [--bringup-page=on|off] [--acpi]\n"
 		"              [--savic] [--test-start-all-vcpus]\n"
+		"              [--cpu-sig=X|FAMILY/MODEL/STEPPING] [--dump-pages=FILE]\n"
 		"              KERNEL.elf\n"
 		"       sevsim --list-lies   (the attacks --lie knows: name, clock, what it does)\n"
 		"See docs/sevsim.md.\n");
@@ -292,6 +295,17 @@ static int parse_args(int argc, char **argv)
 					 c->sev_features);
 				return -1;
 			}
+		} else if (OPT("--cpu-sig")) {          /* fw/launch_digest.c, cpu/cpuid.c */
+			const char *why;
+			NEED_VAL();
+			if (ld_cpu_sig_parse(val, &c->cpu_sig, &why) < 0) {
+				sim_fail(&sim, "--cpu-sig: '%s' %s", val, why);
+				return -1;
+			}
+			c->cpu_sig_set = true;
+		} else if (OPT("--dump-pages")) {       /* fw/measure.c, fw/snp_launch.c */
+			NEED_VAL();
+			c->dump_pages = val;
 		} else if (OPT("--check-handoff")) {
 			c->check_handoff = true;
 		} else if (OPT("--run-payload-until")) {
@@ -329,6 +343,13 @@ static int parse_args(int argc, char **argv)
 	}
 	if (c->savic && c->mode != SIM_MODE_SEV_SNP) {
 		sim_fail(&sim, "--savic: Secure AVIC is an SEV-SNP feature (needs --mode=sev-snp)");
+		return -1;
+	}
+	if (c->sev_features && c->mode != SIM_MODE_SEV_SNP) {
+		/* sevsim's SEV_STATUS carries features only under SNP (cpu/msr.c), so an SEV-ES
+		 * launch with them would measure VMSAs the guest's SEV_STATUS contradicts */
+		sim_fail(&sim, "--sev-features: %#" PRIx64 " needs --mode=sev-snp (sevsim models "
+			 "SEV_FEATURES under SNP only)", c->sev_features);
 		return -1;
 	}
 	if (c->savic)

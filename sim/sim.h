@@ -156,6 +156,10 @@ struct sim_config {
 	/* SNP (snpsim) */
 	unsigned psc_max;            /* --psc-max=N: PSC entries done per NAE call (0: all) */
 	uint64_t sev_features;       /* --sev-features=X: SEV_FEATURES of the launch VMSAs */
+	/* the launch measurement (fw/measure.c, docs/abi.md §9.4) */
+	bool cpu_sig_set;            /* --cpu-sig=X|F/M/S: CPUID 1 EAX and the reset-state EDX */
+	uint32_t cpu_sig;
+	const char *dump_pages;      /* --dump-pages=FILE: every measured page, launch order */
 };
 
 /* The launch measurement (fw/measure.c, docs/abi.md §9.4). */
@@ -296,6 +300,7 @@ struct sim_vcpu_init {
 	uint64_t gdt_base;
 	uint16_t gdt_limit;
 };
+#define SIM_GPR_RDX 2
 #define SIM_GPR_RBX 3
 #define SIM_GPR_RSP 4
 #define SIM_GPR_RSI 6
@@ -549,6 +554,10 @@ bool sim_measure_place_module(struct sim *s, unsigned i, uint64_t gpa, const uin
 			      uint64_t len);
 /* fw/measure.c: fill the hashes table, compute the launch digest; 0 or -1 */
 int sim_measure_launch(struct sim *s);
+/* fw/measure.c: what this launch's VMSAs depend on; --dump-pages (NULL without it; -1 on error) */
+struct ld_vcpus;
+void sim_measure_vcpus(struct sim *s, uint64_t sev_features, struct ld_vcpus *c);
+int sim_measure_dump_open(struct sim *s, FILE **f);
 void sim_measure_json(const struct sim *s, FILE *f);
 
 /* mem/mem.c */
@@ -679,6 +688,8 @@ void sim_cpuid_probe(struct sim *s);
 /* view: 0 = the CPU's own answer (modes none/sev), 1 = the hypervisor's (GHCB) answer */
 void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, bool via_ghcb,
 	       uint32_t out[4]);
+/* the CPU signature (CPUID Fn0000_0001 EAX): --cpu-sig, else the CPU model's */
+uint32_t sim_cpu_sig(struct sim *s);
 
 /* cpu/msr.c */
 /* true if the CPU (Unicorn) itself holds this MSR */

@@ -4,10 +4,14 @@
  * guest, computed from the files a toolstack would load (docs/abi.md §9.4):
  *
  *   cocoboot-measure [--mode=sev|sev-es|sev-snp] [--vcpus=N] [--mem=BYTES] [--cmdline=TEXT]
- *                    [--module=FILE[,CMDLINE]]... [--kernel-hashes] [--sev-features=N]
+ *                    [--module=FILE[,CMDLINE]]... [--kernel-hashes] [--sev-features=N] [--savic]
+ *                    [--cpu-sig=X|FAMILY/MODEL/STEPPING] [--dump-pages=FILE]
  *                    [--write-elf=OUT.elf] [--hv=xen|kvm] [--bringup-page=on|off] cocoboot.elf
  *   (--hv and --bringup-page as sevsim's: with more than one vCPU the ACPI tables and,
- *   by default under Xen with SEV-ES, the AP bring-up region are launch memory too)
+ *   by default under Xen with SEV-ES, the AP bring-up region are launch memory too;
+ *   APs that start from the reset state instead have the CPU signature in EDX, which
+ *   --cpu-sig gives: required then. --mem above 0xFC000000 puts the rest above 4 GiB, as
+ *   sevsim and xl do. --dump-pages writes every measured page, docs/abi.md §9.4.)
  *
  * It loads the ELF's PT_LOAD segments (payload/elf.c validates them), fills the hashes
  * table from SHA-256 of the modules and command line (--kernel-hashes), lays out the
@@ -38,6 +42,9 @@ extern const uint8_t sim_ap_blob[], sim_ap_blob_end[]; /* sim/fw/ap_blob.asm */
 #define MODULE_CMDLINE_SLOT 1024
 #define SPECIAL_BASE 0xfeff8000ull
 #define SPECIAL_SIZE 0x8000ull
+#define LOWMEM_MAX 0xfc000000ull   /* RAM below 4 GiB ends here at most (sim/sim.h) */
+#define HIGH_BASE 0x100000000ull   /* the rest of RAM starts here */
+#define GPA_LIMIT (1ull << 48)     /* the guest-physical address width sevsim models */
 
 struct module {
 	const char *path, *cmdline;
@@ -130,7 +137,9 @@ int main(int argc, char **argv)
 	int bringup_page = -1; /* sevsim's --bringup-page default: on with Xen under SEV-ES */
 	unsigned vcpus = 1, nmod = 0;
 	uint64_t mem = 128ull << 20, sev_features = 0;
-	int kernel_hashes = 0;
+	int kernel_hashes = 0, savic = 0, cpu_sig_set = 0;
+	uint32_t cpu_sig = 0;
+	const char *dump_path = NULL, *why;
 	struct module mods[MAX_MODULES];
 
 	for (int i = 1; i < argc; i++) {
@@ -139,8 +148,14 @@ int main(int argc, char **argv)
 			mode = a + 7;
 		else if (!strncmp(a, "--vcpus=", 8))
 			vcpus = (unsigned)strtoul(a + 8, NULL, 0);
-		else if (!strncmp(a, "--mem=", 6))
-			mem = strtoull(a + 6, NULL, 0);
+		else if (!strncmp(a, "--mem=", 6)) {
+			char *end;
+			mem = strtoull(a + 6, &end, 0); /* K, M, G as sevsim's --mem */
+			unsigned sh = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+			if (end == a + 6 || (sh ? end[1] != 0 : *end != 0) || (sh && mem >> (64 - sh)))
+				die("--mem=%s: not BYTES[K|M|G]%s", a + 6, "");
+			mem <<= sh;
+		}
 		else if (!strncmp(a, "--cmdline=", 10))
 			cmdline = a + 10;
 		else if (!strncmp(a, "--sev-features=", 15))
@@ -153,6 +168,14 @@ int main(int argc, char **argv)
 			bringup_page = !strcmp(a + 15, "on");
 		else if (!strcmp(a, "--kernel-hashes"))
 			kernel_hashes = 1;
+		else if (!strcmp(a, "--savic"))
+			savic = 1;
+		else if (!strncmp(a, "--cpu-sig=", 10)) {
+			if (ld_cpu_sig_parse(a + 10, &cpu_sig, &why) < 0)
+				die("--cpu-sig=%s: %s", a + 10, why);
+			cpu_sig_set = 1;
+		} else if (!strncmp(a, "--dump-pages=", 13))
+			dump_path = a + 13;
 		else if (!strncmp(a, "--module=", 9)) {
 			if (nmod == MAX_MODULES)
 				die("%s%s", "at most 16 modules", "");
@@ -170,9 +193,17 @@ int main(int argc, char **argv)
 	int snp = !strcmp(mode, "sev-snp");
 	if (strcmp(mode, "sev") && strcmp(mode, "sev-es") && !snp)
 		die("--mode=%s: only sev, sev-es and sev-snp have a launch digest%s", mode, "");
-	if (vcpus < 1 || vcpus > 255 || mem < (2ull << 20) || (mem & 4095) || mem > 0xfc000000ull)
-		die("%s%s", "--vcpus must be 1..255, --mem a multiple of 4 KiB from 2 MiB to 0xFC000000",
-		    "");
+	if (vcpus < 1 || vcpus > 255 || mem < (2ull << 20) || (mem & 4095) ||
+	    mem > GPA_LIMIT - (HIGH_BASE - LOWMEM_MAX))
+		die("%s%s", "--vcpus must be 1..255, --mem a multiple of 4 KiB from 2 MiB (RAM beyond "
+		    "0xFC000000 goes above 4 GiB, up to 2^48)", "");
+	/* sevsim's SEV_STATUS has features only under SNP (sim/main.c): so here too */
+	if ((sev_features || savic) && !snp)
+		die("--sev-features/--savic need --mode=sev-snp%s%s", "", "");
+	if (sev_features >> 62)
+		die("--sev-features: bits above SEV_STATUS's%s%s", "", "");
+	if (savic)
+		sev_features |= SIM_SF_SECURE_AVIC;
 	if (strcmp(hv, "xen") && strcmp(hv, "kvm"))
 		die("--hv=%s: xen or kvm%s", hv, "");
 	/* more than one vCPU: ACPI tables, and the bring-up region (sevsim's rule) */
@@ -180,6 +211,10 @@ int main(int argc, char **argv)
 	bool page = vcpus > 1 && (bringup_page >= 0 ? bringup_page == 1 :
 				  !strcmp(hv, "xen") && strcmp(mode, "sev"));
 	ld_fwmem_layout(vcpus, vcpus > 1, page, &fw);
+	if (vcpus > 1 && !page && strcmp(mode, "sev") && !cpu_sig_set)
+		die("%s%s", "the APs start from the reset state (no bring-up region), whose EDX is the "
+		    "CPU signature (CPUID Fn0000_0001 EAX; KVM: the guest's CPUID): give --cpu-sig=X "
+		    "or FAMILY/MODEL/STEPPING", "");
 	if (kernel_hashes && nmod > 2)
 		die("%s%s", "--kernel-hashes: the table covers 2 modules (kernel, initrd)", "");
 
@@ -247,8 +282,10 @@ int main(int argc, char **argv)
 	uint64_t modcl_at = p;
 	p += (uint64_t)nmod * MODULE_CMDLINE_SLOT;
 	uint64_t mm_at = p;
-	unsigned nmm = 2 + (fw.acpi_size != 0) + (fw.bringup_size != 0);
-	p += (6u + nmm - 2) * sizeof(struct hvm_memmap_table_entry); /* sevsim: room for 3 lies */
+	unsigned high = mem > LOWMEM_MAX;
+	unsigned nmm = 2 + high + (fw.acpi_size != 0) + (fw.bringup_size != 0);
+	/* sevsim: 3 honest entries and room for 3 lies, the SMP entries after them */
+	p += (6u + (fw.acpi_size != 0) + (fw.bringup_size != 0)) * sizeof(struct hvm_memmap_table_entry);
 	uint64_t blob_len = page_up(p) - base;
 	uint8_t *blob = calloc(1, blob_len);
 	struct hvm_start_info si = {
@@ -269,11 +306,12 @@ int main(int argc, char **argv)
 		}
 		memcpy(blob + (mods_at - base) + i * sizeof(me), &me, sizeof(me));
 	}
-	struct hvm_memmap_table_entry mm[4] = {
-		{ .addr = 0, .size = mem, .type = XEN_HVM_MEMMAP_TYPE_RAM },
+	struct hvm_memmap_table_entry mm[5] = {
+		{ .addr = 0, .size = high ? LOWMEM_MAX : mem, .type = XEN_HVM_MEMMAP_TYPE_RAM },
 		{ .addr = SPECIAL_BASE, .size = SPECIAL_SIZE, .type = XEN_HVM_MEMMAP_TYPE_RESERVED },
+		{ .addr = HIGH_BASE, .size = mem - LOWMEM_MAX, .type = XEN_HVM_MEMMAP_TYPE_RAM },
 	};
-	unsigned k = 2;
+	unsigned k = 2 + high;
 	if (fw.acpi_size)
 		mm[k++] = (struct hvm_memmap_table_entry){ .addr = fw.acpi_gpa, .size = fw.acpi_size,
 							   .type = XEN_HVM_MEMMAP_TYPE_ACPI };
@@ -290,10 +328,17 @@ int main(int argc, char **argv)
 				 (size_t)(sim_ap_blob_end - sim_ap_blob));
 
 	/* SNP: the SHA-384 PAGE_INFO chain, in launch order (docs/abi.md §9.4) */
+	struct ld_vcpus vc = { .nr = vcpus, .entry = pl.entry, .start_info = base,
+			       .sev_features = (snp ? 1 : 0) | sev_features, .bringup = page,
+			       .cpu_sig = cpu_sig };
+	FILE *dump = NULL;
+	if (dump_path && !(dump = fopen(dump_path, "wb")))
+		die("%s: %s", dump_path, strerror(errno));
 	struct ld_snp sd;
 	char snp_digest[97] = "";
 	if (snp) {
 		ld_snp_begin(&sd);
+		sd.dump = dump;
 		ld_snp_normal(&sd, img_base, img, img_len, cpuid_gpa, secrets_gpa);
 		for (unsigned i = 0; i < nmod && !kernel_hashes; i++) {
 			uint8_t *padded = calloc(1, page_up(mods[i].len));
@@ -304,7 +349,7 @@ int main(int argc, char **argv)
 		ld_snp_normal(&sd, base, blob, blob_len, 0, 0);
 		if (fw.size) /* more than one vCPU: ACPI tables, bring-up region (row 4) */
 			ld_snp_normal(&sd, fw.gpa, fwmem, fw.size, 0, 0);
-		ld_snp_tail(&sd, cpuid_gpa, secrets_gpa, vcpus, pl.entry, base, 1 | sev_features, page);
+		ld_snp_tail(&sd, cpuid_gpa, secrets_gpa, &vc);
 		ld_snp_hex(&sd, snp_digest);
 	}
 
@@ -313,22 +358,25 @@ int main(int argc, char **argv)
 	char digest[65];
 	if (ld_begin(&d) < 0)
 		die("%s%s", "OpenSSL: no SHA-256", "");
-	ld_update_data(&d, img, img_len);
+	d.dump = snp ? NULL : dump;
+	ld_update_data(&d, img_base, img, img_len);
 	for (unsigned i = 0; i < nmod && !kernel_hashes; i++) {
 		uint8_t *padded = calloc(1, page_up(mods[i].len));
 		memcpy(padded, mods[i].data, mods[i].len);
-		ld_update_data(&d, padded, page_up(mods[i].len));
+		ld_update_data(&d, mods[i].gpa, padded, page_up(mods[i].len));
 		free(padded);
 	}
-	ld_update_data(&d, blob, blob_len);
+	ld_update_data(&d, base, blob, blob_len);
 	if (fw.size)
-		ld_update_data(&d, fwmem, fw.size);
+		ld_update_data(&d, fw.gpa, fwmem, fw.size);
 	for (unsigned v = 0; v < vcpus && !strcmp(mode, "sev-es"); v++) {
 		uint8_t vmsa[4096];
-		ld_vmsa(vmsa, v, vcpus, pl.entry, base, sev_features, page);
+		ld_vmsa(vmsa, v, &vc);
 		ld_update_vmsa(&d, vmsa);
 	}
 	ld_end(&d, digest);
+	if (dump && fclose(dump) != 0)
+		die("%s: %s", dump_path, "write failed");
 
 	/* the same object sevsim prints as "launch" */
 	printf("{\"kernel_hashes\":%s", kernel_hashes ? "true" : "false");

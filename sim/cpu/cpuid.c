@@ -92,6 +92,18 @@ static void native_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4])
 		}
 }
 
+/* What a vCPU's EDX holds after RESET (KVM's kvm_vcpu_reset: the guest's CPUID 1 EAX). */
+uint32_t sim_cpu_sig(struct sim *s)
+{
+	uint32_t r[4];
+
+	if (s->cfg.cpu_sig_set)
+		return s->cfg.cpu_sig;
+	sim_cpuid_probe(s);
+	native_cpuid(1, 0, r);
+	return r[0];
+}
+
 static void sev_leaf(struct sim *s, uint32_t out[4])
 {
 	unsigned cbit = s->cbit_reported;
@@ -148,6 +160,8 @@ void sim_cpuid(struct sim *s, struct sim_vcpu *v, uint32_t leaf, uint32_t sub, b
 	if (leaf <= native_max_basic) {
 		native_cpuid(leaf, sub, out);
 		if (leaf == 1) {
+			if (s->cfg.cpu_sig_set) /* --cpu-sig: the VMM's CPU model */
+				out[0] = s->cfg.cpu_sig;
 			out[1] = (out[1] & 0x00ffffffu) | ((2u * id) << 24);
 			out[2] |= 1u << 31; /* hypervisor present */
 			out[2] |= 1u << 21; /* x2APIC (apic/lapic.c) */

@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xen/ap_bringup.h"
@@ -46,10 +47,9 @@ static void data_segs(uint8_t *p, uint16_t sel, uint16_t attrib, uint32_t limit)
 		seg(p, off[i], sel, attrib, limit);
 }
 
-void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
-	     uint64_t start_info, uint64_t sev_features, bool bringup)
+void ld_vmsa(uint8_t page[4096], unsigned v, const struct ld_vcpus *c)
 {
-	uint64_t region = ld_bringup_region(nr_vcpus, NULL);
+	uint64_t region = ld_bringup_region(c->nr, NULL);
 
 	memset(page, 0, SIM_VMSA_SIZE);
 	/* docs/abi.md §8.5: 32-bit flat protected mode, paging off (the PVH entry
@@ -67,28 +67,61 @@ void ld_vmsa(uint8_t page[4096], unsigned v, unsigned nr_vcpus, uint64_t entry,
 	put(page, SIM_VMSA_G_PAT, 0x0007040600070406ull, 8);
 	put(page, SIM_VMSA_MXCSR, 0x1f80, 4);       /* the x87/SSE reset values */
 	put(page, SIM_VMSA_X87_FCW, 0x37f, 2);
-	put(page, SIM_VMSA_SEV_FEATURES, sev_features, 8);
+	put(page, SIM_VMSA_SEV_FEATURES, c->sev_features, 8);
 	/* KVM's sev_es_sync_vmsa sets V_GIF and V_NMI_ENABLE for a Secure AVIC guest before
 	 * LAUNCH_UPDATE_VMSA, so they are measured (facts §7.2) */
-	if (sev_features & SIM_SF_SECURE_AVIC)
+	if (c->sev_features & SIM_SF_SECURE_AVIC)
 		put(page, SIM_VMSA_VINTR_CTRL, SIM_VINTR_V_GIF | SIM_VINTR_V_NMI_ENABLE, 8);
 	if (v == 0) {
-		put(page, SIM_VMSA_RIP, entry, 8);
-		put(page, SIM_VMSA_RBX, start_info, 8);
-	} else if (bringup) {
+		put(page, SIM_VMSA_RIP, c->entry, 8);
+		put(page, SIM_VMSA_RBX, c->start_info, 8);
+	} else if (c->bringup) {
 		put(page, SIM_VMSA_RIP, region + XEN_AP_BRINGUP_HDR_SIZE, 8); /* entry_offset */
 		put(page, SIM_VMSA_RBX, region, 8);
 		put(page, SIM_VMSA_RSI, v, 8);
 	} else {
 		/* the reset state (APM vol. 2 14.1.3), what KVM/QEMU give an AP without a
-		 * firmware reset block; RDX (the CPU signature on hardware) 0 in sevsim */
+		 * firmware reset block; EDX the CPU signature, as KVM's kvm_vcpu_reset writes
+		 * the guest's CPUID Fn0000_0001 EAX and QEMU's x86_cpu_reset its cpuid_version */
 		seg(page, SIM_VMSA_CS, 0xf000, 0x9b, 0xffff);
 		put(page, SIM_VMSA_CS + 8, 0xffff0000ull, 8);
 		data_segs(page, 0, 0x93, 0xffff);
 		seg(page, SIM_VMSA_TR, 0, 0x8b, 0xffff);
 		put(page, SIM_VMSA_CR0, 0x60000010, 8);
 		put(page, SIM_VMSA_RIP, 0xfff0, 8);
+		put(page, SIM_VMSA_RDX, c->cpu_sig, 8);
 	}
+}
+
+/* AMD CPUID specification 25481, Fn0000_0001 EAX: stepping [3:0], BaseModel [7:4],
+ * BaseFamily [11:8], ExtModel [19:16], ExtFamily [27:20]; family = BaseFamily (+ ExtFamily
+ * when BaseFamily is 0xF), model = BaseModel (+ ExtModel << 4 when BaseFamily is 0xF). */
+int ld_cpu_sig_parse(const char *text, uint32_t *sig, const char **why)
+{
+	unsigned long f, m, st;
+	char *end;
+	int n = 0;
+
+	if (!strchr(text, '/')) {
+		unsigned long long v = strtoull(text, &end, 0);
+		if (!*text || *end || v > 0x0fffffffull) {
+			*why = "not a 28-bit number (CPUID Fn0000_0001 EAX)";
+			return -1;
+		}
+		*sig = (uint32_t)v;
+		return 0;
+	}
+	if (sscanf(text, "%lu/%lu/%lu%n", &f, &m, &st, &n) != 3 || text[n]) {
+		*why = "not FAMILY/MODEL/STEPPING";
+		return -1;
+	}
+	if (f > 0xf + 0xff || m > 0xff || st > 0xf || (f < 0xf && m > 0xf)) {
+		*why = "family, model or stepping out of range (model above 15 needs family 15 or more)";
+		return -1;
+	}
+	*sig = (uint32_t)(st | (m & 0xf) << 4 | (f < 0xf ? f : 0xf) << 8 | (m >> 4) << 16 |
+			  (f < 0xf ? 0 : f - 0xf) << 20);
+	return 0;
 }
 
 static void entry(uint8_t *out, unsigned off, const char *guid, const uint8_t hash[32])
@@ -123,8 +156,23 @@ int ld_begin(struct ld_digest *d)
 	return d->md && EVP_DigestInit_ex(d->md, EVP_sha256(), NULL) == 1 ? 0 : -1;
 }
 
-void ld_update_data(struct ld_digest *d, const uint8_t *pages, uint64_t len)
+void ld_dump_page(FILE *f, uint64_t gpa, uint32_t type, const uint8_t *page)
 {
+	static const uint8_t zero[4096];
+	uint8_t h[16] = { 0 };
+
+	if (!f)
+		return;
+	put(h, 0, gpa, 8);
+	put(h, 8, type, 4);
+	fwrite(h, 1, sizeof(h), f);
+	fwrite(page ? page : zero, 1, 4096, f);
+}
+
+void ld_update_data(struct ld_digest *d, uint64_t gpa, const uint8_t *pages, uint64_t len)
+{
+	for (uint64_t off = 0; d->dump && off < len; off += 4096)
+		ld_dump_page(d->dump, gpa + off, LD_DUMP_DATA, pages + off);
 	EVP_DigestUpdate(d->md, pages, len);
 	d->pages += len / 4096;
 	d->bytes += len;
@@ -132,6 +180,7 @@ void ld_update_data(struct ld_digest *d, const uint8_t *pages, uint64_t len)
 
 void ld_update_vmsa(struct ld_digest *d, const uint8_t page[4096])
 {
+	ld_dump_page(d->dump, 0, LD_DUMP_VMSA, page);
 	EVP_DigestUpdate(d->md, page, SIM_VMSA_SIZE);
 	d->pages++;
 	d->bytes += SIM_VMSA_SIZE;
@@ -168,6 +217,7 @@ void ld_snp_page(struct ld_snp *d, unsigned type, uint64_t gpa, const uint8_t *p
 	pi.length = sizeof(pi);
 	pi.page_type = (uint8_t)type;
 	pi.gpa = gpa;
+	ld_dump_page(d->dump, gpa, type, page);
 	EVP_Digest(&pi, sizeof(pi), d->ld, NULL, EVP_sha384(), NULL);
 	d->pages++;
 	if (type == SIM_SNP_PAGE_VMSA)
@@ -182,8 +232,8 @@ void ld_snp_normal(struct ld_snp *d, uint64_t gpa, const uint8_t *data, uint64_t
 			ld_snp_page(d, SIM_SNP_PAGE_NORMAL, gpa + off, data + off);
 }
 
-void ld_snp_tail(struct ld_snp *d, uint64_t cpuid_gpa, uint64_t secrets_gpa, unsigned nr_vcpus,
-		 uint64_t entry, uint64_t start_info, uint64_t sev_features, bool bringup)
+void ld_snp_tail(struct ld_snp *d, uint64_t cpuid_gpa, uint64_t secrets_gpa,
+		 const struct ld_vcpus *c)
 {
 	uint8_t vmsa[4096];
 
@@ -191,8 +241,8 @@ void ld_snp_tail(struct ld_snp *d, uint64_t cpuid_gpa, uint64_t secrets_gpa, uns
 		ld_snp_page(d, SIM_SNP_PAGE_CPUID, cpuid_gpa, NULL);
 	if (secrets_gpa)
 		ld_snp_page(d, SIM_SNP_PAGE_SECRETS, secrets_gpa, NULL);
-	for (unsigned v = 0; v < nr_vcpus; v++) {
-		ld_vmsa(vmsa, v, nr_vcpus, entry, start_info, sev_features, bringup);
+	for (unsigned v = 0; v < c->nr; v++) {
+		ld_vmsa(vmsa, v, c);
 		ld_snp_page(d, SIM_SNP_PAGE_VMSA, SIM_SNP_VMSA_GPA, vmsa);
 	}
 }

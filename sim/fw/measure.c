@@ -12,6 +12,7 @@
  * The VMSAs and table bytes come from fw/launch_digest.c, which tools/cocoboot-measure
  * uses too; the pages hashed here are read from guest memory as launched.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <openssl/evp.h>
 #include <string.h>
@@ -33,6 +34,27 @@ bool sim_measure_place_module(struct sim *s, unsigned i, uint64_t gpa, const uin
 	/* a VMM writes the module into memory the guest maps shared: plaintext there */
 	sim_mem_hv_write(s, gpa, data, len);
 	return true;
+}
+
+/* What the launch VMSAs depend on (fw/launch_digest.c), for this launch. */
+void sim_measure_vcpus(struct sim *s, uint64_t sev_features, struct ld_vcpus *c)
+{
+	*c = (struct ld_vcpus){ .nr = s->nr_vcpus, .entry = s->entry,
+				.start_info = s->start_info_gpa, .sev_features = sev_features,
+				.bringup = s->bringup_gpa != 0, .cpu_sig = sim_cpu_sig(s) };
+}
+
+/* --dump-pages=FILE: *f gets the file (NULL without the option); -1 if it cannot be made. */
+int sim_measure_dump_open(struct sim *s, FILE **f)
+{
+	*f = NULL;
+	if (!s->cfg.dump_pages)
+		return 0;
+	if (!(*f = fopen(s->cfg.dump_pages, "wb"))) {
+		sim_fail(s, "--dump-pages=%s: %s", s->cfg.dump_pages, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int fill_table(struct sim *s)
@@ -81,27 +103,35 @@ int sim_measure_launch(struct sim *s)
 			sim_fail(s, "launch digest: OpenSSL EVP_sha256 unavailable");
 			return -1;
 		}
+		if (sim_measure_dump_open(s, &d.dump) < 0)
+			return -1;
 		/* 1. the kernel image, its whole loaded range (table included) */
 		a = page_down(s->kernel_start);
 		b = page_up(s->kernel_end);
-		ld_update_data(&d, s->ram + a, b - a);
+		ld_update_data(&d, a, s->ram + a, b - a);
 		/* 2. the modules, when they are launch memory */
 		for (unsigned i = 0; i < s->cfg.nr_modules && !s->cfg.kernel_hashes; i++)
-			ld_update_data(&d, s->ram + l->mod_gpa[i], page_up(l->mod_len[i]));
+			ld_update_data(&d, l->mod_gpa[i], s->ram + l->mod_gpa[i], page_up(l->mod_len[i]));
 		/* 3. the start_info blob */
 		a = page_down(s->start_info_gpa);
 		b = page_up(s->launch_end);
-		ld_update_data(&d, s->ram + a, b - a);
+		ld_update_data(&d, a, s->ram + a, b - a);
 		/* 4. more than one vCPU: the ACPI tables and the AP bring-up region */
 		if (s->fwmem)
-			ld_update_data(&d, s->fwmem, s->fwmem_size);
-		/* 5. one VMSA per vCPU (SEV-ES) */
+			ld_update_data(&d, s->fwmem_gpa, s->fwmem, s->fwmem_size);
+		/* 5. one VMSA per vCPU (SEV-ES; no SEV_FEATURES: main.c allows them in SNP only) */
+		struct ld_vcpus c;
+		sim_measure_vcpus(s, 0, &c);
 		for (unsigned v = 0; v < s->nr_vcpus && s->cfg.mode == SIM_MODE_SEV_ES; v++) {
 			uint8_t vmsa[4096];
-			ld_vmsa(vmsa, v, s->nr_vcpus, s->entry, s->start_info_gpa, 0,
-				s->bringup_gpa != 0);
+			ld_vmsa(vmsa, v, &c);
 			ld_update_vmsa(&d, vmsa);
 		}
+		if (d.dump && fclose(d.dump) != 0) {
+			sim_fail(s, "--dump-pages=%s: write failed", s->cfg.dump_pages);
+			return -1;
+		}
+		d.dump = NULL;
 		ld_end(&d, l->digest);
 		l->pages = d.pages;
 		l->bytes = d.bytes;

@@ -230,6 +230,8 @@ int sim_snp_launch(struct sim *s)
 
 	/* the digest, in launch order (docs/abi.md §9.4) */
 	ld_snp_begin(&d);
+	if (sim_measure_dump_open(s, &d.dump) < 0)
+		return -1;
 	a = page_down(s->kernel_start);
 	b = page_up(s->kernel_end);
 	ld_snp_normal(&d, a, s->ram + a, b - a, cpuid, l->secrets_gpa);
@@ -242,8 +244,13 @@ int sim_snp_launch(struct sim *s)
 		ld_snp_normal(&d, extra, s->ram + extra, 4096, 0, 0);
 	if (s->fwmem) /* more than one vCPU: ACPI tables, bring-up region (fw/bringup.c) */
 		ld_snp_normal(&d, s->fwmem_gpa, s->fwmem, s->fwmem_size, 0, 0);
-	ld_snp_tail(&d, cpuid, l->secrets_gpa, s->nr_vcpus, s->entry, s->start_info_gpa,
-		    1ull | s->cfg.sev_features, s->bringup_gpa != 0);
+	struct ld_vcpus c;
+	sim_measure_vcpus(s, 1ull | s->cfg.sev_features, &c);
+	ld_snp_tail(&d, cpuid, l->secrets_gpa, &c);
+	if (d.dump && fclose(d.dump) != 0) {
+		sim_fail(s, "--dump-pages=%s: write failed", s->cfg.dump_pages);
+		return -1;
+	}
 	ld_snp_hex(&d, l->snp_digest);
 	l->snp_pages = d.pages;
 	l->snp_vmsas = d.vmsas;

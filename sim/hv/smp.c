@@ -67,12 +67,11 @@ static void launch_state(struct sim_vcpu *v, struct sim_vcpu_init *in)
 		in->gpr[SIM_GPR_RBX] = s->bringup_gpa;
 		in->gpr[SIM_GPR_RSI] = v->id;
 	} else {                          /* the reset vector (APM vol. 2 14.1.3) */
-		uint32_t r[4] = { 0 };
 		in->kind = SIM_INIT_REAL;
 		in->cs = 0xf000;
 		in->rip = 0xfff0;
-		(void)r;                      /* EDX: the signature on hardware; 0 here, as the
-					       * launch digest has it (fw/launch_digest.c) */
+		/* EDX: the CPU signature, as the launch VMSA has it (fw/launch_digest.c) */
+		in->gpr[SIM_GPR_RDX] = sim_cpu_sig(s);
 	}
 }
 

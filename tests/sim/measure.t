@@ -21,6 +21,12 @@
 - the same for the SNP launch digest (SHA-384 over PAGE_INFO), with images that name SNP
   CPUID and secrets pages (tests/sim/guest_snp.asm) and without; a launch without the CPUID
   page (lie cpuid-page-missing) has another digest than the tool expects;
+- tools/cocoboot-measure equals sevsim again over the inputs the first matrices hold fixed:
+  SEV features (DebugSwap, Secure AVIC through --savic), RAM sizes below, just above and
+  far above the 4 GiB hole, APs in the reset state with a CPU signature (--hv=kvm
+  --cpu-sig); both refuse SEV features outside sev-snp, and the tool refuses reset-state
+  APs without --cpu-sig (their EDX is the CPU signature); the C-bit changes nothing measured;
+- the RAM size changes no measured page but the start_info blob's (its memory map);
 - with --kernel-hashes the measured pages do not depend on the payload's size;
 - Debian's Linux as one bundle with --kernel-hashes in sev-es and sev-snp (sevsim-fast):
   the table holds the hashes a verifier computes from the files, cocoboot copies the
@@ -172,6 +178,52 @@ with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
          and r["lie_hits"].get("cpuid-page-missing") == 1,
          "a launch without the CPUID page (measured as a normal zero page) has another SNP digest "
          "than a verifier expects", r)
+
+    # the inputs the matrices above hold fixed: SEV features, RAM size, reset-state APs
+    n = same = 0
+    for mode in ("sev-es", "sev-snp"):
+        for mem in (128 << 20, 0xFC001000, 6 << 30):  # below the hole, one page above it, far above
+            for vcpus, extra in ((1, []), (3, ["--hv=kvm", "--cpu-sig=0x830F10"])):
+                feats = [] if mode == "sev-es" else [["--sev-features=0x20"], ["--savic"]][n % 2]
+                args = [f"--mode={mode}", f"--vcpus={vcpus}", f"--mem={mem}", "--cmdline=c",
+                        f"--module={UKT}"] + extra + feats
+                r = Run(args + ["--max-insns=1", IMG])
+                want = tool(args + [IMG])
+                n += 1
+                if r["launch"] == want and (want.get("digest") or want.get("snp_digest")):
+                    same += 1
+                else:
+                    print(f"# differs for {args}: sevsim {r['launch']} tool {want}")
+    t.ok(n == 12 and same == n, f"cocoboot-measure equals sevsim in {same} of {n} launches over SEV features "
+         "(0x20, --savic), RAM below / just above / far above the 4 GiB hole, reset-state APs with --cpu-sig")
+    r = Run(["--mode=sev-es", "--sev-features=0x20", IMG])
+    e1 = tool(["--mode=sev-es", "--sev-features=0x20", IMG])
+    e2 = tool(["--mode=sev-es", "--savic", IMG])
+    e3 = tool(["--mode=sev-es", "--vcpus=2", "--hv=kvm", IMG])
+    t.ok(r.status == 1 and "needs --mode=sev-snp" in (r["error"] or "") and "sev-snp" in e1.get("error", "")
+         and "sev-snp" in e2.get("error", "") and "--cpu-sig" in e3.get("error", ""),
+         "SEV features outside sev-snp are refused by sevsim and the tool alike; reset-state APs without "
+         "--cpu-sig are refused by the tool (no silent EDX)", r)
+    # the C-bit is in no measured byte (not in a VMSA; SNP measures the CPUID page, whose leaf
+    # 0x8000001F names it, by type without contents): launches that differ only in it agree
+    c47, c51 = (Run(["--mode=sev-snp", "--vcpus=2", f"--cbit={c}", "--max-insns=1", GSNP]) for c in (47, 51))
+    t.ok(c47["cbit"] == 47 and c51["cbit"] == 51 and c47["launch"] == c51["launch"]
+         == tool(["--mode=sev-snp", "--vcpus=2", GSNP]),
+         "sev-snp launches with the C-bit at 47 and at 51 have the same launch object, the tool's "
+         "(the C-bit is no input of the digest)", c51)
+    dumps = {}
+    for mem in (128 << 20, 6 << 30):
+        tool(["--mode=sev-snp", "--vcpus=2", f"--mem={mem}", f"--dump-pages={d}/{mem}.dump", GSNP])
+        with open(f"{d}/{mem}.dump", "rb") as f:
+            raw = f.read()
+        dumps[mem] = [raw[i:i + 4112] for i in range(0, len(raw), 4112)]
+    lo, hi = dumps[128 << 20], dumps[6 << 30]
+    differ = [i for i in range(len(lo)) if lo[i] != hi[i]]
+    si = tool(["--mode=sev-snp", "--vcpus=2", GSNP])
+    t.ok(len(lo) == len(hi) == si["snp_pages"] and [x[:16] for x in lo] == [x[:16] for x in hi]
+         and len(differ) == 1 and lo[differ[0]][16:16 + 4] == b"\x78\xc5\x6e\x33",
+         "the RAM size changes one measured page only: the start_info page with the memory map "
+         f"(page {differ[:3]} of {len(lo)}); GPAs and page types stay")
 
     a = tool(["--mode=sev-es", "--kernel-hashes", f"--module={UKT}", IMG])
     b = tool(["--mode=sev-es", "--kernel-hashes", f"--module={UKT}", f"--module={big}", IMG])

@@ -6,7 +6,11 @@
  *  - one PAGE_INFO step equals SHA-384 over the 0x70 bytes the SNP firmware ABI (56860
  *    §8.17.2) lays out, built here byte by byte at the table's offsets;
  *  - a launch of a normal page, a CPUID page, a secrets page and a VMSA gives the digest an
- *    independent implementation (Python hashlib, following sev-snp-measure's gctx.py) gives.
+ *    independent implementation (Python hashlib, following sev-snp-measure's gctx.py) gives;
+ *  - --cpu-sig (the reset-state EDX): FAMILY/MODEL/STEPPING encodes as CPUID Fn0000_0001 EAX
+ *    (AMD 25481) for QEMU's EPYC models, a raw value passes as it is, and malformed or
+ *    unencodable input is refused with a reason; the reset-state VMSA carries it in RDX, the
+ *    others do not.
  */
 #include "tests/unit/unit.h"
 
@@ -78,12 +82,58 @@ static void a_small_launch_gives_the_independent_digest(void **s)
 	assert_int_equal(d.vmsas, 1);
 }
 
+static void cpu_sig_encodes_family_model_stepping(void **s)
+{
+	static const struct { const char *in; uint32_t sig; } ok[] = {
+		{ "23/1/2", 0x800f12 }, { "23/49/0", 0x830f10 }, { "25/1/1", 0xa00f11 },
+		{ "25/17/0", 0xa10f10 }, { "26/0/0", 0xb00f00 }, { "6/6/3", 0x663 },
+		{ "0xA00F11", 0xa00f11 }, { "1536", 0x600 },
+	};
+	static const char *const bad[] = { "", "25/1", "25/1/16", "14/16/0", "271/0/0", "x",
+					   "0x10000000", "25/1/1/1", "25/1/1x" };
+	const char *why = NULL;
+	uint32_t sig;
+
+	(void)s;
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(ld_cpu_sig_parse(ok[i].in, &sig, &why), 0);
+		assert_int_equal(sig, ok[i].sig);
+	}
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		assert_int_equal(ld_cpu_sig_parse(bad[i], &sig, &why), -1);
+		assert_non_null(why);
+	}
+}
+
+static void only_a_reset_state_ap_has_the_signature_in_rdx(void **s)
+{
+	static uint8_t page[4096];
+	struct ld_vcpus c = { .nr = 2, .entry = 0x100000, .start_info = 0x200000,
+			      .cpu_sig = 0xa00f11 };
+	uint64_t rdx;
+
+	(void)s;
+	ld_vmsa(page, 1, &c);
+	memcpy(&rdx, page + SIM_VMSA_RDX, 8);
+	assert_int_equal(rdx, 0xa00f11);
+	c.bringup = true;
+	ld_vmsa(page, 1, &c);
+	memcpy(&rdx, page + SIM_VMSA_RDX, 8);
+	assert_int_equal(rdx, 0);
+	ld_vmsa(page, 0, &c);
+	memcpy(&rdx, page + SIM_VMSA_RDX, 8);
+	assert_int_equal(rdx, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sha384_is_the_fips_180_4_one),
 		cmocka_unit_test(one_step_hashes_the_page_info_of_the_abi),
 		cmocka_unit_test(a_small_launch_gives_the_independent_digest),
+		cmocka_unit_test(cpu_sig_encodes_family_model_stepping),
+		cmocka_unit_test(only_a_reset_state_ap_has_the_signature_in_rdx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
