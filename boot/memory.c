@@ -90,6 +90,16 @@ bool mem_map(uint64_t base, uint64_t len, unsigned opts)
 	return e == PT_OK;
 }
 
+bool mem_unmap_page(uint64_t pa)
+{
+	uint64_t va = pa & ~(PT_SIZE_4K - 1);
+
+	if (!pt_unmap_page(&boot_pt, va))
+		return false;
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	return true;
+}
+
 static void build_page_tables(const struct pvh_info *info)
 {
 	boot_pt = (struct pt_ctx){

@@ -13,6 +13,8 @@ extern struct pt_ctx boot_pt;
 void *mem_phys_to_ptr(void *opaque, uint64_t pa);
 /* Map more memory into the live tables (identity). Returns false on error. */
 bool mem_map(uint64_t base, uint64_t len, unsigned opts);
+/* Unmap one 4 KiB page mem_map mapped on its own (a device page) and flush its TLB entry. */
+bool mem_unmap_page(uint64_t pa);
 /* NX on the 32-bit entry's tables (all but the image's text), when the CPU has it
  * (boot/early_nx.c): right after cpu_probe(). */
 void mem_early_nx(void);

@@ -118,6 +118,10 @@ void sim_json_print(struct sim *s, FILE *f)
 	str(f, s->reason_set == (int)CB_TERM_SET ? cb_term_name((unsigned)s->reason_code) : NULL);
 	fprintf(f, ",\"terminated_by\":");
 	str(f, s->result != SIM_RES_TERMINATED ? NULL : s->hv_terminated ? "hypervisor" : "guest");
+	if (s->term_vcpu >= 0)
+		fprintf(f, ",\"terminated_vcpu\":%d", s->term_vcpu);
+	else
+		fprintf(f, ",\"terminated_vcpu\":null");
 	fprintf(f, ",\"shutdown_reason\":");
 	str(f, s->shutdown_reason[0] ? s->shutdown_reason : NULL);
 	if (s->have_debug_exit)

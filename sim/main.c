@@ -456,6 +456,7 @@ int main(int argc, char **argv)
 	sim.cfg.expect_modules = -1;
 	sim.cfg.bringup_page = -1;
 	sim.reason_set = sim.reason_code = -1;
+	sim.term_vcpu = -1;
 
 	if (parse_args(argc, argv) == 0) {
 		sim.rng = sim.cfg.seed;

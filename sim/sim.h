@@ -85,6 +85,8 @@ enum sim_lie {
 	SIM_LIE_HV_FEATURES_NO_AP_CREATE, SIM_LIE_LAUNCH_EXTRA_PAGE,
 	/* Secure AVIC: IA32_APIC_BASE read says xAPIC mode (snpgaps) */
 	SIM_LIE_SAVIC_APIC_BASE_XAPIC,
+	/* GHCB answers to the APs only (vCPUs other than 0; smpgaps) */
+	SIM_LIE_GHCB_ERROR_AP,
 	SIM_LIE_COUNT
 };
 
@@ -387,6 +389,11 @@ struct sim_vcpu {
 	const char *started_by;      /* "pvh-entry", "vcpuop", "bringup-page", "sipi", ... */
 	unsigned starts, inits, sipis, holds, releases;
 	uint64_t vmgexits, vc, hypercalls;
+	/* page-protocol VMGEXITs (hv/ghcb_msr.c): the distinct GHCB GPAs used (the first
+	 * SIM_VCPU_GHCB_GPAS; more are counted in ghcb_gpas_more), JSON "ghcb_gpas" */
+#define SIM_VCPU_GHCB_GPAS 4
+	uint64_t ghcb_gpa[SIM_VCPU_GHCB_GPAS];
+	unsigned nr_ghcb_gpas, ghcb_gpas_more;
 	/* critical-path clock (docs/sevsim.md): own instructions, from the starter's clock */
 	uint64_t clock;
 	uint64_t last_exec_page, exec_gen; /* cpu/smc.c: page last marked, at generation */
@@ -511,6 +518,9 @@ struct sim {
 	/* outcome */
 	enum sim_result result;
 	int reason_set, reason_code;   /* -1: not set */
+	int term_vcpu;                 /* the vCPU whose VMGEXIT made the termination request
+					* (-1: none); JSON "terminated_vcpu" */
+	unsigned vmgexit_vcpu;         /* the vCPU of the VMGEXIT being served */
 	char shutdown_reason[32];
 	bool have_debug_exit;
 	uint64_t debug_exit_value;

@@ -100,9 +100,12 @@ static bool acpi_read(void *opaque, uint64_t pa, void *dst, size_t len)
 #define IST_VC_INDEX (IST_VC - 1)
 
 static uint64_t ap_ghcbs; /* SEV-ES/SNP: the APs' GHCB pages, n - 1 from here */
+static bool lapic_page_mapped; /* the xAPIC page is in the final tables (shared) */
 
-/* SNP, before the handoff: the APs' GHCB pages (their VMSAs destroyed) become private,
- * validated RAM again, as the payload's memory map says they are. */
+/* Before the handoff, once no AP uses its GHCB page any more (SNP: their VMSAs destroyed;
+ * SEV-ES: every AP in the AP reset hold, which needs only the MSR protocol): the pages
+ * become private (SNP: validated) RAM again, as the payload's memory map says they are,
+ * so the tables a 64-bit payload gets map nothing shared. */
 void smp_ap_ghcbs_private(unsigned n)
 {
 	if (ap_ghcbs && n > 1)
@@ -285,10 +288,12 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 	/* The final tables map no MMIO (boot/memory.c): the xAPIC page is mapped
 	 * here, the one device page cocoboot uses (uncached, NX; shared: a device is
 	 * the hypervisor's). */
-	if (!smp_lapic.x2apic && !method->no_lapic &&
-	    !mem_map(smp_lapic.base & ~0xfffull, 4096, PT_WRITE | PT_UNCACHED | PT_SHARED))
-		boot_fatal(BOOT_ERR_SMP, "smp: cannot map the local APIC page %#llx",
-			   (unsigned long long)smp_lapic.base);
+	if (!smp_lapic.x2apic && !method->no_lapic) {
+		if (!mem_map(smp_lapic.base & ~0xfffull, 4096, PT_WRITE | PT_UNCACHED | PT_SHARED))
+			boot_fatal(BOOT_ERR_SMP, "smp: cannot map the local APIC page %#llx",
+				   (unsigned long long)smp_lapic.base);
+		lapic_page_mapped = true;
+	}
 
 	unsigned max = bo->smp_max ? bo->smp_max : SMP_MAX_CPUS;
 	/* A method that sends no IPI (SNP AP creation) maps no xAPIC page: in xAPIC mode the
@@ -344,7 +349,24 @@ void smp_init(const struct pvh_info *info, const struct boot_options *bo)
 	}
 }
 
+static void park_aps(void);
+
+/* The APs parked, the page tables a 64-bit payload is handed map nothing shared: the
+ * APs' GHCB pages go private again (SEV-ES; SNP does it in its own park) and the xAPIC
+ * page, which nothing uses after the parking, is unmapped (sim/check/handoff.c
+ * sev_nothing_shared). */
 void smp_park(void)
+{
+	park_aps();
+	if (lapic_page_mapped) {
+		if (!mem_unmap_page(smp_lapic.base))
+			boot_fatal(BOOT_ERR_SMP, "smp: cannot unmap the local APIC page %#llx",
+				   (unsigned long long)smp_lapic.base);
+		lapic_page_mapped = false;
+	}
+}
+
+static void park_aps(void)
 {
 	char err[200];
 
@@ -370,6 +392,7 @@ void smp_park(void)
 		if (method->parked && !method->parked(smp_nr_cpus, err, sizeof(err)))
 			boot_fatal(smp_fail_reason ? (enum boot_reason)smp_fail_reason : BOOT_ERR_SMP,
 				   "smp: parking: %s", err);
+		smp_ap_ghcbs_private(smp_nr_cpus); /* state 5 was each AP's last use of it */
 		uint64_t base, len;
 
 		(void)smp_es_area(&base, &len);

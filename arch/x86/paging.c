@@ -159,6 +159,23 @@ bool pt_translate(const struct pt_ctx *c, uint64_t va, uint64_t *pa, uint64_t *l
 	return false;
 }
 
+bool pt_unmap_page(struct pt_ctx *c, uint64_t va)
+{
+	uint64_t *t = table(c, c->root);
+
+	for (int l = 4; l > 1; l--) {
+		uint64_t e = t[index_at(va, l)];
+
+		if (!(e & PTE_P) || (e & PTE_PS))
+			return false;
+		t = table(c, e);
+	}
+	if (!(t[index_at(va, 1)] & PTE_P))
+		return false;
+	t[index_at(va, 1)] = 0;
+	return true;
+}
+
 const char *pt_strerror(enum pt_error e)
 {
 	switch (e) {

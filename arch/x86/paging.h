@@ -64,6 +64,10 @@ enum pt_error pt_map(struct pt_ctx *c, uint64_t va, uint64_t pa, uint64_t len, u
  * size. Returns false when va is not mapped. */
 bool pt_translate(const struct pt_ctx *c, uint64_t va, uint64_t *pa, uint64_t *leaf,
 		  uint64_t *page_size);
+/* Remove the 4 KiB mapping of va (a page mapped on its own, e.g. a device page). Returns
+ * false, changing nothing, when va is not mapped or lies in a larger page. The caller
+ * flushes the TLB entry. */
+bool pt_unmap_page(struct pt_ctx *c, uint64_t va);
 const char *pt_strerror(enum pt_error e);
 
 #endif

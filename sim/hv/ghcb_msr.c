@@ -52,6 +52,7 @@ static bool terminate_request(struct sim *s, unsigned set, unsigned code, const 
 {
 	s->reason_set = (int)set;
 	s->reason_code = (int)code;
+	s->term_vcpu = (int)s->vmgexit_vcpu;
 	sim_trace(s, "termination request (%s): reason set %u code %#x", how, set, code);
 	if (sim_lie(s, SIM_LIE_TERM_IGNORED))
 		return false;   /* recorded, but the guest runs on */
@@ -154,17 +155,32 @@ void sim_ghcb_msr_protocol(struct sim_vcpu *v)
 	v->ghcb_msr = resp;
 }
 
+/* Which GHCB pages a vCPU's page-protocol requests came through (JSON smp.vcpu[].ghcb_gpas). */
+static void note_ghcb_gpa(struct sim_vcpu *v, uint64_t gpa)
+{
+	for (unsigned i = 0; i < v->nr_ghcb_gpas; i++)
+		if (v->ghcb_gpa[i] == gpa)
+			return;
+	if (v->nr_ghcb_gpas < SIM_VCPU_GHCB_GPAS)
+		v->ghcb_gpa[v->nr_ghcb_gpas++] = gpa;
+	else
+		v->ghcb_gpas_more++;
+}
+
 void sim_vmgexit(struct sim_vcpu *v)
 {
 	struct sim *s = v->sim;
 
 	s->vmgexits++;
+	s->vmgexit_vcpu = v->id;
 	sim_attack_vmgexit(v);
 	sim_snp_attack_vmgexit(v);
-	if (v->ghcb_msr & SIM_MSRP_CODE_MASK)
+	if (v->ghcb_msr & SIM_MSRP_CODE_MASK) {
 		sim_ghcb_msr_protocol(v);
-	else
+	} else {
+		note_ghcb_gpa(v, v->ghcb_msr);
 		sim_ghcb_nae(v, v->ghcb_msr);
+	}
 }
 
 bool sim_terminate_request(struct sim *s, unsigned set, unsigned code)

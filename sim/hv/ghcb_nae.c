@@ -508,7 +508,7 @@ static void lie_about_answer(struct nae *n, uint64_t code)
 	struct sim_ghcb honest = n->g;
 	bool term = code == SIM_NAE_TERM_REQUEST;
 
-	if (!term && (sim_lie(s, SIM_LIE_GHCB_ERROR) ||
+	if (!term && (sim_lie(s, SIM_LIE_GHCB_ERROR) || (id && sim_lie(s, SIM_LIE_GHCB_ERROR_AP)) ||
 		      (code == SIM_EXIT_CPUID && sim_lie(s, SIM_LIE_GHCB_ERROR_CPUID)) ||
 		      (code == SIM_EXIT_IOIO && sim_lie(s, SIM_LIE_GHCB_ERROR_IOIO)) ||
 		      (code == SIM_EXIT_VMMCALL && sim_lie(s, SIM_LIE_GHCB_ERROR_VMMCALL)))) {

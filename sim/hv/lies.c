@@ -91,6 +91,7 @@ const struct sim_lie_def sim_lie_defs[SIM_LIE_COUNT] = {
 	[SIM_LIE_SAVIC_REGISTER_REFUSED_AP]   = { "savic-register-refused-ap", G, "Secure AVIC: NAE 0x8000001a register answered with an error, on vCPUs other than 0" },
 	[SIM_LIE_SAVIC_UNREGISTER_REFUSED_AP] = { "savic-unregister-refused-ap", G, "Secure AVIC: NAE 0x8000001a unregister answered with an error, on vCPUs other than 0" },
 	[SIM_LIE_SAVIC_INJECT_DISALLOWED_AP]  = { "savic-inject-disallowed-ap", G, "Secure AVIC: savic-inject-disallowed, on vCPUs other than 0, also when an ICR notification wakes one" },
+	[SIM_LIE_GHCB_ERROR_AP]        = { "ghcb-error-ap", G, "ghcb-error, on vCPUs other than 0 (the APs' own GHCBs)" },
 	/* SNP (snpsim) */
 	[SIM_LIE_PSC_FAKE_PROGRESS]    = { "psc-fake-progress", G, "page state change (MSR and NAE) reported done, RMP unchanged" },
 	[SIM_LIE_PSC_ERROR]            = { "psc-error", G, "page state change (MSR and NAE) answered with the generic error" },

@@ -370,10 +370,14 @@ void sim_smp_json(struct sim *s, FILE *f)
 		fprintf(f, ",\"starts\":%u,\"instructions\":%" PRIu64 ",\"vmgexits\":%" PRIu64
 			",\"vc\":%" PRIu64 ",\"hypercalls\":%" PRIu64 ",\"inits\":%u,\"sipis\":%u"
 			",\"holds\":%u,\"hold_releases\":%u,\"start_clock\":%" PRIu64
-			",\"idle_clock\":%" PRIu64 ",\"clock\":%" PRIu64 ",\"rip\":%" PRIu64 "}",
+			",\"idle_clock\":%" PRIu64 ",\"clock\":%" PRIu64 ",\"rip\":%" PRIu64,
 			v->starts, v->insns, v->vmgexits, v->vc, v->hypercalls, v->inits, v->sipis,
 			v->holds, v->releases, v->start_clock, v->idle_seen ? v->idle_clock : 0,
 			v->clock, v->uc ? sim_reg(v, UC_X86_REG_RIP) : 0);
+		fprintf(f, ",\"ghcb_gpas\":[");
+		for (unsigned k = 0; k < v->nr_ghcb_gpas; k++)
+			fprintf(f, "%s%" PRIu64, k ? "," : "", v->ghcb_gpa[k]);
+		fprintf(f, "],\"ghcb_gpas_more\":%u}", v->ghcb_gpas_more);
 	}
 	fprintf(f, "]}");
 }

@@ -13,7 +13,18 @@
 - each lie of the hypervisor about AP start-up ends the boot with its reason code
   (docs/abi.md §4): bring-up page digest 0x15, VCPUOP_up lying 0x16, jump table 0x17,
   an AP that never runs 0x16 (page) / 0x21 (timeout);
-- smp= and smp.method= are obeyed; a few seeds of the SEV-ES bring-up lose no AP.
+- smp= and smp.method= are obeyed; a few seeds of the 4-vCPU SEV-ES bring-up lose no AP;
+- one #VC core on every CPU (docs/abi.md §11.3): with loglevel=debug every AP takes #VCs,
+  each answered through a GHCB page of its own (sevsim's per-vCPU GHCB GPAs), on both SEV-ES
+  paths; a GHCB error struck only at the APs' VMGEXITs (--lie=ghcb-error-ap) ends in the
+  AP's own termination request with reason 0x07, not a hang;
+- Debian's bzImage under SEV-ES with 4 vCPUs (both paths; the hand-off checker stops at its
+  first instruction): every check true: the APs parked in the AP reset hold, the jump table
+  registered, the AP area reserved in its E820, and nothing mapped shared (the APs' GHCB
+  pages private again, the xAPIC page unmapped); the same in plain SEV (INIT-SIPI-SIPI);
+- the vCPU counts of docs/abi.md §11 in modes none and sev too: 1, 2, 64 and 255 vCPUs, every
+  AP up (the 255-vCPU SEV-ES run is above; 4 in the first section);
+- the test unikernel's wake-up (ukt.aps) in plain SEV as well.
 """
 import os
 import sys
@@ -24,6 +35,7 @@ from simtest import BUILD, Run, Tap  # noqa: E402
 IMG = os.path.join(BUILD, "cocoboot.elf")
 UKT = os.path.join(BUILD, "tests", "payloads", "ukt.elf")
 FAST = os.path.join(BUILD, "sevsim-fast")  # the 255-vCPU run: the -O2 build without sanitizers
+CACHE = os.environ.get("LINUX_CACHE", os.path.join(BUILD, "linux-cache"))
 t = Tap()
 
 
@@ -85,6 +97,7 @@ wake = [
     ("sev-es", ["--bringup-page=off"], "SEV-ES AP jump table"),
     ("sev-es", [], "Xen AP bring-up page (SEV-ES)"),
     ("none", ["--hv=kvm"], "INIT-SIPI-SIPI"),
+    ("sev", ["--hv=kvm"], "INIT-SIPI-SIPI"),
 ]
 for mode, extra, method in wake:
     r = boot(mode, 4, extra + [f"--module={UKT}"], cmdline="smp.timeout=2000 -- ukt.aps=3", payload=False)
@@ -144,11 +157,68 @@ for lie, extra, code, what in lies:
          f"lie {lie}{' ' + ' '.join(extra) if extra else ''}: {what} ends in a GHCB termination "
          f"with reason {code:#x}", r)
 
-# -- a few seeds of the SEV-ES bring-up (make smp-sweep runs 1000) ----------------------------
+# -- a few seeds of the 4-vCPU SEV-ES bring-up (make smp-sweep runs 1000) ----------------------
 for seed in (11, 23, 42):
-    r = boot("sev-es", 2, [f"--seed={seed}"], payload=False)
-    t.ok("2 of 2 CPUs up" in up_line(r) and r["result"] == "shutdown" and
+    r = boot("sev-es", 4, [f"--seed={seed}"], payload=False)
+    t.ok("4 of 4 CPUs up" in up_line(r) and r["result"] == "shutdown" and
+         len(aps(r)) == 3 and all(a["state"] == "held" for a in aps(r)),
+         f"seed {seed}: the 4-vCPU SEV-ES bring-up loses no AP and does not hang", r)
+
+# -- one #VC core on every CPU (docs/abi.md §11.3) ---------------------------------------------
+# At the default loglevel an AP takes no #VC on its way to the hold (11.2); with loglevel=debug
+# it logs a line, i.e. port I/O through #VC and its own GHCB page (page protocol).
+es_paths = [([], "Xen AP bring-up page (SEV-ES)"), (["--bringup-page=off"], "SEV-ES AP jump table")]
+for extra, method in es_paths:
+    r = boot("sev-es", 4, extra, cmdline="smp.timeout=2000 loglevel=debug", payload=False)
+    vs = (r["smp"] or {}).get("vcpu") or []
+    pages = [set(v["ghcb_gpas"]) for v in vs]
+    apart = all(not (pages[i] & pages[k]) for i in range(len(vs)) for k in range(i))
+    t.ok("4 of 4 CPUs up by " + method in up_line(r) and r["result"] == "shutdown" and len(vs) == 4 and
+         all(v["vc"] >= 1 and v["ghcb_gpas"] and not v["ghcb_gpas_more"] for v in vs) and apart and
          all(a["state"] == "held" for a in aps(r)),
-         f"seed {seed}: the SEV-ES bring-up loses no AP and does not hang", r)
+         f"sev-es {method}, loglevel=debug: every AP takes #VCs ({[v['vc'] for v in vs[1:]]}), answered "
+         f"through a GHCB page of its own, no CPU's page another's ({[sorted(hex(g) for g in p) for p in pages]})", r)
+    r = boot("sev-es", 4, extra + ["--lie=ghcb-error-ap"], cmdline="smp.timeout=2000 loglevel=debug",
+             payload=False)
+    tv = r["terminated_vcpu"]
+    t.ok(r["result"] == "terminated" and r["terminated_by"] == "guest" and reason(r) == 0x07 and
+         isinstance(tv, int) and tv >= 1 and (r["lie_hits"] or {}).get("ghcb-error-ap", 0) >= 1 and
+         not any("boot complete" in x for x in r.lines),
+         f"sev-es {method}: a GHCB error answered to the APs only (ghcb-error-ap) ends in a termination "
+         f"request with reason 0x07 made by the AP itself (vcpu{tv}), before the boot completes", r)
+
+# -- Debian's Linux after cocoboot with APs: the hand-off checker at its first instruction -------
+bz, initrd = os.path.join(CACHE, "bzImage"), os.path.join(CACHE, "initramfs.cpio")
+if not (os.path.exists(bz) and os.path.exists(initrd)):
+    print(f"ok {t.n + 1} # SKIP Debian bzImage/initramfs not cached in {CACHE} (tests/linux/fetch.sh)")
+    t.n += 1
+else:
+    linux = [("sev-es", extra, method) for extra, method in es_paths] + [("sev", ["--hv=kvm"], "INIT-SIPI-SIPI")]
+    for mode, extra, method in linux:
+        r = Run([f"--mode={mode}", "--vcpus=4", "--mem=512M", "--check-handoff", f"--module={bz}",
+                 f"--module={initrd}", "--cmdline=smp.timeout=2000 -- console=ttyS0"] + extra + [IMG],
+                timeout=600, sevsim=FAST)
+        h = r["handoff"] or {}
+        c = h.get("checks", {})
+        es = mode == "sev-es"
+        t.ok(r["result"] == "handoff" and h.get("abi") == "linux64" and h.get("failed") == [] and
+             "4 of 4 CPUs up by " + method in up_line(r) and c.get("aps_parked") and c.get("sev_nothing_shared") and
+             (not es or (c.get("ap_jump_table") and c.get("ap_park_reserved") and
+                         all(a["state"] == "held" for a in aps(r)))),
+             f"mode {mode} ({method}), 4 vCPUs -> Debian's bzImage: the linux64 hand-off with every check true: "
+             + ("the 3 APs in the AP reset hold, the jump table registered, the AP area reserved in the E820 "
+                "Linux gets, " if es else "the 3 APs waiting for a SIPI, ") +
+             f"nothing mapped shared ({h.get('failed')}, {h.get('details')})", r)
+
+# -- more vCPU counts without SEV-ES: 1, 2, 64, 255 in modes none and sev (INIT-SIPI-SIPI) -----
+# (4 is in the first section; make smp-matrix runs every count in every mode)
+counts = [(m, n) for m in ("none", "sev") for n in (1, 2, 64, 255)]
+for (mode, n), r in zip(counts, [Run([f"--mode={m}", "--hv=kvm", f"--vcpus={n}", "--cmdline=smp.timeout=20000", IMG],
+                                      timeout=600, sevsim=FAST) for m, n in counts]):
+    want = f"{n} of {n} CPUs up by INIT-SIPI-SIPI" if n > 1 else "running on the boot CPU only"
+    t.ok(r["result"] == "shutdown" and (want in up_line(r) if n > 1 else any(want in x for x in r.lines)) and
+         (n == 1 or ((r["smp"] or {}).get("aps_started") == n - 1 and len(aps(r)) == n - 1)),
+         f"mode {mode}, {n} vCPU{'s' if n > 1 else ''}: " +
+         (f"every one of the {n - 1} APs up by INIT-SIPI-SIPI" if n > 1 else "the boot CPU alone, said so"), r)
 
 t.done()

@@ -202,6 +202,25 @@ static void reports_running_out_of_table_pages(void **s)
 	assert_int_equal(pt_init(&ctx), PT_ERR_NOMEM);
 }
 
+static void unmaps_one_4k_page_and_nothing_else(void **s)
+{
+	(void)s;
+	ctx.enc_mask = 1ull << 47;
+	assert_int_equal(pt_init(&ctx), PT_OK);
+	assert_int_equal(pt_map(&ctx, 0, 0, 4 * MiB, PT_WRITE), PT_OK);
+	/* a device page mapped on its own, shared (the xAPIC page) */
+	assert_int_equal(pt_map(&ctx, 0xfee00000, 0xfee00000, 4096, PT_WRITE | PT_SHARED | PT_UNCACHED), PT_OK);
+	assert_int_equal(pt_map(&ctx, 0xfee01000, 0xfee01000, 4096, PT_WRITE), PT_OK);
+	assert_true(pt_unmap_page(&ctx, 0xfee00000));
+	assert_false(pt_translate(&ctx, 0xfee00000, NULL, NULL, NULL));
+	expect(0xfee01000, 0xfee01000, 4096);   /* its neighbour stays */
+	assert_false(pt_unmap_page(&ctx, 0xfee00000)); /* not mapped any more */
+	assert_false(pt_unmap_page(&ctx, 8 * MiB));    /* never mapped */
+	/* inside a 2 MiB page: refused, the page stays whole */
+	assert_false(pt_unmap_page(&ctx, 0x1000));
+	expect(0x1000, 0x1000, 2 * MiB);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, setup)
@@ -214,6 +233,7 @@ int main(void)
 		T(maps_above_4g),
 		T(refuses_bad_ranges),
 		T(reports_running_out_of_table_pages),
+		T(unmaps_one_4k_page_and_nothing_else),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
