@@ -303,6 +303,15 @@ static int64_t vcpuop_up(struct sim_vcpu *v, struct sim_vcpu *t)
 	return ret;
 }
 
+/* Is a vCPU other than t up (not down: running, halted or held)? */
+static bool another_up(const struct sim *s, const struct sim_vcpu *t)
+{
+	for (unsigned i = 0; i < s->nr_vcpus; i++)
+		if (&s->vcpu[i] != t && s->vcpu[i].state != SIM_VCPU_STOPPED)
+			return true;
+	return false;
+}
+
 int64_t sim_smp_vcpu_op(struct sim_vcpu *v, uint64_t cmd, uint64_t id, uint64_t arg)
 {
 	struct sim *s = v->sim;
@@ -316,6 +325,13 @@ int64_t sim_smp_vcpu_op(struct sim_vcpu *v, uint64_t cmd, uint64_t id, uint64_t 
 	case VCPUOP_up:
 		return vcpuop_up(v, t);
 	case VCPUOP_down:
+		/* Xen (common/domain.c do_vcpu_op): taking down the last vCPU that is up
+		 * shuts the domain down (poweroff); else the vCPU stops, asynchronously. */
+		if (!another_up(s, t)) {
+			snprintf(s->shutdown_reason, sizeof(s->shutdown_reason), "poweroff");
+			sim_end(s, SIM_RES_SHUTDOWN);
+			return 0;
+		}
 		if (t->state != SIM_VCPU_STOPPED) {
 			t->state = SIM_VCPU_STOPPED;
 			sim_smp_stopped(t);

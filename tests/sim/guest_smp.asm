@@ -19,6 +19,12 @@
 ;       the page) and NMIs; the BSP sends 0x40 to all but itself twice (the second is
 ;       taken only if the first one's EOI ended it), 0x40 to APIC ID 2 (physical), an NMI
 ;       to all but itself. Failures: 0x29, 0x2a, 0x2b, 0x2c for the four.
+;   d = like v (modes none/sev), the APs counting in TICKS + 4 * vCPU, then VCPUOP_down and
+;       VCPUOP_is_up (Xen common/domain.c do_vcpu_op): vCPU 1 is up, goes down (0x2d: down
+;       refused, is_up still 1 or vCPU 2 no longer up), stops (0x2e: its count moved while
+;       vCPU 2's did), comes back with VCPUOP_up where it stopped (0x2f: is_up 0 or its
+;       count never moves again); then the BSP takes every AP down and itself last: Xen
+;       powers the domain off (0x30: the last VCPUOP_down returned).
 ; SEV-ES (both v and s): the BSP sets and gets the AP jump table, the APs park in the AP
 ; reset hold (MSR protocol 0x006), and the BSP wakes them all with INIT + SIPI: each counts
 ; the wake-up (result 1 in the 0x007 answer).
@@ -36,6 +42,7 @@ JUMP_TABLE  equ 0x9000
 SPINS       equ 400000            ; a bound: a missing AP ends the run (~2 M instructions)
 GOTFIX      equ 0x7010            ; vector 0x40 taken (all APs together)
 GOTNMI      equ 0x7014            ; NMIs taken
+TICKS       equ 0x7100            ; action d: a counter per AP (4 bytes each, by vCPU)
 VEC_FIX     equ 0x40
 APIC_ICR_LO equ 0xfee00300
 APIC_ICR_HI equ 0xfee00310
@@ -109,7 +116,11 @@ _start:
 .noes:	cmp byte [action], 'm'
 	jne .nosmc
 	mov dword [TFLAGS], 2
-.nosmc:	cmp byte [action], 'i'
+.nosmc:	cmp byte [action], 'd'
+	jne .nodown
+	mov dword [TFLAGS], 4
+.nodown:
+	cmp byte [action], 'i'
 	jne .noirq
 	mov dword [TFLAGS], 3
 	mov dword [GOTFIX], 0
@@ -137,6 +148,8 @@ _start:
 	cmp byte [action], 'v'
 	je near method_page
 	cmp byte [action], 'i'
+	je near method_page
+	cmp byte [action], 'd'
 	je near method_page
 	jmp method_sipi
 
@@ -197,7 +210,68 @@ method_page:
 .wait:	call wait_all
 	cmp byte [action], 'i'
 	je irq_test
+	cmp byte [action], 'd'
+	je down_test
 	jmp finish
+
+; ---- VCPUOP_down / VCPUOP_is_up (action d; needs 3 or more vCPUs) ----
+; ebx = cmd, ecx = vCPU, edx = the result wanted, else debug-exit al
+%macro VCPUOP_WANT 4
+	mov ebx, %1
+	mov ecx, %2
+	call vcpu_op
+	cmp eax, %3
+	je %%ok
+	mov al, %4
+	jmp fail
+%%ok:
+%endmacro
+; esi = spins: let the others run
+spin_esi:
+.l:	pause
+	dec esi
+	jnz .l
+	ret
+
+down_test:
+	VCPUOP_WANT 3, 1, 1, 0x2d     ; is_up(1) = 1
+	VCPUOP_WANT 2, 1, 0, 0x2d     ; down(1) = 0
+	VCPUOP_WANT 3, 1, 0, 0x2d     ; is_up(1) = 0
+	VCPUOP_WANT 3, 2, 1, 0x2d     ; is_up(2) = 1: only vCPU 1 went
+	mov edi, [TICKS + 4]          ; vCPU 1's count
+	mov ebp, [TICKS + 8]          ; vCPU 2's
+	mov esi, SPINS / 4
+	call spin_esi
+	cmp [TICKS + 4], edi
+	je .stopped
+	mov al, 0x2e
+	jmp fail
+.stopped:
+	cmp [TICKS + 8], ebp          ; the window was long enough for the others to run
+	jne .others
+	mov al, 0x2e
+	jmp fail
+.others:
+	VCPUOP_WANT 1, 1, 0, 0x2f     ; up(1) = 0: it resumes where it stopped
+	VCPUOP_WANT 3, 1, 1, 0x2f
+	mov ecx, SPINS
+.w:	cmp [TICKS + 4], edi
+	jne .moved
+	pause
+	loop .w
+	mov al, 0x2f
+	jmp fail
+.moved:
+	mov ecx, [ncpus]              ; every AP down, from the last; then vCPU 0 itself
+.dl:	dec ecx
+	push ecx
+	mov ebx, 2
+	call vcpu_op
+	pop ecx
+	test ecx, ecx
+	jnz .dl
+	mov al, 0x30                  ; the domain should be off by now
+	jmp fail
 
 ; ---- fixed and NMI IPIs through the xAPIC page (action i) ----
 ; eax = ICR high, edx = ICR low; then wait until [esi] reaches edi, else debug-exit bl
@@ -486,9 +560,15 @@ ap32:
 	je ap_hold32
 	cmp dword [TFLAGS], 3
 	je ap_irq32
+	cmp dword [TFLAGS], 4
+	je ap_tick32
 .h:	cli
 	hlt
 	jmp .h
+; action d: count, forever (EDI = vCPU)
+ap_tick32:
+	inc dword [TICKS + edi * 4]
+	jmp ap_tick32
 ap_hold32:
 	AP_HOLD_LOOP
 ; action i: wait for interrupts (the stack is the slot's)

@@ -15,7 +15,10 @@
   ends the interrupt in service;
 - cocoboot itself brings up 4 CPUs with VCPUOP_initialise+up (--hv=xen) and with
   INIT-SIPI-SIPI (--hv=kvm: no Xen CPUID leaves);
-- the SMP lies strike and the test guest sees their effect (APs missing, VCPUOP_up error).
+- the SMP lies strike and the test guest sees their effect (APs missing, VCPUOP_up error);
+- VCPUOP_down (Xen common/domain.c do_vcpu_op) in modes none, sev and sev-es: the AP it names
+  stops (VCPUOP_is_up 0, its counter still while another AP's moves), the others stay up,
+  VCPUOP_up resumes it where it stopped; taking down the last vCPU up powers the domain off.
 """
 import os
 import sys
@@ -64,6 +67,8 @@ jobs += [
     ["--mode=none", "--vcpus=1", "--cmdline=s001"],
     ["--mode=none", "--hv=xen", "--bringup-page=on", "--vcpus=4", "--cmdline=i004"],
 ]
+down_modes = ["none", "sev", "sev-es"]
+jobs += [["--mode=" + m, "--hv=xen", "--bringup-page=on", "--vcpus=4", "--cmdline=d004"] for m in down_modes]
 with ThreadPoolExecutor(2) as ex:
     res = list(ex.map(run, jobs))
     cb = list(ex.map(lambda hv: run(["--mode=none", "--vcpus=4", "--hv=" + hv], IMG), ["xen", "kvm", "kvm"]))
@@ -113,6 +118,17 @@ expect = [("jump-table-other", 0x25), ("ap-never-up", 0x21), ("vcpuop-up-error",
 for (name, code), r in zip(expect, lies):
     t.ok((r["lie_hits"] or {}).get(name, 0) > 0 and r["debug_exit"] == code,
          "--lie=%s strikes and the test guest ends with %#x" % (name, code), r)
+
+downs = res[-len(down_modes):]
+res = res[:-len(down_modes)]
+for m, r in zip(down_modes, downs):
+    a = aps(r)
+    t.ok(r["result"] == "shutdown" and r["shutdown_reason"] == "poweroff" and r["debug_exit"] is None and
+         smp(r)["vcpu"][0]["hypercalls"] > 0 and a and a[0]["started_by"] == "vcpuop-up-resume" and
+         all(v["state"] == "down" for v in a),
+         "mode %s: VCPUOP_down stops vCPU 1 (VCPUOP_is_up 0, its count still while vCPU 2's moves), "
+         "VCPUOP_up resumes it where it stopped; downing every AP and then the boot CPU itself, the "
+         "last vCPU up, powers the domain off (guest: %s)" % (m, r["debug_exit"]), r)
 
 irq = res[-1]
 t.ok(irq["debug_exit"] == 0x10 and irq["apic"]["by_vector"] == {"64": 7} and
