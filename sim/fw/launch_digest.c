@@ -82,12 +82,20 @@ void ld_vmsa(uint8_t page[4096], unsigned v, const struct ld_vcpus *c)
 	} else {
 		/* the reset state (APM vol. 2 14.1.3), what KVM/QEMU give an AP without a
 		 * firmware reset block; EDX the CPU signature, as KVM's kvm_vcpu_reset writes
-		 * the guest's CPUID Fn0000_0001 EAX and QEMU's x86_cpu_reset its cpuid_version */
+		 * the guest's CPUID Fn0000_0001 EAX and QEMU's x86_cpu_reset its cpuid_version.
+		 * As KVM stores it in the VMCB that sev_es_sync_vmsa copies: CR0 without CD/NW
+		 * (svm_set_cr0 clears them), CR4.MCE set (svm_set_cr4 adds the host's), the
+		 * descriptor-table and LDTR limits 0xFFFF of QEMU's reset state; the values
+		 * virtee/sev-snp-measure puts in a QEMU AP's VMSA (docs/abi.md §9.4). */
 		seg(page, SIM_VMSA_CS, 0xf000, 0x9b, 0xffff);
 		put(page, SIM_VMSA_CS + 8, 0xffff0000ull, 8);
 		data_segs(page, 0, 0x93, 0xffff);
 		seg(page, SIM_VMSA_TR, 0, 0x8b, 0xffff);
-		put(page, SIM_VMSA_CR0, 0x60000010, 8);
+		seg(page, SIM_VMSA_LDTR, 0, 0x82, 0xffff);
+		seg(page, SIM_VMSA_GDTR, 0, 0, 0xffff);
+		seg(page, SIM_VMSA_IDTR, 0, 0, 0xffff);
+		put(page, SIM_VMSA_CR0, 0x10, 8);
+		put(page, SIM_VMSA_CR4, 0x40, 8);
 		put(page, SIM_VMSA_RIP, 0xfff0, 8);
 		put(page, SIM_VMSA_RDX, c->cpu_sig, 8);
 	}

@@ -67,7 +67,8 @@ GUIDS = {  # QEMU target/i386/sev.c, EFI byte order (docs/abi.md §9.2)
     "table": "9438d606-4f22-4cc9-b479-a793d411fd21", "cmdline": "97d02dd8-bd20-4c94-aa78-e7714d36ab2a",
     "initrd": "44baf731-3a2f-4bd7-9af1-41e29169781d", "kernel": "4de79437-abd2-427f-b835-d5b172d2045b"}
 # VMSA offsets, amd-sev-facts.md §7.1
-V = dict(es=0x00, cs=0x10, ss=0x20, ds=0x30, fs=0x40, gs=0x50, tr=0x90, efer=0xD0, cr0=0x158, dr7=0x160,
+V = dict(es=0x00, cs=0x10, ss=0x20, ds=0x30, fs=0x40, gs=0x50, gdtr=0x60, ldtr=0x70, idtr=0x80, tr=0x90,
+         efer=0xD0, cr4=0x148, cr0=0x158, dr7=0x160,
          dr6=0x168, rflags=0x170, rip=0x178, g_pat=0x268, rdx=0x310, rbx=0x318, rsi=0x330,
          sev_features=0x3B0, vintr_ctrl=0x3B8, xcr0=0x3E8)
 V_GIF, V_NMI_ENABLE, SF_SECURE_AVIC = 1 << 9, 1 << 26, 1 << 16
@@ -286,7 +287,7 @@ def check_pages(mode, pages, launch, want):
     feats = (1 if snp else 0) | want["sev_features"]
     for v, (_, _, p) in enumerate([q for q in pages if q[1] == 2] if mode != "sev" else []):
         q = {k: u("Q", p, o)[0] for k, o in V.items()}
-        seg = {k: u("HHIQ", p, V[k]) for k in ("cs", "ds", "es", "ss", "fs", "gs", "tr")}
+        seg = {k: u("HHIQ", p, V[k]) for k in ("cs", "ds", "es", "ss", "fs", "gs", "gdtr", "ldtr", "idtr", "tr")}
         ok = (q["efer"] & 0x1000 and q["rflags"] == 2 and q["dr7"] == 0x400 and q["dr6"] == 0xFFFF0FF0
               and q["g_pat"] == 0x0007040600070406 and q["xcr0"] == 1 and q["sev_features"] == feats
               and q["vintr_ctrl"] == (V_GIF | V_NMI_ENABLE if feats & SF_SECURE_AVIC else 0))
@@ -297,9 +298,13 @@ def check_pages(mode, pages, launch, want):
                 ok = ok and q["rip"] == entry and q["rbx"] == si_gpa
             else:
                 ok = ok and q["rip"] == region + 0x80 and q["rbx"] == region and q["rsi"] == v
-        else:  # the reset state (APM vol. 2 §14.1.3; QEMU x86_cpu_reset, KVM kvm_vcpu_reset)
-            ok = ok and not q["cr0"] & 1 and seg["cs"] == (0xF000, 0x9B, 0xFFFF, 0xFFFF0000) \
-                and q["rip"] == 0xFFF0 and q["rdx"] == want["cpu_sig"]
+        else:  # the reset state (APM vol. 2 §14.1.3; QEMU x86_cpu_reset, KVM kvm_vcpu_reset):
+            # as virtee/sev-snp-measure's QEMU AP VMSA has it, KVM's VMCB values: CR0 0x10
+            # (CD/NW cleared), CR4 0x40 (MCE), GDTR/IDTR/LDTR limit 0xFFFF, TR 0x8B
+            ok = ok and q["cr0"] == 0x10 and q["cr4"] == 0x40 and seg["cs"] == (0xF000, 0x9B, 0xFFFF, 0xFFFF0000) \
+                and all(seg[s] == (0, 0x93, 0xFFFF, 0) for s in ("ds", "es", "ss", "fs", "gs")) \
+                and seg["gdtr"] == seg["idtr"] == (0, 0, 0xFFFF, 0) and seg["ldtr"] == (0, 0x82, 0xFFFF, 0) \
+                and seg["tr"] == (0, 0x8B, 0xFFFF, 0) and q["rip"] == 0xFFF0 and q["rdx"] == want["cpu_sig"]
         if not ok:
             bad.append(f"VMSA {v}: {({k: hex(x) for k, x in q.items()})}")
     return bad
