@@ -54,13 +54,7 @@ PVH_NOTE
 
 global _start
 _start:
-	lgdt [gdt_desc]
-	jmp 0x28:.cs32
-.cs32:	mov eax, 0x10
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
-	mov esp, stack_top
+	FLAT32_ENTRY stack_top
 	READ_ACTION
 	mov ecx, MSR_SEV_STATUS
 	rdmsr

@@ -26,10 +26,7 @@ PVH_NOTE
 
 global _start
 _start:
-	lgdt [gdt_desc]
-	jmp 0x28:.cs32
-.cs32:	LOAD_DATA_SEGS
-	mov esp, stack_top
+	FLAT32_ENTRY stack_top
 	mov edi, TABLES               ; zero the six table pages
 	mov ecx, 6 * 1024
 	xor eax, eax

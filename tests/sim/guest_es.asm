@@ -30,10 +30,7 @@ PVH_NOTE
 
 global _start
 _start:
-	lgdt [gdt_desc]               ; the PVH entry promises no usable GDT
-	jmp 0x28:.cs32
-.cs32:	LOAD_DATA_SEGS
-	mov esp, stack32_top
+	FLAT32_ENTRY stack32_top
 	mov [si_ptr], ebx
 	mov eax, [ebx + 8]
 	mov [si_flags], eax

@@ -58,10 +58,7 @@ PVH_NOTE
 
 global _start
 _start:
-	lgdt [gdt_desc]
-	jmp 0x28:.cs32
-.cs32:	LOAD_DATA_SEGS
-	mov esp, stack_top
+	FLAT32_ENTRY stack_top
 	READ_ACTION
 	; SEV information: the C-bit
 	mov eax, 0x002
