@@ -30,12 +30,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simtest import BUILD, Run, Tap  # noqa: E402
+from simtest import BUILD, LINUX_SKIP, Run, Tap, debian_linux  # noqa: E402
 
 IMG = os.path.join(BUILD, "cocoboot.elf")
 UKT = os.path.join(BUILD, "tests", "payloads", "ukt.elf")
 FAST = os.path.join(BUILD, "sevsim-fast")  # the 255-vCPU run: the -O2 build without sanitizers
-CACHE = os.environ.get("LINUX_CACHE", os.path.join(BUILD, "linux-cache"))
 t = Tap()
 
 
@@ -188,11 +187,11 @@ for extra, method in es_paths:
          f"request with reason 0x07 made by the AP itself (vcpu{tv}), before the boot completes", r)
 
 # -- Debian's Linux after cocoboot with APs: the hand-off checker at its first instruction -------
-bz, initrd = os.path.join(CACHE, "bzImage"), os.path.join(CACHE, "initramfs.cpio")
-if not (os.path.exists(bz) and os.path.exists(initrd)):
-    print(f"ok {t.n + 1} # SKIP Debian bzImage/initramfs not cached in {CACHE} (tests/linux/fetch.sh)")
-    t.n += 1
+deb = debian_linux()
+if not deb:
+    t.skip(LINUX_SKIP)
 else:
+    bz, initrd = deb
     linux = [("sev-es", extra, method) for extra, method in es_paths] + [("sev", ["--hv=kvm"], "INIT-SIPI-SIPI")]
     for mode, extra, method in linux:
         r = Run([f"--mode={mode}", "--vcpus=4", "--mem=512M", "--check-handoff", f"--module={bz}",

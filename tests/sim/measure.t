@@ -42,13 +42,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from simtest import BUILD, Run, Tap  # noqa: E402
+from simtest import BUILD, CACHE, Run, Tap, debian_linux  # noqa: E402
 
 IMG = os.path.join(BUILD, "cocoboot.elf")
 UKT = os.path.join(BUILD, "tests", "payloads", "ukt.elf")
 GSNP = os.path.join(BUILD, "tests", "sim", "guest_snp.elf")
 TOOL = os.path.join(BUILD, "tools", "cocoboot-measure")
-CACHE = os.environ.get("LINUX_CACHE", os.path.join(BUILD, "linux-cache"))
 FAST = os.path.join(BUILD, "sevsim-fast")
 MKBUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mkbundle")
 SET = 0xC
@@ -253,12 +252,11 @@ with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
     # computes from the files, the bundle lies in shared memory, cocoboot copies it into
     # private pages, checks it and hands Linux over with every handoff check true. Linux's
     # decompressor run on to its kernel entry is in `make oracle` (tests/sim/oracle.t).
-    bz, initrd = os.path.join(CACHE, "bzImage"), os.path.join(CACHE, "initramfs.cpio")
-    if not (os.path.exists(bz) and os.path.exists(initrd) and os.path.exists(FAST)):
-        for _ in range(2):
-            print(f"ok {t.n + 1} # SKIP Debian's kernel not cached in {CACHE} or {FAST} not built")
-            t.n += 1
+    deb = debian_linux()
+    if not (deb and os.path.exists(FAST)):
+        t.skip(f"Debian's kernel not cached in {CACHE} or {FAST} not built", 2)
     else:
+        bz, initrd = deb
         lb = os.path.join(d, "linux.bundle")
         subprocess.run([MKBUNDLE, "-k", bz, "-i", initrd, "-c", "console=ttyS0 nokaslr", "-o", lb], check=True)
         cl = "loglevel=debug"

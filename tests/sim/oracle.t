@@ -34,11 +34,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simtest  # noqa: E402
-from simtest import BUILD, Run, Tap  # noqa: E402
+from simtest import BUILD, CACHE, LINUX_SKIP, Run, Tap, debian_linux  # noqa: E402
 
 simtest.SEVSIM = os.path.join(BUILD, "sevsim-fast")
 IMG = os.path.join(BUILD, "cocoboot.elf")
-CACHE = os.environ.get("LINUX_CACHE", os.path.join(BUILD, "linux-cache"))
 MKBUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mkbundle")
 FULL = os.environ.get("ORACLE_FULL") == "1"
 # Enough for the decompressor to relocate itself, build its page tables, pass its C-bit
@@ -70,7 +69,6 @@ def run(mode, bundle, insns, timeout):
                 f"--module={bundle}", IMG], timeout=timeout)
 
 
-bz, initrd = os.path.join(CACHE, "bzImage"), os.path.join(CACHE, "initramfs.cpio")
 if not os.path.exists(simtest.SEVSIM):
     print(f"1..0 # SKIP {simtest.SEVSIM} not built")
     sys.exit(0)
@@ -79,9 +77,11 @@ if not os.path.exists(simtest.SEVSIM):
 if "--rdrand" not in subprocess.run([simtest.SEVSIM, "--help"], capture_output=True, text=True).stdout:
     print(f"1..0 # SKIP {simtest.SEVSIM} has no RDRAND model (--rdrand); Linux's C-bit check needs it")
     sys.exit(0)
-if not (os.path.exists(bz) and os.path.exists(initrd)):
-    print(f"1..0 # SKIP Debian bzImage/initramfs not cached in {CACHE} (tests/linux/fetch.sh)")
+deb = debian_linux()
+if not deb:
+    print(f"1..0 # SKIP {LINUX_SKIP}")
     sys.exit(0)
+bz, initrd = deb
 
 with tempfile.TemporaryDirectory(prefix="sevsim-oracle-") as d:
     lb = os.path.join(d, "lb")

@@ -38,7 +38,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simtest  # noqa: E402
-from simtest import BUILD, Run, Tap  # noqa: E402
+from simtest import BUILD, LINUX_SKIP, Run, Tap, debian_linux  # noqa: E402
 
 # The optimised build (as oracle.t): an SNP boot validates every RAM page, which the ASan
 # build makes 4-6 times slower; sevsim's sanitizer runs are the other sim tests.
@@ -47,7 +47,6 @@ FULL = os.environ.get("ORACLE_FULL") == "1"
 
 IMG = os.path.join(BUILD, "cocoboot.elf")
 UKT = os.path.join(BUILD, "tests", "payloads", "ukt.elf")
-CACHE = os.environ.get("LINUX_CACHE", os.path.join(BUILD, "linux-cache"))
 MKBUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "mkbundle")
 SNP = "--mode=sev-snp"
 
@@ -184,11 +183,11 @@ else:
         t.ok(term(r, 0x10, 0xA),
              "SNP: ukt runs and ends with its own PASS (reason set 0xA code 0x10): every claim it checks holds", r)
 
-    bz, initrd = os.path.join(CACHE, "bzImage"), os.path.join(CACHE, "initramfs.cpio")
-    if not (os.path.exists(bz) and os.path.exists(initrd)):
-        print(f"ok {t.n + 1} # SKIP Debian bzImage/initramfs not cached in {CACHE} (tests/linux/fetch.sh)")
-        t.n += 1
+    deb = debian_linux()
+    if not deb:
+        t.skip(LINUX_SKIP)
     else:
+        bz, initrd = deb
         with tempfile.TemporaryDirectory(prefix="sevsim-snpboot-") as d:
             # With --kernel-hashes the guest copies and hashes Debian's 40 MB of modules
             # (~25 s in sevsim-fast): make oracle only, as for sev-es (docs/payloads.md).

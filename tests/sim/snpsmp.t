@@ -24,12 +24,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import simtest  # noqa: E402
-from simtest import BUILD, Run, Tap  # noqa: E402
+from simtest import BUILD, LINUX_SKIP, Run, Tap, debian_linux  # noqa: E402
 
 simtest.SEVSIM = os.path.join(BUILD, "sevsim-fast")
 IMG = os.path.join(BUILD, "cocoboot.elf")
 UKT = os.path.join(BUILD, "tests", "payloads", "ukt.elf")
-CACHE = os.environ.get("LINUX_CACHE", os.path.join(BUILD, "linux-cache"))
 SNP = "--mode=sev-snp"
 METHOD = "SEV-SNP AP creation"
 
@@ -128,11 +127,11 @@ else:
     t.ok(r["result"] == "terminated" and r["reason_set"] == 0xA and r["reason_code"] == 0x10,
          "ukt runs after a 4-vCPU SNP boot and ends with its own PASS (reason set 0xA code 0x10)", r)
 
-bz, initrd = os.path.join(CACHE, "bzImage"), os.path.join(CACHE, "initramfs.cpio")
-if not (os.path.exists(bz) and os.path.exists(initrd)):
-    print(f"ok {t.n + 1} # SKIP Debian bzImage/initramfs not cached in {CACHE} (tests/linux/fetch.sh)")
-    t.n += 1
+deb = debian_linux()
+if not deb:
+    t.skip(LINUX_SKIP)
 else:
+    bz, initrd = deb
     r = boot(["--mem=512M", "--check-handoff", f"--module={bz}", f"--module={initrd}"],
              cmdline="smp.timeout=2000 loglevel=info -- console=ttyS0")
     t.ok(handoff_ok(r, "linux64") and checks(r).get("snp_cc_blob") and checks(r).get("sev_nothing_shared")
