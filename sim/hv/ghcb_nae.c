@@ -374,13 +374,16 @@ static void dispatch(struct nae *n)
 		do_msr(n);
 		break;
 	case SIM_EXIT_RDTSC:
-	case SIM_EXIT_RDTSCP:
-		out(n, &n->g.rax, V(rax), (uint32_t)sim_tsc(s));
-		out(n, &n->g.rdx, V(rdx), sim_tsc(s) >> 32);
+	case SIM_EXIT_RDTSCP: {
+		uint64_t tsc = sim_tsc(s);
+
+		out(n, &n->g.rax, V(rax), (uint32_t)tsc);
+		out(n, &n->g.rdx, V(rdx), tsc >> 32);
 		if (code == SIM_EXIT_RDTSCP)
 			out(n, &n->g.rcx, V(rcx), v->id);
 		answer(n, 0, 0);
 		break;
+	}
 	case SIM_EXIT_RDPMC:
 		if (!need(n, V(rcx), "RCX"))
 			break;

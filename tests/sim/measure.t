@@ -40,6 +40,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from simtest import BUILD, CACHE, Run, Tap, debian_linux  # noqa: E402
@@ -262,7 +263,6 @@ with tempfile.TemporaryDirectory(prefix="sevsim-measure-") as d:
         cl = "loglevel=debug"
         with open(lb, "rb") as f:
             want_k = hashlib.sha256(f.read()).hexdigest()
-        from concurrent.futures import ThreadPoolExecutor
         with ThreadPoolExecutor(2) as ex:
             runs = list(ex.map(lambda m: Run([f"--mode={m}", "--mem=512M", "--kernel-hashes", "--check-handoff",
                                               f"--cmdline={cl}", "--max-insns=2000000000", f"--module={lb}", IMG],
